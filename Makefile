@@ -1,0 +1,53 @@
+# Plateforme SPIE. Sans aucune variable d'environnement : SQLite, cache mémoire, tâches immédiates,
+# e-mails dans la console. Voir README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installe
+PORT ?= 8000
+
+.PHONY: install run demo test e2e quality fix worker beat migrate clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py charger_demo
+
+# La démonstration locale coupe le second facteur (bandeau « démonstration » sur chaque page).
+run: demo
+	SPIE_MFA_OBLIGATOIRE=$${SPIE_MFA_OBLIGATOIRE:-0} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+e2e: install
+	$(BIN)/python -m pytest tests/e2e -p no:cacheprovider -o addopts="" $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/djlint templates partenaires/templates --lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+fix: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: install
+	$(BIN)/celery -A spie worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A spie beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles artefacts

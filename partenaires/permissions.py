@@ -1,0 +1,180 @@
+"""La façade des permissions : le seul module du projet qui importe django-guardian.
+
+Règles (voir docs/permissions.md) :
+- chaque organisation a un groupe Django ; une appartenance active y place l'utilisateur, la
+  désactivation l'en retire : l'accès cesse à la requête suivante (rien n'est mis en cache) ;
+- partager un objet avec une organisation donne des permissions objet au groupe de l'organisation,
+  dans des tables à clé étrangère directe (jamais les tables génériques de guardian) ;
+- les fonctions `get_*_for_*` rendent l'objet, ou lèvent 404 si l'utilisateur ne peut pas le voir
+  (pas d'oracle d'existence) et 403 s'il le voit mais ne peut pas faire l'action ;
+- les listes passent par les fonctions `visible_*`, jamais par un test de permission par ligne.
+"""
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.shortcuts import assign_perm, get_objects_for_user
+
+from partenaires.choix import Role
+
+# Bases des tables de permissions objet à clé étrangère directe, pour les autres applications
+# (par exemple `parcours` pour le carnet : `class CarnetPermissionGroupe(PermissionObjetGroupeBase)`).
+PermissionObjetGroupeBase = GroupObjectPermissionBase
+PermissionObjetUtilisateurBase = UserObjectPermissionBase
+
+VOIR_ORGANISATION = "partenaires.view_organisation"
+
+
+class OrganisationPermissionGroupe(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("partenaires.Organisation", on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        app_label = "partenaires"
+        verbose_name = "permission de groupe sur une organisation"
+        verbose_name_plural = "permissions de groupe sur les organisations"
+
+
+def _modele(nom: str):
+    return apps.get_model("partenaires", nom)
+
+
+def _connecte(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+# --- Rôles (lus à chaque appel dans les appartenances actives : jamais de cache) ----------------
+
+
+def membres_actifs(user):
+    if not _connecte(user):
+        return _modele("Membre").objects.none()
+    return user.membres.actifs().select_related("organisation")
+
+
+def a_le_role(user, organisation, *roles: str) -> bool:
+    return membres_actifs(user).filter(organisation=organisation, role__in=roles).exists()
+
+
+def departements_pilotes(user) -> set[str]:
+    """Les départements dont l'utilisateur est pilote territorial."""
+    return set(membres_actifs(user).filter(role=Role.PILOTE).values_list("organisation__departement", flat=True))
+
+
+def est_professionnel(user) -> bool:
+    """Un professionnel a au moins une appartenance active (ou administre la plateforme)."""
+    return _connecte(user) and (user.is_staff or user.is_superuser or membres_actifs(user).exists())
+
+
+# --- Prédicats ---------------------------------------------------------------------------------
+
+
+def can_view_organisation(user, organisation) -> bool:
+    if not _connecte(user):
+        return False
+    if user.is_superuser:  # une organisation n'est pas une donnée personnelle
+        return True
+    par_groupe = OrganisationPermissionGroupe.objects.filter(
+        group__user=user,
+        content_object=organisation,
+        permission__codename="view_organisation",
+        content_object__is_active=True,
+    ).exists()
+    return par_groupe or organisation.departement in departements_pilotes(user)
+
+
+def can_administer_organisation(user, organisation) -> bool:
+    """Administrer : inviter, changer les rôles, désactiver, modifier la fiche."""
+    if not _connecte(user):
+        return False
+    if user.is_superuser:
+        return True
+    return a_le_role(user, organisation, Role.ADMINISTRATEUR)
+
+
+def can_edit_organisation(user, organisation) -> bool:
+    return can_administer_organisation(user, organisation) or (
+        _connecte(user) and organisation.departement in departements_pilotes(user)
+    )
+
+
+def can_create_organisation(user, departement: str | None = None) -> bool:
+    """Le superutilisateur partout ; un pilote dans son territoire."""
+    if not _connecte(user):
+        return False
+    if user.is_superuser:
+        return True
+    pilotes = departements_pilotes(user)
+    return bool(pilotes) if departement is None else departement in pilotes
+
+
+# --- Portées (toutes les listes passent par là) -------------------------------------------------
+
+
+def visible_organisations(user):
+    Organisation = _modele("Organisation")
+    if not _connecte(user):
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    par_groupe = get_objects_for_user(
+        user, VOIR_ORGANISATION, klass=Organisation, with_superuser=False, accept_global_perms=False
+    )
+    return Organisation.objects.filter(
+        models.Q(pk__in=par_groupe.values("pk"), is_active=True) | models.Q(departement__in=departements_pilotes(user))
+    )
+
+
+def departements_de_creation(user) -> list[str] | None:
+    """Départements où l'utilisateur peut créer une organisation (None : tous)."""
+    if _connecte(user) and user.is_superuser:
+        return None
+    return sorted(departements_pilotes(user))
+
+
+# --- Accès : l'objet, 404 ou 403 ----------------------------------------------------------------
+
+
+def get_organisation_for_user(user, uuid):
+    organisation = visible_organisations(user).filter(uuid=uuid).first()
+    if organisation is None:
+        raise Http404("Organisation introuvable.")
+    return organisation
+
+
+def get_organisation_for_admin(user, uuid):
+    organisation = get_organisation_for_user(user, uuid)
+    if not can_administer_organisation(user, organisation):
+        raise PermissionDenied("Seuls les administrateurs de l'organisation peuvent faire cela.")
+    return organisation
+
+
+def get_organisation_for_edit(user, uuid):
+    organisation = get_organisation_for_user(user, uuid)
+    if not can_edit_organisation(user, organisation):
+        raise PermissionDenied("Vous ne pouvez pas modifier cette organisation.")
+    return organisation
+
+
+def require(predicat: bool, message: str) -> None:
+    """Pour les services : refuse l'action (403) si le prédicat est faux."""
+    if not predicat:
+        raise PermissionDenied(message)
+
+
+# --- Écritures de permissions (appelées par les services, dans leur transaction) ----------------
+
+
+def initialiser_permissions_organisation(organisation) -> None:
+    """Le groupe de l'organisation voit sa propre fiche."""
+    assign_perm(VOIR_ORGANISATION, organisation.groupe, organisation)
+
+
+def synchroniser_groupe(utilisateur, organisation) -> None:
+    """Le groupe suit les appartenances actives : dedans si au moins une, dehors sinon."""
+    actif = utilisateur.membres.filter(organisation=organisation, is_active=True).exists()
+    if actif:
+        utilisateur.groups.add(organisation.groupe)
+    else:
+        utilisateur.groups.remove(organisation.groupe)

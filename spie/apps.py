@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SpieConfig(AppConfig):
+    name = "spie"
+    verbose_name = "Plateforme SPIE"

@@ -1,0 +1,18 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from spie import views
+
+# L'administration technique passe par la connexion d'allauth (second facteur compris).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Plateforme SPIE – administration technique"
+admin.site.site_title = "Administration SPIE"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("sante/", views.sante, name="sante"),
+    path("comptes/", include("allauth.urls")),
+    path("", include("partenaires.urls")),
+    path("admin/", admin.site.urls),
+]
