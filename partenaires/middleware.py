@@ -10,8 +10,7 @@ CLE_SESSION_ORGANISATION = "organisation_courante"
 
 def _organisation_courante(request):
     """L'organisation choisie dans l'en-tête, relue à chaque requête parmi les appartenances actives."""
-    membres = list(permissions.membres_actifs(request.user).order_by("organisation__nom"))
-    request.membres_actifs = membres
+    membres = request.membres_actifs
     if not membres:
         return None
     choisie = request.session.get(CLE_SESSION_ORGANISATION)
@@ -28,7 +27,9 @@ class OrganisationCouranteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membres_actifs = []
+        request.membres_actifs = SimpleLazyObject(
+            lambda: list(permissions.membres_actifs(request.user).order_by("organisation__nom"))
+        )
         request.membre_courant = SimpleLazyObject(lambda: _organisation_courante(request))
         return self.get_response(request)
 

@@ -209,11 +209,7 @@ class Invitation(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
-    email = models.EmailField(
-        "adresse e-mail",
-        unique=True,
-        error_messages={"unique": "Un compte existe déjà avec cette adresse e-mail."},
-    )
+    email = models.EmailField("adresse e-mail")
     role = models.CharField("rôle", max_length=30, choices=Role.choices, default=Role.PROFESSIONNEL)
     cle_hachee = models.CharField(max_length=64, unique=True, editable=False)
     invite_par = models.ForeignKey(
@@ -278,6 +274,13 @@ class EvenementOrganisation(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} – {self.organisation}"
+
+    @property
+    def cible(self) -> str:
+        """Qui l'événement concerne : le membre, ou l'adresse invitée."""
+        if self.membre_id:
+            return str(self.membre.utilisateur)
+        return self.details.get("email", "")
 
 
 # Les tables de permissions objet de l'organisation sont déclarées dans la façade (seul importeur de

@@ -62,7 +62,7 @@ COMPTES = [
         "Duprat",
         [("cd40", Role.PROFESSIONNEL), ("plie", Role.PROFESSIONNEL)],
     ),
-    ("orientation@demo.spie.fr", "Marc", "Labat", [("cd40", Role.CHARGE_ORIENTATION)]),
+    ("orientation@demo.spie.fr", "Marc", "Labat", [("sdsei", Role.CHARGE_ORIENTATION)]),
     ("pilote@demo.spie.fr", "Sophie", "Darrigade", [("cd40", Role.PILOTE)]),
     ("secretaire@demo.spie.fr", "Julien", "Castaing", [("ddets", Role.SECRETAIRE_COMITE)]),
     ("admin.ddets@demo.spie.fr", "Hélène", "Bats", [("ddets", Role.ADMINISTRATEUR)]),

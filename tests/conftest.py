@@ -1,0 +1,90 @@
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.template.base import Template
+
+from spie.celery import app as celery_app
+
+RACINE = Path(settings.BASE_DIR)
+
+
+def _gabarit_en_cours() -> str:
+    """Chemin du gabarit le plus intérieur en cours de rendu (les inclusions comprises)."""
+    cadre = sys._getframe()
+    while cadre is not None:
+        if cadre.f_code.co_name in ("_render", "instrumented_test_render") and isinstance(
+            cadre.f_locals.get("self"), Template
+        ):
+            return str(cadre.f_locals["self"].origin.name)
+        cadre = cadre.f_back
+    return ""
+
+
+def _est_a_nous(chemin: str) -> bool:
+    # Les éléments allauth reçoivent par contrat des attributs facultatifs (attrs.href, attrs.id…).
+    return (
+        chemin.startswith(str(RACINE))
+        and "/.venv/" not in chemin
+        and "site-packages" not in chemin
+        and "/templates/allauth/" not in chemin
+    )
+
+
+@pytest.fixture(autouse=True)
+def _environnement_de_test(request, settings):
+    """Cache vidé (compteurs de limitation), tâches immédiates sauf pour les tests d'intégration Redis,
+    hachage de mot de passe rapide, second facteur obligatoire comme en production."""
+    cache.clear()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SPIE_MFA_OBLIGATOIRE = True
+    settings.SPIE_DEMONSTRATION = False
+    eager = request.node.get_closest_marker("redis") is None
+    ancien = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = ancien
+
+
+class _VariablesInconnues(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.erreurs = []
+
+    def emit(self, record):
+        if record.getMessage().startswith("Exception while resolving variable"):
+            gabarit = _gabarit_en_cours()
+            if _est_a_nous(gabarit):
+                self.erreurs.append(f"{record.args[0]} dans {gabarit}")
+
+
+@pytest.fixture(autouse=True)
+def _gabarits_stricts():
+    """Une variable inconnue dans un de nos gabarits fait échouer le test."""
+    journal = logging.getLogger("django.template")
+    gestionnaire = _VariablesInconnues()
+    niveau, propagation = journal.level, journal.propagate
+    journal.setLevel(logging.DEBUG)
+    journal.propagate = False
+    journal.addHandler(gestionnaire)
+    yield
+    journal.removeHandler(gestionnaire)
+    journal.setLevel(niveau)
+    journal.propagate = propagation
+    assert not gestionnaire.erreurs, "Variables inconnues dans nos gabarits :\n" + "\n".join(gestionnaire.erreurs)
+
+
+@pytest.fixture
+def connecter(client):
+    """Connecte un utilisateur qui a déjà configuré son second facteur (TOTP)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    def _connecter(utilisateur, client=client):
+        TOTP.activate(utilisateur, generate_totp_secret())
+        client.force_login(utilisateur)
+        return client
+
+    return _connecter

@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+
+from partenaires.choix import Role
+from partenaires.management.commands.charger_demo import MOT_DE_PASSE_DEMO
+from partenaires.models import Membre, Organisation, Utilisateur
+from partenaires.validators import siret_est_valide
+
+pytestmark = pytest.mark.django_db
+
+
+def test_la_demo_est_idempotente_et_donne_un_compte_par_role():
+    call_command("charger_demo", verbosity=0)
+    etat = (Organisation.objects.count(), Utilisateur.objects.count(), Membre.objects.count())
+    call_command("charger_demo", verbosity=0)
+    assert (Organisation.objects.count(), Utilisateur.objects.count(), Membre.objects.count()) == etat
+
+    assert set(Membre.objects.values_list("role", flat=True)) == set(Role.values)
+    assert all(siret_est_valide(siret) for siret in Organisation.objects.values_list("siret", flat=True))
+    assert set(Organisation.objects.values_list("departement", flat=True)) == {"40"}
+    for organisation in Organisation.objects.all():
+        assert 2 <= organisation.membres.filter(is_active=True).count() <= 3, organisation
+        assert organisation.membres.filter(role=Role.ADMINISTRATEUR).exists(), organisation
+    referente = Utilisateur.objects.get(email="referente@demo.spie.fr")
+    assert referente.check_password(MOT_DE_PASSE_DEMO)
+    assert referente.membres.filter(is_active=True).count() == 2  # pour le changement d'organisation
+    assert Utilisateur.objects.get(email="admin@demo.spie.fr").is_superuser

@@ -1,0 +1,235 @@
+"""La matrice des URL : chaque motif d'URL du projet est déclaré ici, pour chaque acteur, en GET et en POST.
+
+Une URL ajoutée sans déclaration fait échouer `test_chaque_url_du_projet_est_declaree`. Un objet
+d'une autre organisation donne 404 (pas d'oracle d'existence), une action interdite sur un objet
+visible donne 403, et la base est inchangée après chaque POST refusé.
+Les acteurs des issues suivantes (personne, intervenant, secrétaire de comité…) s'ajoutent ici.
+"""
+
+import hashlib
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partenaires.choix import Role
+from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
+from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
+
+ACTEURS = [
+    "anonyme",
+    "membre_autre_organisation",
+    "professionnel",
+    "administrateur",
+    "pilote",
+    "pilote_autre_territoire",
+    "superutilisateur",
+]
+CLE_INVITATION = "cle-de-test-de-la-matrice"
+
+# Applications tierces montées telles quelles : leurs pages sont publiques (connexion, mot de passe
+# oublié) ou réservées par elles-mêmes (compte, second facteur, administration technique du staff).
+PREFIXES_TIERS = {
+    "comptes/": "django-allauth : connexion, mot de passe, second facteur",
+    "admin/": "administration technique Django, réservée au staff (connexion allauth)",
+}
+
+
+def tous(statut):
+    return dict.fromkeys(ACTEURS, statut)
+
+
+def connectes(statut, **exceptions):
+    return {**tous(statut), "anonyme": 302, **exceptions}
+
+
+VOIR_ORGANISATION = connectes(200, membre_autre_organisation=404, pilote_autre_territoire=404)
+ADMINISTRER = connectes(403, membre_autre_organisation=404, pilote_autre_territoire=404, administrateur=200)
+ADMINISTRER["superutilisateur"] = 200
+MODIFIER = {**ADMINISTRER, "pilote": 200}
+POST_SANS_GET = connectes(405)
+
+
+def apres_succes(attendus, statut_succes=302):
+    return {acteur: (statut_succes if statut == 200 else statut) for acteur, statut in attendus.items()}
+
+
+def donnees_organisation(contexte, **surcharges):
+    return {
+        "nom": "Relais Emploi",
+        "type": "association",
+        "siret": siret_valide(4242),
+        "adresse": "3 rue Gambetta",
+        "code_postal": "40100",
+        "commune": "Dax",
+        "departement": "40",
+        "sous_territoire": "",
+        "email_contact": "",
+        "telephone": "",
+        "email_administrateur": "direction@relais.fr",
+        **surcharges,
+    }
+
+
+# nom de l'URL → (arguments, {méthode: (attendus par acteur, données POST)})
+MATRICE = {
+    "accueil": (lambda c: [], {"GET": (tous(200), None)}),
+    "sante": (lambda c: [], {"GET": (tous(200), None)}),
+    "partenaires:organisations": (lambda c: [], {"GET": (connectes(200), None)}),
+    "partenaires:organisation_creer": (
+        lambda c: [],
+        {
+            # Le pilote d'un autre territoire ouvre le formulaire, mais le département 40 n'y est pas proposé.
+            "GET": (connectes(403, pilote=200, superutilisateur=200, pilote_autre_territoire=200), None),
+            "POST": (
+                connectes(403, pilote=302, superutilisateur=302, pilote_autre_territoire=200),
+                donnees_organisation,
+            ),
+        },
+    ),
+    "partenaires:organisation": (lambda c: [c["organisation"].uuid], {"GET": (VOIR_ORGANISATION, None)}),
+    "partenaires:organisation_modifier": (
+        lambda c: [c["organisation"].uuid],
+        {
+            "GET": (MODIFIER, None),
+            "POST": (
+                apres_succes(MODIFIER),
+                lambda c: donnees_organisation(c, siret=c["organisation"].siret, nom="Nom modifié"),
+            ),
+        },
+    ),
+    "partenaires:membres": (lambda c: [c["organisation"].uuid], {"GET": (VOIR_ORGANISATION, None)}),
+    "partenaires:membre_inviter": (
+        lambda c: [c["organisation"].uuid],
+        {
+            "GET": (ADMINISTRER, None),
+            "POST": (apres_succes(ADMINISTRER), lambda c: {"email": "recrue@exemple.fr", "role": "professionnel"}),
+        },
+    ),
+    "partenaires:membre_role": (
+        lambda c: [c["organisation"].uuid, c["cible"].uuid],
+        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(ADMINISTRER), lambda c: {"role": Role.PILOTE})},
+    ),
+    "partenaires:membre_desactiver": (
+        lambda c: [c["organisation"].uuid, c["cible"].uuid],
+        {"GET": (ADMINISTRER, None), "POST": (apres_succes(ADMINISTRER), lambda c: {"motif": "Départ"})},
+    ),
+    "partenaires:invitation_annuler": (
+        lambda c: [c["organisation"].uuid, c["invitation"].uuid],
+        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(ADMINISTRER), lambda c: {})},
+    ),
+    "partenaires:changer_organisation": (
+        lambda c: [],
+        {"GET": (POST_SANS_GET, None), "POST": (connectes(302), lambda c: {"organisation": c["organisation"].uuid})},
+    ),
+    "partenaires:invitation": (
+        lambda c: [CLE_INVITATION],
+        {
+            "GET": (tous(200), None),
+            "POST": (
+                {**tous(200), "anonyme": 302},
+                lambda c: {
+                    "prenom": "Ana",
+                    "nom": "Bé",
+                    "password1": "phrase-secrete-longue",
+                    "password2": "phrase-secrete-longue",
+                },
+            ),
+        },
+    ),
+}
+
+
+def motifs(resolveur=None, prefixe="", espace=""):
+    """Tous les motifs d'URL du projet : (route complète, nom qualifié)."""
+    resolveur = resolveur or get_resolver()
+    for motif in resolveur.url_patterns:
+        route = prefixe + str(motif.pattern)
+        if isinstance(motif, URLResolver):
+            sous_espace = f"{espace}{motif.namespace}:" if motif.namespace else espace
+            yield from motifs(motif, route, sous_espace)
+        elif isinstance(motif, URLPattern):
+            yield route, f"{espace}{motif.name}" if motif.name else None
+
+
+def test_chaque_url_du_projet_est_declaree():
+    non_declarees = [
+        (route, nom)
+        for route, nom in motifs()
+        if nom not in MATRICE and not any(route.startswith(p) for p in PREFIXES_TIERS)
+    ]
+    assert not non_declarees, f"URL sans déclaration dans la matrice : {non_declarees}"
+    inconnues = set(MATRICE) - {nom for _, nom in motifs()}
+    assert not inconnues, f"Déclarations d'URL qui n'existent plus : {inconnues}"
+
+
+@pytest.fixture
+def contexte(db):
+    organisation = OrganisationFactory(nom="Organisation visée", departement="40")
+    autre = OrganisationFactory(nom="Autre organisation", departement="40")
+    pilotage = OrganisationFactory(nom="Département", departement="40")
+    ailleurs = OrganisationFactory(nom="Département voisin", departement="64")
+    admin = membre(organisation, Role.ADMINISTRATEUR)
+    membre(
+        organisation, Role.ADMINISTRATEUR
+    )  # un second administrateur : les refus ne viennent pas de la règle du dernier
+    cible = membre(organisation, Role.PROFESSIONNEL)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email="invitee@exemple.fr",
+        role=Role.PROFESSIONNEL,
+        cle_hachee=hashlib.sha256(CLE_INVITATION.encode()).hexdigest(),
+        date_expiration="2999-01-01T00:00:00Z",
+    )
+    return {
+        "organisation": organisation,
+        "cible": cible,
+        "invitation": invitation,
+        "acteurs": {
+            "anonyme": None,
+            "membre_autre_organisation": membre(autre, Role.ADMINISTRATEUR).utilisateur,
+            "professionnel": cible.utilisateur,
+            "administrateur": admin.utilisateur,
+            "pilote": membre(pilotage, Role.PILOTE).utilisateur,
+            "pilote_autre_territoire": membre(ailleurs, Role.PILOTE).utilisateur,
+            "superutilisateur": UtilisateurFactory(is_superuser=True, is_staff=True),
+        },
+    }
+
+
+def etat_de_la_base():
+    return (
+        list(Organisation.objects.order_by("pk").values_list("pk", "nom", "is_active")),
+        list(Membre.objects.order_by("pk").values_list("pk", "role", "is_active")),
+        list(Invitation.objects.order_by("pk").values_list("pk", "date_acceptation", "date_annulation")),
+        EvenementOrganisation.objects.count(),
+        Utilisateur.objects.count(),
+    )
+
+
+CAS = [
+    pytest.param(nom, methode, acteur, id=f"{nom}-{methode}-{acteur}")
+    for nom, (_, par_methode) in MATRICE.items()
+    for methode in par_methode
+    for acteur in ACTEURS
+]
+
+
+@pytest.mark.parametrize(("nom", "methode", "acteur"), CAS)
+def test_matrice(client, connecter, contexte, nom, methode, acteur):
+    arguments, par_methode = MATRICE[nom]
+    attendus, donnees = par_methode[methode]
+    utilisateur = contexte["acteurs"][acteur]
+    if utilisateur is not None:
+        connecter(utilisateur)
+    url = reverse(nom, args=arguments(contexte))
+    avant = etat_de_la_base()
+    if methode == "GET":
+        reponse = client.get(url)
+    else:
+        reponse = client.post(url, donnees(contexte) if donnees else {})
+    assert reponse.status_code == attendus[acteur], f"{methode} {url} par {acteur}"
+    accepte = (attendus[acteur] == 302 and acteur != "anonyme") or (
+        nom == "partenaires:invitation" and acteur == "anonyme"
+    )
+    if methode == "POST" and not accepte:
+        assert etat_de_la_base() == avant, "un POST refusé a modifié la base"
