@@ -35,6 +35,7 @@ class TypeEvenement(models.TextChoices):
     ORGANISATION_MODIFIEE = "organisation_modifiee", "Organisation modifiée"
     INVITATION_ENVOYEE = "invitation_envoyee", "Invitation envoyée"
     INVITATION_ACCEPTEE = "invitation_acceptee", "Invitation acceptée"
+    MEMBRE_AJOUTE = "membre_ajoute", "Membre ajouté"
     INVITATION_ANNULEE = "invitation_annulee", "Invitation annulée"
     ROLE_MODIFIE = "role_modifie", "Rôle modifié"
     MEMBRE_DESACTIVE = "membre_desactive", "Membre désactivé"

@@ -59,12 +59,15 @@ def enregistrer_organisation(*, acteur, **champs) -> Organisation:
 
 
 @transaction.atomic
-def ajouter_membre(utilisateur, organisation, *, role: str, acteur) -> Membre:
-    """Crée l'appartenance active et met l'utilisateur dans le groupe de l'organisation."""
+def ajouter_membre(
+    utilisateur, organisation, *, role: str, acteur, evenement=TypeEvenement.MEMBRE_AJOUTE, **details
+) -> Membre:
+    """Crée l'appartenance active, met l'utilisateur dans le groupe de l'organisation, et le journalise."""
     if Membre.objects.filter(utilisateur=utilisateur, organisation=organisation, is_active=True).exists():
         raise ValidationError("Cette personne est déjà membre de cette organisation.")
     membre = Membre.objects.create(utilisateur=utilisateur, organisation=organisation, role=role, modifie_par=acteur)
     permissions.synchroniser_groupe(utilisateur, organisation)
+    journaliser(organisation, evenement, acteur=acteur, membre=membre, role=role, **details)
     return membre
 
 
@@ -193,18 +196,17 @@ def accepter_invitation(cle: str, *, utilisateur=None, prenom="", nom="", mot_de
         utilisateur.set_password(mot_de_passe)
         utilisateur.full_clean(exclude=["password"])
         utilisateur.save()
-    membre = ajouter_membre(utilisateur, invitation.organisation, role=invitation.role, acteur=utilisateur)
+    membre = ajouter_membre(
+        utilisateur,
+        invitation.organisation,
+        role=invitation.role,
+        acteur=utilisateur,
+        evenement=TypeEvenement.INVITATION_ACCEPTEE,
+        email=invitation.email,
+    )
     invitation.date_acceptation = timezone.now()
     invitation.membre = membre
     invitation.save(update_fields=["date_acceptation", "membre"])
-    journaliser(
-        invitation.organisation,
-        TypeEvenement.INVITATION_ACCEPTEE,
-        acteur=utilisateur,
-        membre=membre,
-        email=invitation.email,
-        role=invitation.role,
-    )
     return membre
 
 

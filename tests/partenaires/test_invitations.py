@@ -65,6 +65,9 @@ def test_l_administrateur_invite_et_l_invitee_active_son_compte_et_arrive_dans_l
     appartenance = Membre.objects.get(utilisateur=nouvelle, organisation=organisation)
     assert appartenance.role == Role.CHARGE_ORIENTATION and appartenance.is_active
     assert nouvelle.groups.filter(pk=organisation.groupe_id).exists()
+    assert list(organisation.evenements.filter(membre=appartenance).values_list("type", flat=True)) == [
+        "invitation_acceptee"
+    ]
     # Connecté, mais le second facteur est exigé avant tout le reste.
     accueil = client.get(reverse("accueil"))
     assert accueil.status_code == 302 and accueil.url.startswith(reverse("mfa_activate_totp"))
