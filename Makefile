@@ -29,8 +29,17 @@ run: demo
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-e2e: install
-	$(BIN)/python -m pytest tests/e2e -p no:cacheprovider -o addopts="" $(PYTEST_ARGS)
+# Parcours navigateur : Chromium de Debian, gunicorn + worker Celery, PostgreSQL et Redis locaux.
+E2E_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_e2e
+E2E_REDIS_URL ?= redis://127.0.0.1:6379/6
+node_modules/.installe: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules/.installe
+
+e2e: install node_modules/.installe
+	rm -rf artefacts/e2e
+	DATABASE_URL=$(E2E_DATABASE_URL) REDIS_URL=$(E2E_REDIS_URL) \
+		$(BIN)/python -m pytest tests/e2e -p no:cacheprovider -o addopts="--strict-markers" $(PYTEST_ARGS)
 
 quality: install
 	$(BIN)/ruff format --check .

@@ -282,6 +282,16 @@ class EvenementOrganisation(models.Model):
             return str(self.membre.utilisateur)
         return self.details.get("email", "")
 
+    @property
+    def precision(self) -> str:
+        """Le détail utile à la lecture du journal : ancien et nouveau rôle, motif de fin."""
+        if self.type == TypeEvenement.ROLE_MODIFIE:
+            avant, apres = (Role(self.details[cle]).label for cle in ("avant", "apres"))
+            return f"{avant} → {apres}"
+        if self.type == TypeEvenement.MEMBRE_DESACTIVE:
+            return f"motif : {self.details.get('motif', '')}"
+        return ""
+
 
 # Les tables de permissions objet de l'organisation sont déclarées dans la façade (seul importeur de
 # django-guardian) ; ce module les importe pour que Django les enregistre avec les autres modèles.

@@ -39,7 +39,8 @@ def _environnement_de_test(request, settings):
     """Cache vidé (compteurs de limitation), tâches immédiates sauf pour les tests d'intégration Redis,
     hachage de mot de passe rapide, second facteur obligatoire comme en production."""
     cache.clear()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if request.node.get_closest_marker("e2e") is None:  # le serveur des parcours vérifie avec ses hacheurs
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SPIE_MFA_OBLIGATOIRE = True
     settings.SPIE_DEMONSTRATION = False
     eager = request.node.get_closest_marker("redis") is None
@@ -80,10 +81,10 @@ def _gabarits_stricts():
 @pytest.fixture
 def connecter(client):
     """Connecte un utilisateur qui a déjà configuré son second facteur (TOTP)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from tests.outils import activer_totp
 
     def _connecter(utilisateur, client=client):
-        TOTP.activate(utilisateur, generate_totp_secret())
+        activer_totp(utilisateur)
         client.force_login(utilisateur)
         return client
 

@@ -35,6 +35,7 @@ def test_l_administrateur_change_un_role_par_un_simple_formulaire(client, connec
     assert collegue.role == Role.CHARGE_ORIENTATION and collegue.modifie_par == admin.utilisateur
     evenement = EvenementOrganisation.objects.get(type=TypeEvenement.ROLE_MODIFIE)
     assert evenement.details == {"avant": Role.PROFESSIONNEL, "apres": Role.CHARGE_ORIENTATION}
+    assert "Référent / professionnel → Chargé d&#x27;orientation" in reponse.content.decode()
 
 
 def test_le_changement_de_role_en_htmx_rend_la_ligne_seule(client, connecter, organisation, admin):
@@ -76,6 +77,7 @@ def test_desactiver_garde_l_historique_et_retire_l_acces_a_la_requete_suivante(c
     assert client_collegue.get(reverse("partenaires:membres", args=[organisation.uuid])).status_code == 404
     page = client.get(reverse("partenaires:membres", args=[organisation.uuid])).content.decode()
     assert "Anciens membres" in page and "Départ de la structure" in page
+    assert "Rôle modifié" not in page and "motif : Départ de la structure" in page
 
 
 def test_la_desactivation_demande_un_motif(client, connecter, organisation, admin):

@@ -3,20 +3,14 @@ import subprocess
 import sys
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.conf import settings
 from django.urls import reverse
 
 from partenaires.choix import Role
 from tests.factories import MOT_DE_PASSE, OrganisationFactory, UtilisateurFactory, membre
+from tests.outils import activer_totp, code_totp
 
 pytestmark = pytest.mark.django_db
-
-
-def code_totp(secret: str) -> str:
-    import time
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def test_un_professionnel_sans_second_facteur_doit_le_configurer_avant_toute_page(client):
@@ -45,8 +39,7 @@ def test_la_demonstration_peut_couper_le_second_facteur_avec_un_bandeau(client, 
 
 def test_connexion_par_e_mail_mot_de_passe_puis_code_totp(client):
     utilisateur = membre(OrganisationFactory(), Role.ADMINISTRATEUR, email="anne@exemple.fr").utilisateur
-    secret = generate_totp_secret()
-    TOTP.activate(utilisateur, secret)
+    secret = activer_totp(utilisateur)
     reponse = client.post(reverse("account_login"), {"login": "ANNE@exemple.fr", "password": MOT_DE_PASSE})
     assert reponse.status_code == 302 and reponse.url == reverse("mfa_authenticate")
     assert client.get(reverse("accueil")).context["user"].is_anonymous
