@@ -42,7 +42,7 @@ def test_l_administrateur_invite_un_collegue_qui_active_son_compte_configure_son
     se_connecter(page, base, admin.email, MOT_DE_PASSE, secret_admin)
     controler(page, "tableau-de-bord")
 
-    menu(page, "Mon organisation").click()
+    menu(page, "Membres et invitations").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Membres de Mission locale des Landes")
     controler(page, "membres")
     page.get_by_role("link", name="Inviter un collègue").click()

@@ -123,3 +123,25 @@ def test_on_change_d_organisation_courante_depuis_l_en_tete(client, connecter, o
         reverse("partenaires:changer_organisation"), {"organisation": str(etrangere.uuid)}, follow=True
     )
     assert "pas membre de cette organisation" in reponse.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "attendues", "absentes"),
+    [
+        (
+            Role.PROFESSIONNEL,
+            ["Mon organisation", "Partenaires"],
+            ["Membres et invitations", "Organisations du territoire"],
+        ),
+        (Role.ADMINISTRATEUR, ["Membres et invitations", "Partenaires"], ["Organisations du territoire"]),
+        (Role.PILOTE, ["Mon organisation", "Organisations du territoire"], ["Partenaires<"]),
+    ],
+)
+def test_la_navigation_depend_du_role(client, connecter, organisation, role, attendues, absentes):
+    connecter(membre(organisation, role).utilisateur)
+    nav = client.get(reverse("accueil")).content.decode().split('id="navigation-principale"')[1].split("</nav>")[0]
+    for libelle in attendues:
+        assert libelle in nav
+    for libelle in absentes:
+        assert libelle not in nav
+    assert "Administration technique" not in nav

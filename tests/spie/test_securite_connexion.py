@@ -100,3 +100,19 @@ def test_la_production_refuse_de_demarrer_sans_second_facteur_ou_avec_la_cle_de_
     assert sans_cle.returncode != 0 and "DJANGO_SECRET_KEY" in sans_cle.stderr
     sqlite = _demarrer({k: v for k, v in PRODUCTION_CORRECTE.items() if k != "DATABASE_URL"})
     assert sqlite.returncode != 0 and "PostgreSQL" in sqlite.stderr
+
+
+def test_le_mot_de_passe_oublie_envoie_un_e_mail_en_francais(client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    UtilisateurFactory(email="oubli@exemple.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(reverse("account_reset_password"), {"email": "oubli@exemple.fr"})
+    assert reponse.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject.startswith("[SPIE] ") and "mot de passe" in message.subject.lower()
+    assert "/comptes/password/reset/key/" in message.body and "Bonjour" in message.body
+    # Une adresse inconnue ne révèle rien et n'envoie pas de lien.
+    client.post(reverse("account_reset_password"), {"email": "inconnu@exemple.fr"})
+    assert "/comptes/password/reset/key/" not in "".join(m.body for m in mail.outbox[1:])

@@ -1,0 +1,55 @@
+"""Le menu principal, selon le rôle dans l'organisation courante. Les applications suivantes y ajoutent
+leurs entrées (carnets, offre, comités) ici, en un seul endroit."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from partenaires.choix import Role
+
+
+@dataclass(frozen=True)
+class Entree:
+    libelle: str
+    url: str
+    noms: tuple[str, ...]  # noms d'URL qui rendent l'entrée « page courante »
+
+
+def entrees(request) -> list[Entree]:
+    user = request.user
+    menu = [Entree("Accueil", reverse("accueil"), ("accueil",))]
+    if not user.is_authenticated:
+        return menu
+    membre = request.membre_courant
+    if membre:
+        organisation = membre.organisation.uuid
+        libelle = "Membres et invitations" if membre.role == Role.ADMINISTRATEUR else "Mon organisation"
+        menu.append(
+            Entree(
+                libelle,
+                reverse("partenaires:membres", args=[organisation]),
+                ("membres", "membre_inviter", "membre_desactiver"),
+            )
+        )
+    if user.is_superuser or (membre and membre.role == Role.PILOTE):
+        menu.append(
+            Entree(
+                "Organisations du territoire",
+                reverse("partenaires:organisations"),
+                ("organisations", "organisation_creer", "organisation", "organisation_modifier"),
+            )
+        )
+    elif membre:
+        menu.append(Entree("Partenaires", reverse("partenaires:organisations"), ("organisations", "organisation")))
+    if user.is_staff:
+        menu.append(Entree("Administration technique", reverse("admin:index"), ()))
+    return menu
+
+
+def navigation(request):
+    """Processeur de contexte : `navigation` (entrées) et `page_courante` (nom de l'URL)."""
+    correspondance = getattr(request, "resolver_match", None)
+    return {
+        "navigation": entrees(request),
+        "page_courante": correspondance.url_name if correspondance else "",
+    }
