@@ -91,7 +91,13 @@ def organisation_creer(request):
                 f"{form.cleaned_data['email_administrateur']}.",
             )
             return redirect("partenaires:organisation", organisation.uuid)
-    return render(request, "partenaires/organisation_form.html", {"form": form, "creation": True})
+    contexte = {
+        "form": form,
+        "creation": True,
+        "libelle_bouton": "Créer l'organisation",
+        "url_annuler": reverse("partenaires:organisations"),
+    }
+    return render(request, "partenaires/organisation_form.html", contexte)
 
 
 def organisation(request, uuid):
@@ -120,11 +126,14 @@ def organisation_modifier(request, uuid):
         else:
             messages.success(request, "La fiche de l'organisation est enregistrée.")
             return redirect("partenaires:organisation", organisation.uuid)
-    return render(
-        request,
-        "partenaires/organisation_form.html",
-        {"form": form, "creation": False, "organisation": organisation},
-    )
+    contexte = {
+        "form": form,
+        "creation": False,
+        "organisation": organisation,
+        "libelle_bouton": "Enregistrer",
+        "url_annuler": reverse("partenaires:organisation", args=[organisation.uuid]),
+    }
+    return render(request, "partenaires/organisation_form.html", contexte)
 
 
 @require_POST
@@ -178,7 +187,12 @@ def membre_inviter(request, uuid):
         else:
             messages.success(request, f"Invitation envoyée à {invitation.email}.")
             return redirect("partenaires:membres", organisation.uuid)
-    return render(request, "partenaires/membre_inviter.html", {"organisation": organisation, "form": form})
+    contexte = {
+        "organisation": organisation,
+        "form": form,
+        "url_annuler": reverse("partenaires:membres", args=[organisation.uuid]),
+    }
+    return render(request, "partenaires/membre_inviter.html", contexte)
 
 
 def _membre_de(request, uuid, membre_uuid):
@@ -237,7 +251,12 @@ def membre_desactiver(request, uuid, membre_uuid):
     return render(
         request,
         "partenaires/membre_desactiver.html",
-        {"organisation": organisation, "membre": membre, "form": form},
+        {
+            "organisation": organisation,
+            "membre": membre,
+            "form": form,
+            "url_annuler": reverse("partenaires:membres", args=[organisation.uuid]),
+        },
     )
 
 
