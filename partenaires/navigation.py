@@ -22,6 +22,13 @@ def entrees(request) -> list[Entree]:
         return menu
     membre = request.membre_courant
     if membre:
+        menu.append(
+            Entree(
+                "Carnets de bord",
+                reverse("parcours:mes_carnets"),
+                ("mes_carnets", "carnet", "carnet_ouvrir", "intervenant_ajouter", "intervenant_terminer"),
+            )
+        )
         organisation = membre.organisation.uuid
         libelle = "Membres et invitations" if membre.role == Role.ADMINISTRATEUR else "Mon organisation"
         menu.append(

@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from guardian.shortcuts import assign_perm, get_objects_for_user
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.utils import get_group_obj_perms_model
 
 from partenaires.choix import Role
 
@@ -178,3 +179,54 @@ def synchroniser_groupe(utilisateur, organisation) -> None:
         utilisateur.groups.add(organisation.groupe)
     else:
         utilisateur.groups.remove(organisation.groupe)
+
+
+# --- Partage d'objets avec des organisations (mécanisme commun aux applications) ---------------
+
+
+def partager(objet, organisation, *perms: str) -> None:
+    """Donne au groupe de l'organisation les permissions objet (tables à clé étrangère directe)."""
+    for perm in perms:
+        assign_perm(perm, organisation.groupe, objet)
+
+
+def retirer_partage(objet, organisation, *perms: str) -> None:
+    for perm in perms:
+        remove_perm(perm, organisation.groupe, objet)
+
+
+def est_partage_avec(user, objet, perm: str) -> bool:
+    """L'objet est-il partagé, pour cette permission, avec une organisation dont l'utilisateur est membre actif ?
+    Lu à chaque appel dans les tables de permissions (jamais de cache, jamais de raccourci superutilisateur)."""
+    if not _connecte(user):
+        return False
+    modele = get_group_obj_perms_model(objet)
+    return modele.objects.filter(
+        content_object=objet,
+        permission__codename=perm.split(".")[-1],
+        group__organisation__membres__utilisateur=user,
+        group__organisation__membres__is_active=True,
+        group__organisation__is_active=True,
+    ).exists()
+
+
+def organisations_partageant(objet, perm: str):
+    """Les organisations avec lesquelles l'objet est partagé pour cette permission."""
+    modele = get_group_obj_perms_model(objet)
+    return _modele("Organisation").objects.filter(
+        groupe__in=modele.objects.filter(content_object=objet, permission__codename=perm.split(".")[-1]).values("group")
+    )
+
+
+def partages_avec(user, queryset, perm: str):
+    """Restreint le queryset aux objets partagés avec une organisation active de l'utilisateur (une requête)."""
+    if not _connecte(user):
+        return queryset.none()
+    modele = get_group_obj_perms_model(queryset.model)
+    partages = modele.objects.filter(
+        permission__codename=perm.split(".")[-1],
+        group__organisation__membres__utilisateur=user,
+        group__organisation__membres__is_active=True,
+        group__organisation__is_active=True,
+    ).values("content_object")
+    return queryset.filter(pk__in=partages)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("sante/", views.sante, name="sante"),
     path("comptes/", include("allauth.urls")),
     path("", include("partenaires.urls")),
+    path("", include("parcours.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -84,7 +84,8 @@ def connecter(client):
     from tests.outils import activer_totp
 
     def _connecter(utilisateur, client=client):
-        activer_totp(utilisateur)
+        if not utilisateur.authenticator_set.exists():
+            activer_totp(utilisateur)
         client.force_login(utilisateur)
         return client
 

@@ -7,10 +7,13 @@ Les acteurs des issues suivantes (personne, intervenant, secrétaire de comité�
 """
 
 import hashlib
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from parcours import services as parcours_services
+from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Personne
 from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
 from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
@@ -18,12 +21,16 @@ from tests.factories import OrganisationFactory, UtilisateurFactory, membre, sir
 ACTEURS = [
     "anonyme",
     "membre_autre_organisation",
-    "professionnel",
-    "administrateur",
+    "professionnel",  # de l'organisation visée, et référent du carnet
+    "administrateur",  # de l'organisation visée, qui partage le carnet
     "pilote",
     "pilote_autre_territoire",
     "superutilisateur",
+    "accompagnateur",  # d'une deuxième organisation, intervenant du carnet
+    "collegue_organisation_partageante",  # de cette deuxième organisation, sans être intervenant
+    "ancien_intervenant",  # d'une troisième organisation, sorti du groupe de suivi
 ]
+AUTRES_ORGANISATIONS = ["accompagnateur", "collegue_organisation_partageante", "ancien_intervenant"]
 CLE_INVITATION = "cle-de-test-de-la-matrice"
 
 # Applications tierces montées telles quelles : leurs pages sont publiques (connexion, mot de passe
@@ -42,8 +49,15 @@ def connectes(statut, **exceptions):
     return {**tous(statut), "anonyme": 302, **exceptions}
 
 
-VOIR_ORGANISATION = connectes(200, membre_autre_organisation=404, pilote_autre_territoire=404)
-ADMINISTRER = connectes(403, membre_autre_organisation=404, pilote_autre_territoire=404, administrateur=200)
+def etrangers(statut):
+    """Les membres d'organisations qui ne sont pas l'organisation visée."""
+    return {"membre_autre_organisation": statut, "pilote_autre_territoire": statut} | dict.fromkeys(
+        AUTRES_ORGANISATIONS, statut
+    )
+
+
+VOIR_ORGANISATION = connectes(200, **etrangers(404))
+ADMINISTRER = connectes(403, **etrangers(404), administrateur=200)
 ADMINISTRER["superutilisateur"] = 200
 MODIFIER = {**ADMINISTRER, "pilote": 200}
 POST_SANS_GET = connectes(405)
@@ -68,6 +82,23 @@ def donnees_organisation(contexte, **surcharges):
         "email_administrateur": "direction@relais.fr",
         **surcharges,
     }
+
+
+# Carnet : partagé avec l'organisation visée (référent : le professionnel) et la deuxième organisation
+# (l'accompagnateur) ; ni le pilote, ni le superutilisateur, ni l'ancien intervenant ne le voient.
+VOIR_CARNET = connectes(
+    200,
+    membre_autre_organisation=404,
+    pilote=404,
+    pilote_autre_territoire=404,
+    superutilisateur=404,
+    ancien_intervenant=404,
+)
+MODIFIER_CARNET = {**VOIR_CARNET, "collegue_organisation_partageante": 403}
+
+
+def donnees_personne(contexte):
+    return {"nom": "Martin", "prenom": "Léa", "date_naissance": "1990-04-12", "nir": ""}
 
 
 # nom de l'URL → (arguments, {méthode: (attendus par acteur, données POST)})
@@ -120,6 +151,33 @@ MATRICE = {
     "partenaires:changer_organisation": (
         lambda c: [],
         {"GET": (POST_SANS_GET, None), "POST": (connectes(302), lambda c: {"organisation": c["organisation"].uuid})},
+    ),
+    "parcours:mes_carnets": (lambda c: [], {"GET": (connectes(200), None)}),
+    "parcours:carnet_ouvrir": (
+        lambda c: [],
+        {
+            "GET": (connectes(200, superutilisateur=403), None),
+            "POST": (connectes(302, superutilisateur=403), donnees_personne),
+        },
+    ),
+    "parcours:carnet": (lambda c: [c["carnet"].uuid], {"GET": (VOIR_CARNET, None)}),
+    "parcours:intervenant_ajouter": (
+        lambda c: [c["carnet"].uuid],
+        {
+            "GET": (MODIFIER_CARNET, None),
+            "POST": (apres_succes(MODIFIER_CARNET), lambda c: {"email": c["recrue"].email}),
+        },
+    ),
+    "parcours:intervenant_terminer": (
+        lambda c: [c["carnet"].uuid, c["intervention"].uuid],
+        {
+            "GET": (MODIFIER_CARNET, None),
+            "POST": (apres_succes(MODIFIER_CARNET), lambda c: {"motif": "Relais pris", "date_fin": "2999-01-01"}),
+        },
+    ),
+    "parcours:referent_changer": (
+        lambda c: [c["carnet"].uuid, c["intervention"].uuid],
+        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MODIFIER_CARNET), lambda c: {})},
     ),
     "partenaires:invitation": (
         lambda c: [CLE_INVITATION],
@@ -180,11 +238,35 @@ def contexte(db):
         cle_hachee=hashlib.sha256(CLE_INVITATION.encode()).hexdigest(),
         date_expiration="2999-01-01T00:00:00Z",
     )
+    deuxieme = OrganisationFactory(nom="Deuxième organisation", departement="40")
+    troisieme = OrganisationFactory(nom="Troisième organisation", departement="40")
+    accompagnateur = membre(deuxieme, Role.PROFESSIONNEL).utilisateur
+    ancien = membre(troisieme, Role.PROFESSIONNEL).utilisateur
+    carnet = parcours_services.ouvrir_carnet(
+        acteur=cible.utilisateur,
+        organisation=organisation,
+        nom="Durand",
+        prenom="Alex",
+        date_naissance=date(1985, 3, 2),
+    )
+    intervention = parcours_services.ajouter_intervenant(
+        carnet, acteur=cible.utilisateur, utilisateur=accompagnateur, organisation=deuxieme
+    )
+    sortie = parcours_services.ajouter_intervenant(
+        carnet, acteur=cible.utilisateur, utilisateur=ancien, organisation=troisieme
+    )
+    parcours_services.terminer_intervenant(sortie, acteur=cible.utilisateur, motif="Fin de la mesure")
     return {
         "organisation": organisation,
         "cible": cible,
         "invitation": invitation,
+        "carnet": carnet,
+        "intervention": intervention,
+        "recrue": membre(autre, Role.PROFESSIONNEL).utilisateur,
         "acteurs": {
+            "accompagnateur": accompagnateur,
+            "collegue_organisation_partageante": membre(deuxieme, Role.PROFESSIONNEL).utilisateur,
+            "ancien_intervenant": ancien,
             "anonyme": None,
             "membre_autre_organisation": membre(autre, Role.ADMINISTRATEUR).utilisateur,
             "professionnel": cible.utilisateur,
@@ -203,6 +285,11 @@ def etat_de_la_base():
         list(Invitation.objects.order_by("pk").values_list("pk", "date_acceptation", "date_annulation")),
         EvenementOrganisation.objects.count(),
         Utilisateur.objects.count(),
+        Personne.objects.count(),
+        Carnet.objects.count(),
+        list(Intervenant.objects.order_by("pk").values_list("pk", "role", "date_fin")),
+        EvenementCarnet.objects.count(),
+        ConsultationCarnet.objects.count(),
     )
 
 
@@ -228,8 +315,11 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
     else:
         reponse = client.post(url, donnees(contexte) if donnees else {})
     assert reponse.status_code == attendus[acteur], f"{methode} {url} par {acteur}"
-    accepte = (attendus[acteur] == 302 and acteur != "anonyme") or (
-        nom == "partenaires:invitation" and acteur == "anonyme"
-    )
-    if methode == "POST" and not accepte:
-        assert etat_de_la_base() == avant, "un POST refusé a modifié la base"
+    if methode == "POST":
+        accepte = (attendus[acteur] == 302 and acteur != "anonyme") or (
+            nom == "partenaires:invitation" and acteur == "anonyme"
+        )
+    else:
+        accepte = attendus[acteur] == 200
+    if not accepte:
+        assert etat_de_la_base() == avant, f"un {methode} refusé a modifié la base"

@@ -1,0 +1,63 @@
+from django import forms
+from django.utils import timezone
+
+from parcours.models import EvenementCarnet, Personne
+from parcours.validators import normaliser_nir
+
+
+class PersonneForm(forms.ModelForm):
+    class Meta:
+        model = Personne
+        fields = [
+            "nom", "prenom", "date_naissance", "lieu_naissance", "email", "telephone", "adresse", "code_postal",
+            "commune", "code_commune", "identifiant_departement", "numero_caf_msa", "identifiant_france_travail", "nir",
+        ]  # fmt: skip
+        widgets = {"date_naissance": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_nir(self):
+        return normaliser_nir(self.cleaned_data["nir"])
+
+    def clean_date_naissance(self):
+        date_naissance = self.cleaned_data["date_naissance"]
+        if date_naissance > timezone.localdate():
+            raise forms.ValidationError("La date de naissance ne peut pas être dans le futur.")
+        return date_naissance
+
+
+class IntervenantForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail professionnel de l'intervenant",
+        help_text="Un professionnel inscrit sur la plateforme, de n'importe quelle organisation partenaire.",
+    )
+    organisation = forms.ChoiceField(label="Pour quelle organisation ?", required=False)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations:
+            self.fields["organisation"].choices = [(str(o.uuid), o.nom) for o in organisations]
+            self.fields["organisation"].required = True
+        else:
+            del self.fields["organisation"]
+
+
+class FinIntervenantForm(forms.Form):
+    motif = forms.CharField(label="Motif", max_length=250, help_text="Par exemple : fin de la mesure, relais pris.")
+    date_fin = forms.DateField(
+        label="Date de fin",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class FiltreHistoriqueForm(forms.Form):
+    type = forms.ChoiceField(
+        label="Type d'événement", required=False, choices=[("", "Tous"), *EvenementCarnet.Type.choices]
+    )
+    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("du") and donnees.get("au") and donnees["du"] > donnees["au"]:
+            raise forms.ValidationError("La date de début de la période doit précéder sa date de fin.")
+        return donnees

@@ -1,0 +1,224 @@
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from parcours.validators import valider_nir
+from partenaires.permissions import PermissionObjetGroupeBase
+
+
+class Personne(models.Model):
+    """Une personne accompagnée : identité, coordonnées et identifiants chez les partenaires."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    nom = models.CharField("nom", max_length=150)
+    prenom = models.CharField("prénom", max_length=150)
+    date_naissance = models.DateField("date de naissance")
+    lieu_naissance = models.CharField("lieu de naissance", max_length=150, blank=True)
+    email = models.EmailField("adresse e-mail", blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    adresse = models.CharField("adresse", max_length=250, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.CharField("commune", max_length=150, blank=True)
+    code_commune = models.CharField("code INSEE de la commune", max_length=5, blank=True)
+    identifiant_departement = models.CharField("identifiant au Département", max_length=50, blank=True, db_index=True)
+    numero_caf_msa = models.CharField("numéro d'allocataire CAF ou MSA", max_length=20, blank=True, db_index=True)
+    identifiant_france_travail = models.CharField("identifiant France Travail", max_length=20, blank=True)
+    nir = models.CharField(
+        "numéro de sécurité sociale (NIR)",
+        max_length=15,
+        blank=True,
+        validators=[valider_nir],
+        help_text="Facultatif : 13 caractères et la clé de 2 chiffres. Affiché au seul référent.",
+    )
+    date_creation = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "personne accompagnée"
+        verbose_name_plural = "personnes accompagnées"
+        indexes = [models.Index(fields=["nom", "prenom", "date_naissance"], name="personne_identite")]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
+
+    def age(self, aujourd_hui: date | None = None) -> int:
+        jour = aujourd_hui or timezone.localdate()
+        return (
+            jour.year
+            - self.date_naissance.year
+            - ((jour.month, jour.day) < (self.date_naissance.month, self.date_naissance.day))
+        )
+
+    @property
+    def est_jeune(self) -> bool:
+        """Jeune de moins de 26 ans : déduit de la date de naissance, jamais saisi."""
+        return self.age() < 26
+
+
+class CarnetQuerySet(models.QuerySet):
+    def actifs(self):
+        return self.filter(statut=Carnet.Statut.ACTIF)
+
+
+class Carnet(models.Model):
+    """Le carnet de bord : un par personne, partagé par tous les partenaires qui l'accompagnent."""
+
+    class Statut(models.TextChoices):
+        ACTIF = "actif", "Accompagnement en cours"
+        CLOS = "clos", "Accompagnement terminé"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    personne = models.OneToOneField(Personne, on_delete=models.PROTECT, related_name="carnet")
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.ACTIF)
+    date_creation = models.DateTimeField("ouvert le", default=timezone.now, editable=False)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation_creatrice = models.ForeignKey(
+        "partenaires.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="ouvert par"
+    )
+
+    objects = CarnetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "carnet de bord"
+        verbose_name_plural = "carnets de bord"
+        permissions = [("voir_donnees_sensibles", "Voir les données de santé et la RQTH du carnet")]
+        default_permissions = ("view", "change")
+
+    def __str__(self):
+        return f"Carnet de {self.personne}"
+
+
+class CarnetPermissionGroupe(PermissionObjetGroupeBase):
+    """Partage d'un carnet avec une organisation (son groupe)."""
+
+    content_object = models.ForeignKey(Carnet, on_delete=models.CASCADE)
+
+    class Meta(PermissionObjetGroupeBase.Meta):
+        verbose_name = "partage de carnet"
+        verbose_name_plural = "partages de carnets"
+
+
+class IntervenantQuerySet(models.QuerySet):
+    def actifs(self):
+        return self.filter(date_fin__isnull=True)
+
+
+class Intervenant(models.Model):
+    """Un professionnel du groupe de suivi. On termine sa participation, on ne la supprime pas."""
+
+    class Role(models.TextChoices):
+        REFERENT = "referent", "Référent de parcours"
+        ACCOMPAGNATEUR = "accompagnateur", "Accompagnateur"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="intervenants")
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="interventions")
+    organisation = models.ForeignKey("partenaires.Organisation", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.ACCOMPAGNATEUR)
+    date_debut = models.DateField("depuis le", default=timezone.localdate)
+    date_fin = models.DateField("jusqu'au", null=True, blank=True)
+    motif_fin = models.CharField("motif de fin", max_length=250, blank=True)
+
+    objects = IntervenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "intervenant"
+        verbose_name_plural = "intervenants"
+        ordering = ["-role", "date_debut"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carnet"],
+                condition=Q(role="referent", date_fin__isnull=True),
+                name="un_seul_referent_actif_par_carnet",
+                violation_error_message="Ce carnet a déjà un référent : changez plutôt de référent.",
+            ),
+            models.UniqueConstraint(
+                fields=["carnet", "utilisateur"],
+                condition=Q(date_fin__isnull=True),
+                name="intervenant_actif_unique",
+                violation_error_message="Cette personne fait déjà partie du groupe de suivi.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="intervenant_fin_apres_debut",
+                violation_error_message="La date de fin ne peut pas précéder la date de début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True, motif_fin="") | (Q(date_fin__isnull=False) & ~Q(motif_fin="")),
+                name="intervenant_fin_avec_motif",
+                violation_error_message="Une date de fin va toujours avec un motif de fin.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.utilisateur} ({self.organisation}, {self.get_role_display()})"
+
+    @property
+    def est_actif(self) -> bool:
+        return self.date_fin is None
+
+
+class EvenementCarnet(models.Model):
+    """L'historique du carnet : daté, typé, attribué, en ajout seul (écrit par les services)."""
+
+    class Type(models.TextChoices):
+        CARNET_OUVERT = "carnet_ouvert", "Carnet ouvert"
+        INTERVENANT_AJOUTE = "intervenant_ajoute", "Intervenant ajouté"
+        INTERVENANT_TERMINE = "intervenant_termine", "Intervenant sorti du groupe"
+        REFERENT_CHANGE = "referent_change", "Référent changé"
+        PARTAGE_AJOUTE = "partage_ajoute", "Carnet partagé avec une organisation"
+        PARTAGE_RETIRE = "partage_retire", "Partage retiré à une organisation"
+
+    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
+    type = models.CharField(max_length=40, choices=Type.choices)
+    acteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "partenaires.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    details = models.JSONField(default=dict, blank=True)
+    date = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "événement du carnet"
+        verbose_name_plural = "historique des carnets"
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} – {self.carnet}"
+
+    @property
+    def resume(self) -> str:
+        """Ce que l'événement concerne, en une ligne (jamais le contenu d'une donnée non visible)."""
+        d = self.details
+        if self.type == self.Type.REFERENT_CHANGE:
+            return f"{d.get('avant') or 'aucun'} → {d.get('apres', '')}"
+        if self.type in (self.Type.PARTAGE_AJOUTE, self.Type.PARTAGE_RETIRE):
+            return d.get("nom", "")
+        if self.type == self.Type.INTERVENANT_AJOUTE:
+            return f"{d.get('intervenant', '')} ({Intervenant.Role(d['role']).label.lower()})" if d.get("role") else ""
+        if self.type == self.Type.INTERVENANT_TERMINE:
+            return f"{d.get('intervenant', '')}, motif : {d.get('motif', '')}"
+        return ""
+
+
+class ConsultationCarnet(models.Model):
+    """Journal des consultations (en ajout seul) : qui a ouvert quel carnet, pour quelle organisation, quel onglet."""
+
+    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="consultations")
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "partenaires.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    onglet = models.CharField(max_length=30)
+    date = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "consultation de carnet"
+        verbose_name_plural = "consultations de carnets"
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.utilisateur} a consulté {self.carnet} ({self.onglet})"

@@ -1,0 +1,48 @@
+"""Règles d'accès au carnet, bâties sur la façade `partenaires.permissions` (jamais sur guardian directement).
+
+- voir : le carnet est partagé avec une organisation dont l'utilisateur est membre actif (sinon 404) ;
+- modifier : en plus, être intervenant actif du carnet, ou administrateur d'une organisation qui le partage
+  (sinon 403) ;
+- aucun raccourci superutilisateur : l'équipe technique ne lit pas les carnets.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from parcours.choix import MODIFIER_CARNET, VOIR_CARNET
+from parcours.models import Carnet
+from partenaires import permissions
+from partenaires.choix import Role
+
+
+def visible_carnets(user):
+    return permissions.partages_avec(user, Carnet.objects.all(), VOIR_CARNET)
+
+
+def can_view_carnet(user, carnet) -> bool:
+    return permissions.est_partage_avec(user, carnet, VOIR_CARNET)
+
+
+def can_edit_carnet(user, carnet) -> bool:
+    if not permissions.est_partage_avec(user, carnet, MODIFIER_CARNET):
+        return False
+    if carnet.intervenants.actifs().filter(utilisateur=user).exists():
+        return True
+    organisations = permissions.organisations_partageant(carnet, MODIFIER_CARNET)
+    return permissions.membres_actifs(user).filter(organisation__in=organisations, role=Role.ADMINISTRATEUR).exists()
+
+
+def get_carnet_for_user(user, uuid) -> Carnet:
+    carnet = visible_carnets(user).select_related("personne").filter(uuid=uuid).first()
+    if carnet is None:
+        raise Http404("Carnet introuvable.")
+    return carnet
+
+
+def get_carnet_for_edit(user, uuid) -> Carnet:
+    carnet = get_carnet_for_user(user, uuid)
+    if not can_edit_carnet(user, carnet):
+        raise PermissionDenied(
+            "Seuls les intervenants du carnet et les administrateurs des organisations partenaires peuvent le modifier."
+        )
+    return carnet

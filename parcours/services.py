@@ -1,0 +1,188 @@
+"""Écritures sur le carnet : une transaction, un événement dans l'historique, les partages par la façade."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from parcours import permissions as regles
+from parcours.choix import PERMISSIONS_DU_PARTAGE
+from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Personne
+from parcours.validators import normaliser_nir
+from partenaires import permissions
+
+
+class DoublonsTrouves(ValidationError):
+    """La personne semble déjà avoir un carnet : on propose de l'ouvrir plutôt que d'en créer un second."""
+
+    def __init__(self, personnes):
+        self.personnes = list(personnes)
+        super().__init__("Une personne correspondante a déjà un carnet de bord.", code="doublon")
+
+
+def chercher_doublons(*, nom, prenom, date_naissance, identifiant_departement="", nir=""):
+    """Même identifiant au Département, même NIR, ou mêmes nom, prénom et date de naissance."""
+    critere = Q(nom__iexact=nom.strip(), prenom__iexact=prenom.strip(), date_naissance=date_naissance)
+    if identifiant_departement:
+        critere |= Q(identifiant_departement=identifiant_departement.strip())
+    if nir:
+        critere |= Q(nir=normaliser_nir(nir))
+    return Personne.objects.filter(critere).select_related("carnet")
+
+
+def historiser(carnet, type_evenement, *, acteur, organisation=None, **details) -> EvenementCarnet:
+    return EvenementCarnet.objects.create(
+        carnet=carnet, type=type_evenement, acteur=acteur, organisation=organisation, details=details
+    )
+
+
+def _membre_actif(utilisateur, organisation):
+    membre = permissions.membres_actifs(utilisateur).filter(organisation=organisation).first()
+    if membre is None:
+        raise ValidationError(f"{utilisateur} n'est pas membre actif de « {organisation} ».")
+    return membre
+
+
+def _partager_si_besoin(carnet, organisation, *, acteur) -> None:
+    if not permissions.organisations_partageant(carnet, PERMISSIONS_DU_PARTAGE[0]).filter(pk=organisation.pk).exists():
+        permissions.partager(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
+        historiser(
+            carnet, EvenementCarnet.Type.PARTAGE_AJOUTE, acteur=acteur, organisation=organisation, nom=organisation.nom
+        )
+
+
+@transaction.atomic
+def ouvrir_carnet(*, acteur, organisation, ignorer_doublons=False, **identite) -> Carnet:
+    """Crée la personne et son carnet ; l'acteur en devient le référent et son organisation le partage."""
+    _membre_actif(acteur, organisation)
+    identite["nir"] = normaliser_nir(identite.get("nir", ""))
+    if not ignorer_doublons:
+        doublons = chercher_doublons(
+            nom=identite["nom"],
+            prenom=identite["prenom"],
+            date_naissance=identite["date_naissance"],
+            identifiant_departement=identite.get("identifiant_departement", ""),
+            nir=identite["nir"],
+        )
+        if doublons.exists():
+            raise DoublonsTrouves(doublons)
+    personne = Personne(**identite)
+    personne.full_clean()
+    personne.save()
+    carnet = Carnet.objects.create(personne=personne, cree_par=acteur, organisation_creatrice=organisation)
+    historiser(carnet, EvenementCarnet.Type.CARNET_OUVERT, acteur=acteur, organisation=organisation)
+    _ajouter(carnet, acteur=acteur, utilisateur=acteur, organisation=organisation, role=Intervenant.Role.REFERENT)
+    return carnet
+
+
+def _ajouter(carnet, *, acteur, utilisateur, organisation, role) -> Intervenant:
+    _membre_actif(utilisateur, organisation)
+    intervenant = Intervenant(carnet=carnet, utilisateur=utilisateur, organisation=organisation, role=role)
+    intervenant.full_clean()
+    intervenant.save()
+    _partager_si_besoin(carnet, organisation, acteur=acteur)
+    historiser(
+        carnet,
+        EvenementCarnet.Type.INTERVENANT_AJOUTE,
+        acteur=acteur,
+        organisation=organisation,
+        intervenant=str(utilisateur),
+        role=role,
+    )
+    return intervenant
+
+
+@transaction.atomic
+def ajouter_intervenant(
+    carnet, *, acteur, utilisateur, organisation, role=Intervenant.Role.ACCOMPAGNATEUR
+) -> Intervenant:
+    """Ajoute un professionnel au groupe de suivi ; son organisation reçoit le partage du carnet."""
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    Carnet.objects.select_for_update().get(pk=carnet.pk)
+    return _ajouter(carnet, acteur=acteur, utilisateur=utilisateur, organisation=organisation, role=role)
+
+
+def _terminer(intervenant, *, acteur, motif, date_fin) -> Intervenant:
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError({"motif": "Indiquez pourquoi cette personne quitte le groupe de suivi."})
+    if date_fin < intervenant.date_debut:
+        raise ValidationError({"date_fin": "La date de fin ne peut pas précéder la date de début."})
+    intervenant.date_fin = date_fin
+    intervenant.motif_fin = motif
+    intervenant.full_clean()
+    intervenant.save(update_fields=["date_fin", "motif_fin"])
+    carnet, organisation = intervenant.carnet, intervenant.organisation
+    historiser(
+        carnet,
+        EvenementCarnet.Type.INTERVENANT_TERMINE,
+        acteur=acteur,
+        organisation=organisation,
+        intervenant=str(intervenant.utilisateur),
+        motif=motif,
+    )
+    if not carnet.intervenants.actifs().filter(organisation=organisation).exists():
+        permissions.retirer_partage(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
+        historiser(
+            carnet, EvenementCarnet.Type.PARTAGE_RETIRE, acteur=acteur, organisation=organisation, nom=organisation.nom
+        )
+    return intervenant
+
+
+@transaction.atomic
+def terminer_intervenant(intervenant, *, acteur, motif, date_fin=None) -> Intervenant:
+    """Termine la participation ; le dernier intervenant d'une organisation lui retire le partage."""
+    carnet = Carnet.objects.select_for_update().get(pk=intervenant.carnet_id)
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    intervenant = Intervenant.objects.select_related("carnet", "organisation", "utilisateur").get(pk=intervenant.pk)
+    if not intervenant.est_actif:
+        raise ValidationError("Cette personne a déjà quitté le groupe de suivi.")
+    if intervenant.role == Intervenant.Role.REFERENT:
+        raise ValidationError("Le carnet garde toujours un référent : nommez d'abord un autre référent.")
+    return _terminer(intervenant, acteur=acteur, motif=motif, date_fin=date_fin or timezone.localdate())
+
+
+@transaction.atomic
+def changer_referent(carnet, *, acteur, intervenant) -> Intervenant:
+    """L'accompagnateur devient référent ; l'ancien référent reste dans le groupe comme accompagnateur."""
+    carnet = Carnet.objects.select_for_update().get(pk=carnet.pk)
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    intervenant = Intervenant.objects.select_related("utilisateur", "organisation").get(
+        pk=intervenant.pk, carnet=carnet
+    )
+    if not intervenant.est_actif or intervenant.role == Intervenant.Role.REFERENT:
+        raise ValidationError("Choisissez un accompagnateur actif du groupe de suivi.")
+    ancien = carnet.intervenants.actifs().filter(role=Intervenant.Role.REFERENT).select_related("utilisateur").first()
+    aujourd_hui = timezone.localdate()
+    if ancien is not None:
+        ancien.date_fin, ancien.motif_fin = aujourd_hui, "Changement de référent"
+        ancien.save(update_fields=["date_fin", "motif_fin"])
+        Intervenant.objects.create(
+            carnet=carnet,
+            utilisateur=ancien.utilisateur,
+            organisation=ancien.organisation,
+            role=Intervenant.Role.ACCOMPAGNATEUR,
+        )
+    intervenant.date_fin, intervenant.motif_fin = aujourd_hui, "Devenu référent"
+    intervenant.save(update_fields=["date_fin", "motif_fin"])
+    nouveau = Intervenant.objects.create(
+        carnet=carnet,
+        utilisateur=intervenant.utilisateur,
+        organisation=intervenant.organisation,
+        role=Intervenant.Role.REFERENT,
+    )
+    historiser(
+        carnet,
+        EvenementCarnet.Type.REFERENT_CHANGE,
+        acteur=acteur,
+        organisation=intervenant.organisation,
+        avant=str(ancien.utilisateur) if ancien else "",
+        apres=str(intervenant.utilisateur),
+    )
+    return nouveau
+
+
+def enregistrer_consultation(carnet, *, utilisateur, organisation, onglet) -> ConsultationCarnet:
+    return ConsultationCarnet.objects.create(
+        carnet=carnet, utilisateur=utilisateur, organisation=organisation, onglet=onglet
+    )

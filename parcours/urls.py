@@ -1,0 +1,22 @@
+from django.urls import path
+
+from parcours import views
+
+app_name = "parcours"
+
+urlpatterns = [
+    path("carnets/", views.mes_carnets, name="mes_carnets"),
+    path("carnets/ouvrir/", views.carnet_ouvrir, name="carnet_ouvrir"),
+    path("carnets/<uuid:uuid>/", views.carnet, name="carnet"),
+    path("carnets/<uuid:uuid>/intervenants/ajouter/", views.intervenant_ajouter, name="intervenant_ajouter"),
+    path(
+        "carnets/<uuid:uuid>/intervenants/<uuid:intervenant_uuid>/terminer/",
+        views.intervenant_terminer,
+        name="intervenant_terminer",
+    ),
+    path(
+        "carnets/<uuid:uuid>/intervenants/<uuid:intervenant_uuid>/referent/",
+        views.referent_changer,
+        name="referent_changer",
+    ),
+]
