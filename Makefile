@@ -44,7 +44,7 @@ e2e: install node_modules/.installe
 quality: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/djlint templates partenaires/templates --lint
+	$(BIN)/djlint templates */templates --lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 

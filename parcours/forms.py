@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from parcours.models import EvenementCarnet, Personne
+from parcours.models import EvenementCarnet, Note, Personne, RendezVous
 from parcours.validators import normaliser_nir
 
 
@@ -61,3 +61,34 @@ class FiltreHistoriqueForm(forms.Form):
         if donnees.get("du") and donnees.get("au") and donnees["du"] > donnees["au"]:
             raise forms.ValidationError("La date de début de la période doit précéder sa date de fin.")
         return donnees
+
+
+class RendezVousForm(forms.Form):
+    date_heure = forms.DateTimeField(
+        label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    intervenant = forms.ChoiceField(label="Avec")
+    objet = forms.CharField(label="Objet", max_length=250)
+    a_distance = forms.BooleanField(label="À distance (téléphone, visio)", required=False)
+    lieu = forms.CharField(label="Lieu", max_length=250, required=False, help_text="Obligatoire sauf à distance.")
+
+    def __init__(self, *args, intervenants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervenant"].choices = [
+            (str(i.utilisateur.uuid), f"{i.utilisateur} ({i.organisation})") for i in intervenants
+        ]
+
+
+class SuiteRendezVousForm(forms.Form):
+    statut = forms.ChoiceField(label="Statut", choices=RendezVous.Statut.choices)
+    compte_rendu = forms.CharField(label="Suite donnée", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoteForm(forms.Form):
+    texte = forms.CharField(label="Note d'entretien", widget=forms.Textarea(attrs={"rows": 4}))
+    visibilite = forms.ChoiceField(label="Visible par", widget=forms.RadioSelect)
+
+    def __init__(self, *args, permises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visibilite"].choices = [(v, Note.Visibilite(v).label) for v in permises]
+        self.fields["visibilite"].initial = permises[-1]

@@ -161,6 +161,82 @@ class Intervenant(models.Model):
         return self.date_fin is None
 
 
+class RendezVous(models.Model):
+    class Statut(models.TextChoices):
+        PREVU = "prevu", "Prévu"
+        HONORE = "honore", "Honoré"
+        ABSENT = "absent", "Absent"
+        EXCUSE = "excuse", "Excusé"
+        ANNULE = "annule", "Annulé"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="rendez_vous")
+    date_heure = models.DateTimeField("date et heure")
+    intervenant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="avec"
+    )
+    organisation = models.ForeignKey("partenaires.Organisation", on_delete=models.PROTECT, related_name="+")
+    a_distance = models.BooleanField("à distance (téléphone, visio)", default=False)
+    lieu = models.CharField("lieu", max_length=250, blank=True)
+    objet = models.CharField("objet", max_length=250)
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.PREVU)
+    compte_rendu = models.TextField("suite donnée", blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "rendez-vous"
+        verbose_name_plural = "rendez-vous"
+        ordering = ["date_heure"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(a_distance=True) | ~Q(lieu=""),
+                name="rendez_vous_lieu_ou_distance",
+                violation_error_message="Indiquez le lieu du rendez-vous, ou qu'il a lieu à distance.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Rendez-vous du {self.date_heure:%d/%m/%Y} – {self.objet}"
+
+
+class NoteQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """Les notes qu'un lecteur du carnet peut lire : celles du groupe, de ses organisations, les siennes."""
+        organisations = user.membres.filter(is_active=True).values("organisation")
+        return self.filter(
+            Q(visibilite=Note.Visibilite.GROUPE)
+            | Q(visibilite=Note.Visibilite.ORGANISATION, organisation__in=organisations)
+            | Q(visibilite=Note.Visibilite.MOI, auteur=user)
+        )
+
+
+class Note(models.Model):
+    """Note d'entretien : un partenaire ne voit jamais une note qui ne lui est pas destinée."""
+
+    class Visibilite(models.TextChoices):
+        GROUPE = "groupe", "Tout le groupe de suivi"
+        ORGANISATION = "organisation", "Mon organisation"
+        MOI = "moi", "Moi seul·e"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="notes")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("partenaires.Organisation", on_delete=models.PROTECT, related_name="+")
+    texte = models.TextField("note")
+    visibilite = models.CharField("visible par", max_length=15, choices=Visibilite.choices, default=Visibilite.GROUPE)
+    date = models.DateTimeField(default=timezone.now)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "note d'entretien"
+        verbose_name_plural = "notes d'entretien"
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"Note du {self.date:%d/%m/%Y} ({self.get_visibilite_display()})"
+
+
 class EvenementCarnet(models.Model):
     """L'historique du carnet : daté, typé, attribué, en ajout seul (écrit par les services)."""
 
@@ -171,6 +247,9 @@ class EvenementCarnet(models.Model):
         REFERENT_CHANGE = "referent_change", "Référent changé"
         PARTAGE_AJOUTE = "partage_ajoute", "Carnet partagé avec une organisation"
         PARTAGE_RETIRE = "partage_retire", "Partage retiré à une organisation"
+        RENDEZ_VOUS_PREVU = "rendez_vous_prevu", "Rendez-vous prévu"
+        RENDEZ_VOUS_MIS_A_JOUR = "rendez_vous_mis_a_jour", "Rendez-vous mis à jour"
+        NOTE_AJOUTEE = "note_ajoutee", "Note d'entretien ajoutée"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)
@@ -201,6 +280,10 @@ class EvenementCarnet(models.Model):
             return f"{d.get('intervenant', '')} ({Intervenant.Role(d['role']).label.lower()})" if d.get("role") else ""
         if self.type == self.Type.INTERVENANT_TERMINE:
             return f"{d.get('intervenant', '')}, motif : {d.get('motif', '')}"
+        if self.type in (self.Type.RENDEZ_VOUS_PREVU, self.Type.RENDEZ_VOUS_MIS_A_JOUR):
+            return f"{d.get('date', '')} – {d.get('objet', '')} ({d.get('statut', '')})"
+        if self.type == self.Type.NOTE_AJOUTEE:
+            return f"visible par : {d.get('visibilite', '')}"
         return ""
 
 

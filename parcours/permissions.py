@@ -32,6 +32,10 @@ def can_edit_carnet(user, carnet) -> bool:
     return permissions.membres_actifs(user).filter(organisation__in=organisations, role=Role.ADMINISTRATEUR).exists()
 
 
+def organisation_partage(carnet, organisation) -> bool:
+    return permissions.organisations_partageant(carnet, VOIR_CARNET).filter(pk=organisation.pk).exists()
+
+
 def get_carnet_for_user(user, uuid) -> Carnet:
     carnet = visible_carnets(user).select_related("personne").filter(uuid=uuid).first()
     if carnet is None:

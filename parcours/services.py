@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from parcours import permissions as regles
 from parcours.choix import PERMISSIONS_DU_PARTAGE
-from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Personne
+from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Note, Personne, RendezVous
 from parcours.validators import normaliser_nir
 from partenaires import permissions
 
@@ -186,3 +186,84 @@ def enregistrer_consultation(carnet, *, utilisateur, organisation, onglet) -> Co
     return ConsultationCarnet.objects.create(
         carnet=carnet, utilisateur=utilisateur, organisation=organisation, onglet=onglet
     )
+
+
+def _evenement_rendez_vous(rendez_vous, type_evenement, *, acteur) -> None:
+    historiser(
+        rendez_vous.carnet,
+        type_evenement,
+        acteur=acteur,
+        organisation=rendez_vous.organisation,
+        date=timezone.localtime(rendez_vous.date_heure).strftime("%d/%m/%Y %H:%M"),
+        objet=rendez_vous.objet,
+        statut=rendez_vous.get_statut_display().lower(),
+    )
+
+
+@transaction.atomic
+def prevoir_rendez_vous(carnet, *, acteur, intervenant, date_heure, objet, lieu="", a_distance=False) -> RendezVous:
+    """Le rendez-vous se prend avec un intervenant actif du groupe de suivi, pour son organisation."""
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    participation = carnet.intervenants.actifs().filter(utilisateur=intervenant).select_related("organisation").first()
+    if participation is None:
+        raise ValidationError({"intervenant": "Le rendez-vous se prend avec un membre du groupe de suivi."})
+    rendez_vous = RendezVous(
+        carnet=carnet,
+        intervenant=intervenant,
+        organisation=participation.organisation,
+        date_heure=date_heure,
+        objet=objet.strip(),
+        lieu=lieu.strip(),
+        a_distance=a_distance,
+        cree_par=acteur,
+    )
+    rendez_vous.full_clean()
+    rendez_vous.save()
+    _evenement_rendez_vous(rendez_vous, EvenementCarnet.Type.RENDEZ_VOUS_PREVU, acteur=acteur)
+    return rendez_vous
+
+
+@transaction.atomic
+def mettre_a_jour_rendez_vous(rendez_vous, *, acteur, statut, compte_rendu="") -> RendezVous:
+    permissions.require(regles.can_edit_carnet(acteur, rendez_vous.carnet), "Vous ne pouvez pas modifier ce carnet.")
+    if statut not in RendezVous.Statut.values:
+        raise ValidationError({"statut": "Ce statut n'existe pas."})
+    passe = rendez_vous.date_heure <= timezone.now()
+    if statut in (RendezVous.Statut.HONORE, RendezVous.Statut.ABSENT) and not passe:
+        raise ValidationError({"statut": "Un rendez-vous à venir ne peut pas encore être honoré ni manqué."})
+    rendez_vous.statut = statut
+    rendez_vous.compte_rendu = compte_rendu.strip()
+    rendez_vous.save(update_fields=["statut", "compte_rendu"])
+    _evenement_rendez_vous(rendez_vous, EvenementCarnet.Type.RENDEZ_VOUS_MIS_A_JOUR, acteur=acteur)
+    return rendez_vous
+
+
+def visibilites_permises(carnet, acteur, organisation) -> list[str]:
+    """« Moi seul·e » toujours ; « mon organisation » si elle partage le carnet ; « tout le groupe » aux
+    intervenants actifs."""
+    permises = [Note.Visibilite.MOI]
+    if organisation is not None and regles.organisation_partage(carnet, organisation):
+        permises.append(Note.Visibilite.ORGANISATION)
+    if carnet.intervenants.actifs().filter(utilisateur=acteur).exists():
+        permises.append(Note.Visibilite.GROUPE)
+    return permises
+
+
+@transaction.atomic
+def ajouter_note(carnet, *, acteur, organisation, texte, visibilite) -> Note:
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    if visibilite not in visibilites_permises(carnet, acteur, organisation):
+        raise ValidationError({"visibilite": "Vous ne pouvez pas donner cette visibilité à une note de ce carnet."})
+    if not texte.strip():
+        raise ValidationError({"texte": "La note est vide."})
+    note = Note.objects.create(
+        carnet=carnet, auteur=acteur, organisation=organisation, texte=texte.strip(), visibilite=visibilite
+    )
+    historiser(
+        carnet,
+        EvenementCarnet.Type.NOTE_AJOUTEE,
+        acteur=acteur,
+        organisation=organisation,
+        visibilite=note.get_visibilite_display().lower(),
+    )
+    return note

@@ -8,6 +8,13 @@ urlpatterns = [
     path("carnets/", views.mes_carnets, name="mes_carnets"),
     path("carnets/ouvrir/", views.carnet_ouvrir, name="carnet_ouvrir"),
     path("carnets/<uuid:uuid>/", views.carnet, name="carnet"),
+    path("carnets/<uuid:uuid>/rendez-vous/ajouter/", views.rendez_vous_ajouter, name="rendez_vous_ajouter"),
+    path(
+        "carnets/<uuid:uuid>/rendez-vous/<uuid:rendez_vous_uuid>/suite/",
+        views.rendez_vous_suite,
+        name="rendez_vous_suite",
+    ),
+    path("carnets/<uuid:uuid>/notes/ajouter/", views.note_ajouter, name="note_ajouter"),
     path("carnets/<uuid:uuid>/intervenants/ajouter/", views.intervenant_ajouter, name="intervenant_ajouter"),
     path(
         "carnets/<uuid:uuid>/intervenants/<uuid:intervenant_uuid>/terminer/",

@@ -6,16 +6,31 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parcours import permissions as regles
 from parcours import services
-from parcours.forms import FiltreHistoriqueForm, FinIntervenantForm, IntervenantForm, PersonneForm
-from parcours.models import Intervenant
+from parcours.forms import (
+    FiltreHistoriqueForm,
+    FinIntervenantForm,
+    IntervenantForm,
+    NoteForm,
+    PersonneForm,
+    RendezVousForm,
+    SuiteRendezVousForm,
+)
+from parcours.models import Intervenant, RendezVous
 from partenaires import permissions
 from partenaires.models import Utilisateur
 
-ONGLETS = {"situation": "Situation", "groupe": "Groupe de suivi", "historique": "Historique"}
+ONGLETS = {
+    "situation": "Situation",
+    "rendez_vous": "Rendez-vous",
+    "notes": "Notes d'entretien",
+    "groupe": "Groupe de suivi",
+    "historique": "Historique",
+}
 
 
 def _erreurs(form, erreur: ValidationError) -> None:
@@ -97,10 +112,18 @@ def carnet(request, uuid):
     services.enregistrer_consultation(
         carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet=onglet
     )
+    return _page_carnet(request, carnet, onglet)
+
+
+def _page_carnet(request, carnet, onglet, status=200, **formulaires):
+    """La page du carnet, onglet choisi ; les formulaires liés (avec erreurs) remplacent les formulaires vides."""
     intervenants = list(
         carnet.intervenants.select_related("utilisateur", "organisation").order_by("-role", "date_debut")
     )
-    referent = next((i for i in intervenants if i.est_actif and i.role == Intervenant.Role.REFERENT), None)
+    actifs = [i for i in intervenants if i.est_actif]
+    referent = next((i for i in actifs if i.role == Intervenant.Role.REFERENT), None)
+    peut_modifier = regles.can_edit_carnet(request.user, carnet)
+    prochain = carnet.rendez_vous.filter(statut=RendezVous.Statut.PREVU, date_heure__gte=timezone.now()).first()
     contexte = {
         "carnet": carnet,
         "personne": carnet.personne,
@@ -108,12 +131,28 @@ def carnet(request, uuid):
         "onglets": ONGLETS,
         "titre_onglet": ONGLETS[onglet],
         "referent": referent,
+        "prochain_rendez_vous": prochain,
         "est_referent": referent is not None and referent.utilisateur_id == request.user.pk,
-        "peut_modifier": regles.can_edit_carnet(request.user, carnet),
-        "intervenants_actifs": [i for i in intervenants if i.est_actif],
+        "peut_modifier": peut_modifier,
+        "intervenants_actifs": actifs,
         "anciens_intervenants": [i for i in intervenants if not i.est_actif],
+        "form": None,
     }
-    if onglet == "historique":
+    if onglet == "rendez_vous":
+        rendez_vous = list(carnet.rendez_vous.select_related("intervenant", "organisation").order_by("-date_heure"))
+        contexte["rendez_vous_a_venir"] = [r for r in rendez_vous if r.date_heure >= timezone.now()][::-1]
+        contexte["rendez_vous_passes"] = [r for r in rendez_vous if r.date_heure < timezone.now()]
+        contexte["statuts"] = RendezVous.Statut.choices
+        if peut_modifier:
+            initial = {"intervenant": str(request.user.uuid)}
+            contexte["form"] = formulaires.get("form") or RendezVousForm(intervenants=actifs, initial=initial)
+    elif onglet == "notes":
+        contexte["notes"] = carnet.notes.visibles_par(request.user).select_related("auteur", "organisation")
+        if peut_modifier:
+            organisation = request.membre_courant.organisation if request.membre_courant else None
+            permises = services.visibilites_permises(carnet, request.user, organisation)
+            contexte["form"] = formulaires.get("form") or NoteForm(permises=permises)
+    elif onglet == "historique":
         filtre = FiltreHistoriqueForm(request.GET or None)
         evenements = carnet.evenements.select_related("acteur", "organisation")
         if filtre.is_valid():
@@ -124,7 +163,63 @@ def carnet(request, uuid):
             if filtre.cleaned_data["au"]:
                 evenements = evenements.filter(date__date__lt=filtre.cleaned_data["au"] + timedelta(days=1))
         contexte.update(filtre=filtre, evenements=evenements[:200])
-    return render(request, "parcours/carnet.html", contexte)
+    return render(request, "parcours/carnet.html", contexte, status=status)
+
+
+@require_POST
+def rendez_vous_ajouter(request, uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    actifs = list(carnet.intervenants.actifs().select_related("utilisateur", "organisation"))
+    form = RendezVousForm(request.POST, intervenants=actifs)
+    if form.is_valid():
+        donnees = dict(form.cleaned_data)
+        choisi = donnees.pop("intervenant")
+        avec = next(i.utilisateur for i in actifs if str(i.utilisateur.uuid) == choisi)
+        try:
+            rendez_vous = services.prevoir_rendez_vous(carnet, acteur=request.user, intervenant=avec, **donnees)
+        except ValidationError as erreur:
+            _erreurs(form, erreur)
+        else:
+            messages.success(
+                request, f"Rendez-vous prévu le {timezone.localtime(rendez_vous.date_heure):%d/%m/%Y à %H:%M}."
+            )
+            return redirect(f"{carnet_url(carnet)}?onglet=rendez_vous")
+    return _page_carnet(request, carnet, "rendez_vous", status=400, form=form)
+
+
+@require_POST
+def rendez_vous_suite(request, uuid, rendez_vous_uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    rendez_vous = get_object_or_404(RendezVous.objects.select_related("carnet"), carnet=carnet, uuid=rendez_vous_uuid)
+    form = SuiteRendezVousForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un statut dans la liste.")
+    else:
+        try:
+            services.mettre_a_jour_rendez_vous(rendez_vous, acteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(
+                request, f"Rendez-vous du {timezone.localtime(rendez_vous.date_heure):%d/%m/%Y} mis à jour."
+            )
+    return redirect(f"{carnet_url(carnet)}?onglet=rendez_vous")
+
+
+@require_POST
+def note_ajouter(request, uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    organisation = request.membre_courant.organisation if request.membre_courant else None
+    form = NoteForm(request.POST, permises=services.visibilites_permises(carnet, request.user, organisation))
+    if form.is_valid():
+        try:
+            services.ajouter_note(carnet, acteur=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as erreur:
+            _erreurs(form, erreur)
+        else:
+            messages.success(request, "Note enregistrée.")
+            return redirect(f"{carnet_url(carnet)}?onglet=notes")
+    return _page_carnet(request, carnet, "notes", status=400, form=form)
 
 
 def intervenant_ajouter(request, uuid):

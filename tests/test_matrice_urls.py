@@ -7,13 +7,13 @@ Les acteurs des issues suivantes (personne, intervenant, secrétaire de comité�
 """
 
 import hashlib
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours import services as parcours_services
-from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Personne
+from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Note, Personne, RendezVous
 from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
 from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
@@ -161,6 +161,32 @@ MATRICE = {
         },
     ),
     "parcours:carnet": (lambda c: [c["carnet"].uuid], {"GET": (VOIR_CARNET, None)}),
+    "parcours:rendez_vous_ajouter": (
+        lambda c: [c["carnet"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (
+                apres_succes(MODIFIER_CARNET),
+                lambda c: {
+                    "date_heure": "2999-06-01T10:00",
+                    "intervenant": str(c["cible"].utilisateur.uuid),
+                    "objet": "Point d'étape",
+                    "lieu": "Maison départementale",
+                },
+            ),
+        },
+    ),
+    "parcours:rendez_vous_suite": (
+        lambda c: [c["carnet"].uuid, c["rendez_vous"].uuid],
+        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MODIFIER_CARNET), lambda c: {"statut": "annule"})},
+    ),
+    "parcours:note_ajouter": (
+        lambda c: [c["carnet"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (apres_succes(MODIFIER_CARNET), lambda c: {"texte": "Entretien", "visibilite": "moi"}),
+        },
+    ),
     "parcours:intervenant_ajouter": (
         lambda c: [c["carnet"].uuid],
         {
@@ -256,11 +282,20 @@ def contexte(db):
         carnet, acteur=cible.utilisateur, utilisateur=ancien, organisation=troisieme
     )
     parcours_services.terminer_intervenant(sortie, acteur=cible.utilisateur, motif="Fin de la mesure")
+    rendez_vous = parcours_services.prevoir_rendez_vous(
+        carnet,
+        acteur=cible.utilisateur,
+        intervenant=cible.utilisateur,
+        date_heure=datetime(2999, 1, 1, 9, tzinfo=UTC),
+        objet="Premier entretien",
+        lieu="Agence",
+    )
     return {
         "organisation": organisation,
         "cible": cible,
         "invitation": invitation,
         "carnet": carnet,
+        "rendez_vous": rendez_vous,
         "intervention": intervention,
         "recrue": membre(autre, Role.PROFESSIONNEL).utilisateur,
         "acteurs": {
@@ -290,6 +325,8 @@ def etat_de_la_base():
         list(Intervenant.objects.order_by("pk").values_list("pk", "role", "date_fin")),
         EvenementCarnet.objects.count(),
         ConsultationCarnet.objects.count(),
+        list(RendezVous.objects.order_by("pk").values_list("pk", "statut", "date_heure")),
+        Note.objects.count(),
     )
 
 
