@@ -5,3 +5,9 @@ class ParcoursConfig(AppConfig):
     name = "parcours"
     verbose_name = "Parcours"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from parcours.demo import charger_carnets_demo
+        from partenaires.signals import demo_chargee
+
+        demo_chargee.connect(charger_carnets_demo, dispatch_uid="parcours-demo")

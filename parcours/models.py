@@ -281,7 +281,7 @@ class EvenementCarnet(models.Model):
         if self.type == self.Type.INTERVENANT_TERMINE:
             return f"{d.get('intervenant', '')}, motif : {d.get('motif', '')}"
         if self.type in (self.Type.RENDEZ_VOUS_PREVU, self.Type.RENDEZ_VOUS_MIS_A_JOUR):
-            return f"{d.get('date', '')} – {d.get('objet', '')} ({d.get('statut', '')})"
+            return f"{d.get('date', '')} avec {d.get('avec', '')} – {d.get('objet', '')} ({d.get('statut', '')})"
         if self.type == self.Type.NOTE_AJOUTEE:
             return f"visible par : {d.get('visibilite', '')}"
         return ""

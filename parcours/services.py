@@ -30,9 +30,25 @@ def chercher_doublons(*, nom, prenom, date_naissance, identifiant_departement=""
     return Personne.objects.filter(critere).select_related("carnet")
 
 
+def organisation_de_l_acteur(carnet, acteur):
+    """L'organisation pour laquelle l'acteur agit sur ce carnet : celle de son intervention, sinon la première
+    de ses organisations qui partage le carnet."""
+    intervention = carnet.intervenants.actifs().filter(utilisateur=acteur).select_related("organisation").first()
+    if intervention is not None:
+        return intervention.organisation
+    partageantes = permissions.organisations_partageant(carnet, PERMISSIONS_DU_PARTAGE[0])
+    membre = permissions.membres_actifs(acteur).filter(organisation__in=partageantes).first()
+    return membre.organisation if membre else None
+
+
 def historiser(carnet, type_evenement, *, acteur, organisation=None, **details) -> EvenementCarnet:
+    """Écrit l'événement : qui, pour quelle organisation (celle de l'acteur), quoi, quand."""
     return EvenementCarnet.objects.create(
-        carnet=carnet, type=type_evenement, acteur=acteur, organisation=organisation, details=details
+        carnet=carnet,
+        type=type_evenement,
+        acteur=acteur,
+        organisation=organisation or organisation_de_l_acteur(carnet, acteur),
+        details=details,
     )
 
 
@@ -46,9 +62,7 @@ def _membre_actif(utilisateur, organisation):
 def _partager_si_besoin(carnet, organisation, *, acteur) -> None:
     if not permissions.organisations_partageant(carnet, PERMISSIONS_DU_PARTAGE[0]).filter(pk=organisation.pk).exists():
         permissions.partager(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
-        historiser(
-            carnet, EvenementCarnet.Type.PARTAGE_AJOUTE, acteur=acteur, organisation=organisation, nom=organisation.nom
-        )
+        historiser(carnet, EvenementCarnet.Type.PARTAGE_AJOUTE, acteur=acteur, nom=organisation.nom)
 
 
 @transaction.atomic
@@ -85,8 +99,7 @@ def _ajouter(carnet, *, acteur, utilisateur, organisation, role) -> Intervenant:
         carnet,
         EvenementCarnet.Type.INTERVENANT_AJOUTE,
         acteur=acteur,
-        organisation=organisation,
-        intervenant=str(utilisateur),
+        intervenant=f"{utilisateur} ({organisation.nom})",
         role=role,
     )
     return intervenant
@@ -117,15 +130,12 @@ def _terminer(intervenant, *, acteur, motif, date_fin) -> Intervenant:
         carnet,
         EvenementCarnet.Type.INTERVENANT_TERMINE,
         acteur=acteur,
-        organisation=organisation,
-        intervenant=str(intervenant.utilisateur),
+        intervenant=f"{intervenant.utilisateur} ({organisation.nom})",
         motif=motif,
     )
     if not carnet.intervenants.actifs().filter(organisation=organisation).exists():
         permissions.retirer_partage(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
-        historiser(
-            carnet, EvenementCarnet.Type.PARTAGE_RETIRE, acteur=acteur, organisation=organisation, nom=organisation.nom
-        )
+        historiser(carnet, EvenementCarnet.Type.PARTAGE_RETIRE, acteur=acteur, nom=organisation.nom)
     return intervenant
 
 
@@ -175,7 +185,6 @@ def changer_referent(carnet, *, acteur, intervenant) -> Intervenant:
         carnet,
         EvenementCarnet.Type.REFERENT_CHANGE,
         acteur=acteur,
-        organisation=intervenant.organisation,
         avant=str(ancien.utilisateur) if ancien else "",
         apres=str(intervenant.utilisateur),
     )
@@ -193,7 +202,7 @@ def _evenement_rendez_vous(rendez_vous, type_evenement, *, acteur) -> None:
         rendez_vous.carnet,
         type_evenement,
         acteur=acteur,
-        organisation=rendez_vous.organisation,
+        avec=f"{rendez_vous.intervenant} ({rendez_vous.organisation.nom})",
         date=timezone.localtime(rendez_vous.date_heure).strftime("%d/%m/%Y %H:%M"),
         objet=rendez_vous.objet,
         statut=rendez_vous.get_statut_display().lower(),

@@ -37,6 +37,7 @@ OPTIONS_CHROMIUM = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=fr-FR",
 ]
 IMPACTS_BLOQUANTS = {"serious", "critical"}
 

@@ -144,6 +144,8 @@ def test_ajouter_un_intervenant_partage_et_retirer_le_dernier_retire_le_partage(
     assert intervention.date_fin == timezone.localdate() and intervention.motif_fin == "Fin de la garantie jeunes"
     types = set(carnet.evenements.values_list("type", flat=True))
     assert {"intervenant_termine", "partage_retire"} <= types
+    # Chaque événement porte l'organisation pour laquelle l'acteur agit, jamais celle qu'il ajoute ou retire.
+    assert set(carnet.evenements.values_list("organisation", flat=True)) == {departement.pk}
 
 
 def test_un_second_referent_est_refuse(referente, departement):
@@ -203,7 +205,7 @@ def test_l_historique_se_filtre_par_type_et_par_periode(client, connecter, refer
     assert "Carnet ouvert" in liste("&type=carnet_ouvert") and "Intervenant ajouté" not in liste("&type=carnet_ouvert")
     depuis = (timezone.localdate() - timedelta(days=10)).isoformat()
     assert "Carnet ouvert" not in liste(f"&du={depuis}") and "Intervenant ajouté" in liste(f"&du={depuis}")
-    assert "Claire Duprat (référent de parcours)" in liste("")
+    assert "Claire Duprat (Département des Landes) (référent de parcours)" in liste("")
     page = client.get(url(carnet, "historique") + "&du=2026-02-01&au=2026-01-01").content.decode()
     assert "doit précéder sa date de fin" in page
 

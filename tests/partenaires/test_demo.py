@@ -25,3 +25,17 @@ def test_la_demo_est_idempotente_et_donne_un_compte_par_role():
     assert referente.check_password(MOT_DE_PASSE_DEMO)
     assert referente.membres.filter(is_active=True).count() == 2  # pour le changement d'organisation
     assert Utilisateur.objects.get(email="admin@demo.spie.fr").is_superuser
+
+
+def test_la_demo_cree_une_cinquantaine_de_carnets_varies_une_seule_fois():
+    from parcours.models import Carnet, Intervenant, Note, RendezVous
+
+    call_command("charger_demo", verbosity=0)
+    call_command("charger_demo", verbosity=0)
+    assert Carnet.objects.count() == 50
+    referents = Intervenant.objects.filter(role="referent", date_fin__isnull=True)
+    assert referents.count() == 50
+    assert referents.values("organisation").distinct().count() >= 5
+    assert Intervenant.objects.filter(role="accompagnateur").exists()  # des groupes de suivi entre organisations
+    assert RendezVous.objects.filter(statut="prevu").exists() and RendezVous.objects.exclude(statut="prevu").exists()
+    assert Note.objects.count() == 50

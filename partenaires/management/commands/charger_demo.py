@@ -9,6 +9,7 @@ from django.db import transaction
 from partenaires import services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Membre, Organisation, Utilisateur
+from partenaires.signals import demo_chargee
 from partenaires.validators import somme_luhn
 
 MOT_DE_PASSE_DEMO = "demo-spie-landes-2026"
@@ -128,6 +129,10 @@ class Command(BaseCommand):
                 ).exists():
                     services.ajouter_membre(utilisateur, organisation, role=role, acteur=None)
 
+        resumes = [
+            resume for _, resume in demo_chargee.send(sender=self.__class__, organisations=organisations) if resume
+        ]
+
         if not Utilisateur.objects.filter(email=SUPERUTILISATEUR).exists():
             Utilisateur.objects.create_superuser(
                 SUPERUTILISATEUR, MOT_DE_PASSE_DEMO, prenom="Administrateur", nom="Plateforme"
@@ -138,6 +143,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Démonstration des Landes prête : {crees} organisation(s) et {comptes} compte(s) créés "
                 f"({len(ORGANISATIONS)} organisations, {len(COMPTES) + 1} comptes au total). "
-                f"Mot de passe de tous les comptes : {MOT_DE_PASSE_DEMO}"
+                + "".join(f"{resume} " for resume in resumes)
+                + f"Mot de passe de tous les comptes : {MOT_DE_PASSE_DEMO}"
             )
         )
