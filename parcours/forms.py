@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from parcours.models import EvenementCarnet, Note, Personne, RendezVous
+from parcours.models import EvenementCarnet, Note, Personne, RendezVous, Statut
 from parcours.validators import normaliser_nir
 
 
@@ -92,3 +92,18 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["visibilite"].choices = [(v, Note.Visibilite(v).label) for v in permises]
         self.fields["visibilite"].initial = permises[-1]
+
+
+class StatutForm(forms.Form):
+    type = forms.ChoiceField(label="Statut", choices=Statut.Type.choices)
+    valeur = forms.ChoiceField(
+        label="Valeur",
+        choices=[
+            ("Droit au RSA", list(Statut.VALEURS_RSA.items())),
+            ("Autres statuts", list(Statut.VALEURS_OUI_NON.items())),
+        ],
+    )
+    date_debut = forms.DateField(
+        label="Depuis le", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    motif = forms.CharField(label="Motif (suspension, clôture…)", max_length=250, required=False)

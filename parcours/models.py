@@ -58,6 +58,70 @@ class Personne(models.Model):
         return self.age() < 26
 
 
+class Statut(models.Model):
+    """Un statut administratif de la personne, daté : on clôt l'ancien et on en ouvre un nouveau (historique gardé)."""
+
+    class Type(models.TextChoices):
+        DROIT_RSA = "droit_rsa", "Droit au RSA"
+        INSCRIT_FRANCE_TRAVAIL = "inscrit_france_travail", "Inscrit à France Travail"
+        DELD = "deld", "Demandeur d'emploi de longue durée"
+        PARENT_ISOLE = "parent_isole", "Parent isolé"
+        RQTH = "rqth", "RQTH (travailleur handicapé)"
+        DROITS_ET_DEVOIRS = "droits_et_devoirs", "Soumis aux droits et devoirs"
+
+    VALEURS_RSA = {
+        "ouvert_versable": "Droit ouvert et versable",
+        "ouvert_suspendu": "Droit ouvert et suspendu",
+        "ouvert_versement_suspendu": "Droit ouvert, versement suspendu",
+        "refuse": "Droit refusé",
+        "clos": "Droit clos",
+    }
+    VALEURS_OUI_NON = {"oui": "Oui", "non": "Non"}
+    SENSIBLES = {Type.RQTH}
+
+    personne = models.ForeignKey(Personne, on_delete=models.PROTECT, related_name="statuts")
+    type = models.CharField("statut", max_length=30, choices=Type.choices)
+    valeur = models.CharField("valeur", max_length=40)
+    date_debut = models.DateField("depuis le")
+    date_fin = models.DateField("jusqu'au", null=True, blank=True)
+    motif = models.CharField("motif (suspension, clôture…)", max_length=250, blank=True)
+    saisi_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date_saisie = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "statut de la personne"
+        verbose_name_plural = "statuts de la personne"
+        ordering = ["type", "-date_debut", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personne", "type"],
+                condition=Q(date_fin__isnull=True),
+                name="un_statut_courant_par_type",
+                violation_error_message="Ce statut a déjà une valeur en cours.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="statut_fin_apres_debut",
+                violation_error_message="La date de fin d'un statut ne peut pas précéder sa date de début.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} : {self.libelle_valeur}"
+
+    @classmethod
+    def valeurs_permises(cls, type_statut: str) -> dict[str, str]:
+        return cls.VALEURS_RSA if type_statut == cls.Type.DROIT_RSA else cls.VALEURS_OUI_NON
+
+    @property
+    def libelle_valeur(self) -> str:
+        return self.valeurs_permises(self.type).get(self.valeur, self.valeur)
+
+    @property
+    def est_sensible(self) -> bool:
+        return self.type in self.SENSIBLES
+
+
 class CarnetQuerySet(models.QuerySet):
     def actifs(self):
         return self.filter(statut=Carnet.Statut.ACTIF)
@@ -250,6 +314,7 @@ class EvenementCarnet(models.Model):
         RENDEZ_VOUS_PREVU = "rendez_vous_prevu", "Rendez-vous prévu"
         RENDEZ_VOUS_MIS_A_JOUR = "rendez_vous_mis_a_jour", "Rendez-vous mis à jour"
         NOTE_AJOUTEE = "note_ajoutee", "Note d'entretien ajoutée"
+        STATUT_CHANGE = "statut_change", "Statut mis à jour"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)
@@ -282,6 +347,8 @@ class EvenementCarnet(models.Model):
             return f"{d.get('intervenant', '')}, motif : {d.get('motif', '')}"
         if self.type in (self.Type.RENDEZ_VOUS_PREVU, self.Type.RENDEZ_VOUS_MIS_A_JOUR):
             return f"{d.get('date', '')} avec {d.get('avec', '')} – {d.get('objet', '')} ({d.get('statut', '')})"
+        if self.type == self.Type.STATUT_CHANGE:
+            return f"{d.get('statut', '')} : {d.get('valeur', '')}" if d.get("valeur") else d.get("statut", "")
         if self.type == self.Type.NOTE_AJOUTEE:
             return f"visible par : {d.get('visibilite', '')}"
         return ""

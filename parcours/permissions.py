@@ -32,6 +32,11 @@ def can_edit_carnet(user, carnet) -> bool:
     return permissions.membres_actifs(user).filter(organisation__in=organisations, role=Role.ADMINISTRATEUR).exists()
 
 
+def can_view_sensible(user, carnet) -> bool:
+    """Santé, RQTH : réservés aux intervenants actifs du carnet, en plus du droit de le voir."""
+    return can_view_carnet(user, carnet) and carnet.intervenants.actifs().filter(utilisateur=user).exists()
+
+
 def organisation_partage(carnet, organisation) -> bool:
     return permissions.organisations_partageant(carnet, VOIR_CARNET).filter(pk=organisation.pk).exists()
 

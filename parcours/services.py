@@ -1,13 +1,13 @@
 """Écritures sur le carnet : une transaction, un événement dans l'historique, les partages par la façade."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from parcours import permissions as regles
 from parcours.choix import PERMISSIONS_DU_PARTAGE
-from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Note, Personne, RendezVous
+from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Note, Personne, RendezVous, Statut
 from parcours.validators import normaliser_nir
 from partenaires import permissions
 
@@ -276,3 +276,36 @@ def ajouter_note(carnet, *, acteur, organisation, texte, visibilite) -> Note:
         visibilite=note.get_visibilite_display().lower(),
     )
     return note
+
+
+@transaction.atomic
+def changer_statut(carnet, *, acteur, type, valeur, date_debut, motif="") -> Statut:
+    """Clôt la valeur en cours de ce statut à la nouvelle date et ouvre la nouvelle. Un statut sensible (RQTH)
+    apparaît dans l'historique sans sa valeur."""
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    if type not in Statut.Type.values:
+        raise ValidationError({"type": "Ce statut n'existe pas."})
+    if valeur not in Statut.valeurs_permises(type):
+        raise ValidationError({"valeur": "Cette valeur n'est pas possible pour ce statut."})
+    if Statut(type=type).est_sensible and not regles.can_view_sensible(acteur, carnet):
+        raise PermissionDenied("Seuls les intervenants du carnet renseignent les données sensibles.")
+    personne = Personne.objects.select_for_update().get(pk=carnet.personne_id)
+    en_cours = personne.statuts.filter(type=type, date_fin__isnull=True).first()
+    if en_cours is not None:
+        if date_debut < en_cours.date_debut:
+            debut = f"{en_cours.date_debut:%d/%m/%Y}"
+            raise ValidationError(
+                {"date_debut": f"La nouvelle valeur ne peut pas commencer avant celle en cours ({debut})."}
+            )
+        en_cours.date_fin = date_debut
+        en_cours.save(update_fields=["date_fin"])
+    statut = Statut(
+        personne=personne, type=type, valeur=valeur, date_debut=date_debut, motif=motif.strip(), saisi_par=acteur
+    )
+    statut.full_clean()
+    statut.save()
+    details = {"statut": statut.get_type_display()}
+    if not statut.est_sensible:
+        details["valeur"] = statut.libelle_valeur
+    historiser(carnet, EvenementCarnet.Type.STATUT_CHANGE, acteur=acteur, **details)
+    return statut

@@ -15,6 +15,7 @@ urlpatterns = [
         name="rendez_vous_suite",
     ),
     path("carnets/<uuid:uuid>/notes/ajouter/", views.note_ajouter, name="note_ajouter"),
+    path("carnets/<uuid:uuid>/statuts/", views.statut_changer, name="statut_changer"),
     path("carnets/<uuid:uuid>/intervenants/ajouter/", views.intervenant_ajouter, name="intervenant_ajouter"),
     path(
         "carnets/<uuid:uuid>/intervenants/<uuid:intervenant_uuid>/terminer/",

@@ -18,6 +18,7 @@ from parcours.forms import (
     NoteForm,
     PersonneForm,
     RendezVousForm,
+    StatutForm,
     SuiteRendezVousForm,
 )
 from parcours.models import Intervenant, RendezVous
@@ -137,8 +138,14 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         "intervenants_actifs": actifs,
         "anciens_intervenants": [i for i in intervenants if not i.est_actif],
         "form": None,
+        "voit_sensible": regles.can_view_sensible(request.user, carnet),
+        "statuts_en_cours": [s for s in carnet.personne.statuts.all() if s.date_fin is None],
     }
-    if onglet == "rendez_vous":
+    if onglet == "situation":
+        contexte["statuts"] = carnet.personne.statuts.select_related("saisi_par")
+        if peut_modifier:
+            contexte["form"] = formulaires.get("form") or StatutForm()
+    elif onglet == "rendez_vous":
         rendez_vous = list(carnet.rendez_vous.select_related("intervenant", "organisation").order_by("-date_heure"))
         contexte["rendez_vous_a_venir"] = [r for r in rendez_vous if r.date_heure >= timezone.now()][::-1]
         contexte["rendez_vous_passes"] = [r for r in rendez_vous if r.date_heure < timezone.now()]
@@ -204,6 +211,21 @@ def rendez_vous_suite(request, uuid, rendez_vous_uuid):
                 request, f"Rendez-vous du {timezone.localtime(rendez_vous.date_heure):%d/%m/%Y} mis à jour."
             )
     return redirect(f"{carnet_url(carnet)}?onglet=rendez_vous")
+
+
+@require_POST
+def statut_changer(request, uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    form = StatutForm(request.POST)
+    if form.is_valid():
+        try:
+            statut = services.changer_statut(carnet, acteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            _erreurs(form, erreur)
+        else:
+            messages.success(request, f"Statut mis à jour : {statut.get_type_display()}.")
+            return redirect(f"{carnet_url(carnet)}?onglet=situation")
+    return _page_carnet(request, carnet, "situation", status=400, form=form)
 
 
 @require_POST

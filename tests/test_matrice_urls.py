@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours import services as parcours_services
-from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Note, Personne, RendezVous
+from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Note, Personne, RendezVous, Statut
 from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
 from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
@@ -180,6 +180,16 @@ MATRICE = {
         lambda c: [c["carnet"].uuid, c["rendez_vous"].uuid],
         {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MODIFIER_CARNET), lambda c: {"statut": "annule"})},
     ),
+    "parcours:statut_changer": (
+        lambda c: [c["carnet"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (
+                apres_succes(MODIFIER_CARNET),
+                lambda c: {"type": "parent_isole", "valeur": "oui", "date_debut": "2026-01-05"},
+            ),
+        },
+    ),
     "parcours:note_ajouter": (
         lambda c: [c["carnet"].uuid],
         {
@@ -327,6 +337,7 @@ def etat_de_la_base():
         ConsultationCarnet.objects.count(),
         list(RendezVous.objects.order_by("pk").values_list("pk", "statut", "date_heure")),
         Note.objects.count(),
+        list(Statut.objects.order_by("pk").values_list("pk", "valeur", "date_fin")),
     )
 
 
