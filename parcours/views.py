@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from parcours.forms import (
     StatutForm,
     SuiteRendezVousForm,
 )
-from parcours.models import Intervenant, RendezVous
+from parcours.models import Carnet, Intervenant, RendezVous, Statut
 from partenaires import permissions
 from partenaires.models import Utilisateur
 
@@ -48,6 +48,38 @@ def _organisation_courante(request):
     return request.membre_courant.organisation
 
 
+PUBLICS = {
+    "brsa": "Bénéficiaires du RSA",
+    "deld": "Demandeurs d'emploi de longue durée",
+    "jeunes": "Jeunes de moins de 26 ans",
+    "parents_isoles": "Parents isolés",
+}
+TRIS = {"nom": ("personne__nom", "personne__prenom", "pk"), "recents": ("-date_creation", "pk")}
+
+
+def _statut_en_cours(type_statut, *valeurs):
+    return Exists(
+        Statut.objects.filter(
+            personne=OuterRef("personne"), type=type_statut, valeur__in=valeurs, date_fin__isnull=True
+        )
+    )
+
+
+def _filtrer_par_public(carnets, public):
+    if public == "brsa":
+        return carnets.filter(
+            _statut_en_cours("droit_rsa", "ouvert_versable", "ouvert_suspendu", "ouvert_versement_suspendu")
+        )
+    if public == "deld":
+        return carnets.filter(_statut_en_cours("deld", "oui"))
+    if public == "parents_isoles":
+        return carnets.filter(_statut_en_cours("parent_isole", "oui"))
+    if public == "jeunes":
+        aujourd_hui = timezone.localdate()
+        return carnets.filter(personne__date_naissance__gt=aujourd_hui.replace(year=aujourd_hui.year - 26))
+    return carnets
+
+
 def mes_carnets(request):
     referents = Intervenant.objects.actifs().filter(carnet=OuterRef("pk"), role=Intervenant.Role.REFERENT)
     carnets = (
@@ -59,8 +91,8 @@ def mes_carnets(request):
             referent_organisation=Subquery(referents.values("organisation__nom")[:1]),
         )
     )
-    recherche = request.GET.get("q", "").strip()
-    filtre = request.GET.get("filtre", "")
+    parametres = {cle: request.GET.get(cle, "").strip() for cle in ("q", "filtre", "public", "rdv", "statut", "tri")}
+    recherche = parametres["q"]
     if recherche:
         carnets = carnets.filter(
             Q(personne__nom__icontains=recherche)
@@ -69,15 +101,42 @@ def mes_carnets(request):
             | Q(personne__numero_caf_msa=recherche)
             | Q(personne__identifiant_france_travail=recherche)
         )
-    if filtre == "mes_accompagnements":
+    if parametres["filtre"] == "mes_accompagnements":
         carnets = carnets.filter(intervenants__utilisateur=request.user, intervenants__date_fin__isnull=True).distinct()
-    elif filtre == "sans_referent":
+    elif parametres["filtre"] == "sans_referent":
         carnets = carnets.filter(referent_nom__isnull=True)
-    page = Paginator(carnets.order_by("personne__nom", "personne__prenom", "pk"), 25).get_page(request.GET.get("page"))
-    contexte = {"page": page, "recherche": recherche, "filtre": filtre}
+    carnets = _filtrer_par_public(carnets, parametres["public"])
+    if parametres["statut"] in Carnet.Statut.values:
+        carnets = carnets.filter(statut=parametres["statut"])
+    maintenant = timezone.now()
+    if parametres["rdv"] == "a_venir":
+        carnets = carnets.filter(
+            Exists(RendezVous.objects.filter(carnet=OuterRef("pk"), statut="prevu", date_heure__gte=maintenant))
+        )
+    elif parametres["rdv"].isdigit():
+        depuis = maintenant - timedelta(days=int(parametres["rdv"]))
+        carnets = carnets.exclude(
+            Exists(RendezVous.objects.filter(carnet=OuterRef("pk"), statut="honore", date_heure__gte=depuis))
+        )
+    tri = TRIS.get(parametres["tri"], TRIS["nom"])
+    page = Paginator(carnets.order_by(*tri), 25).get_page(request.GET.get("page"))
+    contexte = {
+        "page": page,
+        "recherche": recherche,
+        "parametres": parametres,
+        "publics": PUBLICS,
+        "statuts_carnet": Carnet.Statut.choices,
+        "requete": _sans_page(request),
+    }
     if request.htmx:
         return render(request, "parcours/includes/liste_carnets.html", contexte)
     return render(request, "parcours/mes_carnets.html", contexte)
+
+
+def _sans_page(request) -> str:
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return parametres.urlencode()
 
 
 def carnet_ouvrir(request):
@@ -171,6 +230,26 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
                 evenements = evenements.filter(date__date__lt=filtre.cleaned_data["au"] + timedelta(days=1))
         contexte.update(filtre=filtre, evenements=evenements[:200])
     return render(request, "parcours/carnet.html", contexte, status=status)
+
+
+def carnet_imprimer(request, uuid):
+    """Synthèse imprimable du carnet (la base du PDF à venir) ; l'impression est une consultation journalisée."""
+    carnet = regles.get_carnet_for_user(request.user, uuid)
+    membre = request.membre_courant
+    services.enregistrer_consultation(
+        carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet="impression"
+    )
+    contexte = {
+        "carnet": carnet,
+        "personne": carnet.personne,
+        "voit_sensible": regles.can_view_sensible(request.user, carnet),
+        "statuts_en_cours": carnet.personne.statuts.filter(date_fin__isnull=True),
+        "intervenants": carnet.intervenants.actifs().select_related("utilisateur", "organisation"),
+        "rendez_vous": carnet.rendez_vous.select_related("intervenant", "organisation").order_by("-date_heure")[:10],
+        "imprime_le": timezone.now(),
+        "imprime_par": request.user,
+    }
+    return render(request, "parcours/carnet_impression.html", contexte)
 
 
 @require_POST

@@ -161,6 +161,7 @@ MATRICE = {
         },
     ),
     "parcours:carnet": (lambda c: [c["carnet"].uuid], {"GET": (VOIR_CARNET, None)}),
+    "parcours:carnet_imprimer": (lambda c: [c["carnet"].uuid], {"GET": (VOIR_CARNET, None)}),
     "parcours:rendez_vous_ajouter": (
         lambda c: [c["carnet"].uuid],
         {

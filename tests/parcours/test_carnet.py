@@ -234,3 +234,11 @@ def test_un_nir_avec_sa_cle_est_valide_et_avec_une_autre_cle_est_refuse(treize):
     valider_nir(treize + f"{cle_nir(treize):02d}")
     with pytest.raises(ValidationError):
         valider_nir(treize + f"{cle_nir(treize) % 97 + 1:02d}")
+
+
+def test_la_synthese_imprimable_est_une_consultation_journalisee(client, connecter, referente, departement):
+    carnet = ouvrir(referente, departement)
+    connecter(referente)
+    page = client.get(reverse("parcours:carnet_imprimer", args=[carnet.uuid])).content.decode()
+    assert "Carnet de bord de Léa MARTIN" in page and "Claire Duprat" in page and "Document confidentiel" in page
+    assert ConsultationCarnet.objects.get().onglet == "impression"

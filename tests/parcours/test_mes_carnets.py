@@ -67,3 +67,62 @@ def test_le_filtre_sans_referent(client, connecter, departement):
     connecter(admin)
     page = client.get(reverse("parcours:mes_carnets"), {"filtre": "sans_referent"}).content.decode()
     assert "ORPHELIN" in page and "SUIVI" not in page
+
+
+def test_les_filtres_par_public_et_par_rendez_vous(client, connecter, departement):
+    from datetime import timedelta
+
+    from parcours.models import RendezVous
+
+    referente = membre(departement).utilisateur
+    brsa = ouvrir(referente, departement, 1, nom="Allocataire")
+    services.changer_statut(
+        brsa, acteur=referente, type="droit_rsa", valeur="ouvert_versable", date_debut=date(2025, 1, 1)
+    )
+    clos = ouvrir(referente, departement, 2, nom="Sorti")
+    services.changer_statut(clos, acteur=referente, type="droit_rsa", valeur="clos", date_debut=date(2025, 1, 1))
+    jeune = ouvrir(referente, departement, 3, nom="Jeune", date_naissance=date(2006, 1, 1))
+    services.prevoir_rendez_vous(
+        jeune,
+        acteur=referente,
+        intervenant=referente,
+        date_heure=timezone.now() + timedelta(days=2),
+        objet="x",
+        lieu="y",
+    )
+    recent = services.prevoir_rendez_vous(
+        brsa,
+        acteur=referente,
+        intervenant=referente,
+        date_heure=timezone.now() + timedelta(days=1),
+        objet="x",
+        lieu="y",
+    )
+    RendezVous.objects.filter(pk=recent.pk).update(date_heure=timezone.now() - timedelta(days=5), statut="honore")
+    connecter(referente)
+
+    def noms(**parametres):
+        reponse = client.get(reverse("parcours:mes_carnets"), parametres)
+        return [c.personne.nom for c in reponse.context["page"].object_list]
+
+    assert noms(public="brsa") == ["Allocataire"]
+    assert noms(public="jeunes") == ["Jeune"]
+    assert noms(rdv="a_venir") == ["Jeune"]
+    assert noms(rdv="30") == ["Jeune", "Sorti"]  # pas de rendez-vous honoré depuis 30 jours
+    assert noms(tri="recents")[0] == "Jeune"
+
+
+@pytest.mark.parametrize("taille", [1, 50])
+def test_les_filtres_gardent_un_nombre_de_requetes_fixe(
+    client, connecter, departement, taille, django_assert_num_queries
+):
+    referente = membre(departement).utilisateur
+    for numero in range(taille):
+        carnet = ouvrir(referente, departement, numero)
+        services.changer_statut(carnet, acteur=referente, type="deld", valeur="oui", date_debut=date(2025, 1, 1))
+    connecter(referente)
+    parametres = {"public": "deld", "rdv": "90", "filtre": "mes_accompagnements", "tri": "recents"}
+    client.get(reverse("parcours:mes_carnets"), parametres)
+    with django_assert_num_queries(NOMBRE_DE_REQUETES):
+        reponse = client.get(reverse("parcours:mes_carnets"), parametres)
+    assert reponse.context["page"].paginator.count == taille
