@@ -1,7 +1,19 @@
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 
-from parcours.models import EvenementCarnet, Note, Personne, RendezVous, Statut
+from parcours.models import (
+    Action,
+    ActionReferentiel,
+    ContratEngagement,
+    EvenementCarnet,
+    Note,
+    ObjectifReferentiel,
+    Personne,
+    RendezVous,
+    Statut,
+    Theme,
+)
 from parcours.validators import normaliser_nir
 
 
@@ -107,3 +119,78 @@ class StatutForm(forms.Form):
         label="Depuis le", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     motif = forms.CharField(label="Motif (suspension, clôture…)", max_length=250, required=False)
+
+
+def _date(**attrs):
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+class ObjectifForm(forms.Form):
+    axe = forms.ChoiceField(label="Axe de travail")
+    referentiel = forms.ChoiceField(label="Objectif du référentiel", required=False)
+    libelle_libre = forms.CharField(
+        label="Ou objectif en saisie libre",
+        max_length=250,
+        required=False,
+        help_text="Seulement s'il n'est pas au référentiel.",
+    )
+    contrat = forms.ChoiceField(label="Rattaché au contrat", required=False)
+
+    def __init__(self, *args, contrats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        axes = Theme.objects.filter(code=F("axe")).order_by("libelle")
+        self.fields["axe"].choices = [(t.code, t.libelle) for t in axes]
+        groupes = {}
+        for objectif in ObjectifReferentiel.objects.filter(actif=True).select_related("theme"):
+            groupes.setdefault(objectif.theme.libelle, []).append((objectif.code, objectif.libelle))
+        self.fields["referentiel"].choices = [("", "—")] + sorted(groupes.items())
+        self.fields["contrat"].choices = [("", "Aucun")] + [(str(c.uuid), str(c)) for c in contrats]
+
+
+class ActionForm(forms.Form):
+    referentiel = forms.ChoiceField(label="Action du référentiel", required=False)
+    libelle_libre = forms.CharField(label="Ou action en saisie libre", max_length=250, required=False)
+    date_debut = forms.DateField(label="Début", initial=timezone.localdate, widget=_date())
+    date_echeance = forms.DateField(label="Échéance", required=False, widget=_date())
+    porteur = forms.ChoiceField(label="Portée par", required=False)
+
+    def __init__(self, *args, objectif, organisations, actions_par_axe=None, **kwargs):
+        kwargs.setdefault("prefix", f"action-{objectif.uuid}")
+        super().__init__(*args, **kwargs)
+        if actions_par_axe is None:
+            actions_par_axe = choix_actions_par_axe()
+        self.fields["referentiel"].choices = [("", "—")] + actions_par_axe.get(objectif.axe_id, [])
+        self.fields["porteur"].choices = [("", "Non précisé")] + [(str(o.uuid), o.nom) for o in organisations]
+
+    def clean(self):
+        donnees = super().clean()
+        if (
+            donnees.get("date_debut")
+            and donnees.get("date_echeance")
+            and donnees["date_echeance"] < donnees["date_debut"]
+        ):
+            self.add_error("date_echeance", "L'échéance ne peut pas précéder le début de l'action.")
+        return donnees
+
+
+def choix_actions_par_axe() -> dict[str, list[tuple[str, str]]]:
+    """Les actions du référentiel, par axe, en une requête (pour tous les formulaires d'une page)."""
+    par_axe = {}
+    for code, axe, libelle in ActionReferentiel.objects.filter(actif=True).values_list("code", "theme_id", "libelle"):
+        par_axe.setdefault(axe, []).append((code, libelle))
+    return par_axe
+
+
+class StatutActionForm(forms.Form):
+    statut = forms.ChoiceField(label="Statut", choices=Action.Statut.choices)
+
+
+class ContratForm(forms.ModelForm):
+    class Meta:
+        model = ContratEngagement
+        fields = ["type", "date_debut", "date_fin", "signataires", "heures_hebdomadaires", "motif_amenagement"]
+        widgets = {"date_debut": _date(), "date_fin": _date()}
+
+
+class AccordForm(forms.Form):
+    date_accord = forms.DateField(label="Accord donné le", initial=timezone.localdate, widget=_date())

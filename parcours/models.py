@@ -301,6 +301,192 @@ class Note(models.Model):
         return f"Note du {self.date:%d/%m/%Y} ({self.get_visibilite_display()})"
 
 
+class Theme(models.Model):
+    """Thème du référentiel ; `axe` est l'axe de travail du plan d'action auquel il se rattache."""
+
+    code = models.CharField(max_length=60, primary_key=True)
+    libelle = models.CharField("libellé", max_length=150)
+    axe = models.CharField("axe de travail", max_length=60)
+
+    class Meta:
+        verbose_name = "thème"
+        ordering = ["libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def est_un_axe(self) -> bool:
+        return self.code == self.axe
+
+
+class ObjectifReferentiel(models.Model):
+    code = models.CharField(max_length=150, primary_key=True)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="objectifs")
+    libelle = models.CharField("libellé", max_length=250)
+    actif = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "objectif du référentiel"
+        ordering = ["theme", "libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class ActionReferentiel(models.Model):
+    code = models.CharField(max_length=150, primary_key=True)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
+    libelle = models.CharField("libellé", max_length=250)
+    actif = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "action du référentiel"
+        ordering = ["theme", "libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class ContratEngagement(models.Model):
+    class Type(models.TextChoices):
+        CONTRAT_ENGAGEMENT = "contrat_engagement", "Contrat d'engagement (loi plein emploi, 2025)"
+        CER = "cer", "Contrat d'engagement réciproque (CER)"
+        PPAE = "ppae", "Projet personnalisé d'accès à l'emploi (PPAE)"
+        PACEA = "pacea", "Parcours contractualisé d'accompagnement vers l'emploi et l'autonomie (PACEA)"
+        CEJ = "cej", "Contrat d'engagement jeune (CEJ)"
+
+    HEURES_LEGALES = 15
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="contrats")
+    type = models.CharField("type de contrat", max_length=30, choices=Type.choices, default=Type.CONTRAT_ENGAGEMENT)
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    signataires = models.CharField(
+        "signataires", max_length=250, help_text="La personne et les professionnels qui signent."
+    )
+    heures_hebdomadaires = models.PositiveSmallIntegerField("heures d'activité par semaine", default=HEURES_LEGALES)
+    motif_amenagement = models.CharField(
+        "motif de l'aménagement des heures", max_length=250, blank=True, help_text="Obligatoire sous 15 heures."
+    )
+    accord_personne_le = models.DateField("accord de la personne le", null=True, blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "contrat d'engagement"
+        verbose_name_plural = "contrats d'engagement"
+        ordering = ["-date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="contrat_fin_apres_debut",
+                violation_error_message="La fin du contrat ne peut pas précéder son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(heures_hebdomadaires__gte=15) | ~Q(motif_amenagement=""),
+                name="contrat_heures_amenagees_motivees",
+                violation_error_message="Sous 15 heures d'activité par semaine, indiquez le motif de l'aménagement.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date_debut:%d/%m/%Y}"
+
+
+class Objectif(models.Model):
+    class Statut(models.TextChoices):
+        NON_ABORDE = "non_aborde", "Non abordé"
+        EN_COURS = "en_cours", "En cours"
+        REALISE = "realise", "Réalisé"
+        ABANDONNE = "abandonne", "Abandonné"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="objectifs")
+    axe = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+", verbose_name="axe de travail")
+    referentiel = models.ForeignKey(
+        ObjectifReferentiel, on_delete=models.PROTECT, null=True, blank=True, verbose_name="objectif du référentiel"
+    )
+    libelle_libre = models.CharField("objectif en saisie libre", max_length=250, blank=True)
+    statut = models.CharField("statut", max_length=15, choices=Statut.choices, default=Statut.EN_COURS)
+    contrat = models.ForeignKey(
+        ContratEngagement, on_delete=models.PROTECT, null=True, blank=True, related_name="objectifs"
+    )
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date_creation = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "objectif"
+        ordering = ["axe__libelle", "date_creation"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(referentiel__isnull=False) & Q(libelle_libre=""))
+                | (Q(referentiel__isnull=True) & ~Q(libelle_libre="")),
+                name="objectif_referentiel_ou_libre",
+                violation_error_message="Choisissez un objectif du référentiel ou saisissez-le librement.",
+            )
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def libelle(self) -> str:
+        return self.referentiel.libelle if self.referentiel_id else self.libelle_libre
+
+
+class Action(models.Model):
+    class Statut(models.TextChoices):
+        EN_PROJET = "en_projet", "En projet"
+        EN_COURS = "en_cours", "En cours"
+        REALISEE = "realisee", "Réalisée"
+        ABANDONNEE = "abandonnee", "Abandonnée"
+        ANNULEE = "annulee", "Annulée"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    objectif = models.ForeignKey(Objectif, on_delete=models.PROTECT, related_name="actions")
+    referentiel = models.ForeignKey(
+        ActionReferentiel, on_delete=models.PROTECT, null=True, blank=True, verbose_name="action du référentiel"
+    )
+    libelle_libre = models.CharField("action en saisie libre", max_length=250, blank=True)
+    date_debut = models.DateField("début")
+    date_echeance = models.DateField("échéance", null=True, blank=True)
+    statut = models.CharField("statut", max_length=15, choices=Statut.choices, default=Statut.EN_PROJET)
+    porteur = models.ForeignKey(
+        "partenaires.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="portée par",
+    )
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "action"
+        ordering = ["date_debut", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_echeance__isnull=True) | Q(date_echeance__gte=models.F("date_debut")),
+                name="action_echeance_apres_debut",
+                violation_error_message="L'échéance ne peut pas précéder le début de l'action.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(referentiel__isnull=False) & Q(libelle_libre=""))
+                | (Q(referentiel__isnull=True) & ~Q(libelle_libre="")),
+                name="action_referentiel_ou_libre",
+                violation_error_message="Choisissez une action du référentiel ou saisissez-la librement.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def libelle(self) -> str:
+        return self.referentiel.libelle if self.referentiel_id else self.libelle_libre
+
+
 class EvenementCarnet(models.Model):
     """L'historique du carnet : daté, typé, attribué, en ajout seul (écrit par les services)."""
 
@@ -315,6 +501,11 @@ class EvenementCarnet(models.Model):
         RENDEZ_VOUS_MIS_A_JOUR = "rendez_vous_mis_a_jour", "Rendez-vous mis à jour"
         NOTE_AJOUTEE = "note_ajoutee", "Note d'entretien ajoutée"
         STATUT_CHANGE = "statut_change", "Statut mis à jour"
+        OBJECTIF_AJOUTE = "objectif_ajoute", "Objectif ajouté"
+        ACTION_AJOUTEE = "action_ajoutee", "Action ajoutée"
+        ACTION_MODIFIEE = "action_modifiee", "Action mise à jour"
+        CONTRAT_ENREGISTRE = "contrat_enregistre", "Contrat d'engagement enregistré"
+        CONTRAT_ACCEPTE = "contrat_accepte", "Accord de la personne sur son contrat"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)
@@ -349,6 +540,10 @@ class EvenementCarnet(models.Model):
             return f"{d.get('date', '')} avec {d.get('avec', '')} – {d.get('objet', '')} ({d.get('statut', '')})"
         if self.type == self.Type.STATUT_CHANGE:
             return f"{d.get('statut', '')} : {d.get('valeur', '')}" if d.get("valeur") else d.get("statut", "")
+        if self.type in (self.Type.OBJECTIF_AJOUTE, self.Type.ACTION_AJOUTEE, self.Type.ACTION_MODIFIEE):
+            return f"{d.get('libelle', '')}" + (f" ({d['statut']})" if d.get("statut") else "")
+        if self.type in (self.Type.CONTRAT_ENREGISTRE, self.Type.CONTRAT_ACCEPTE):
+            return d.get("contrat", "")
         if self.type == self.Type.NOTE_AJOUTEE:
             return f"visible par : {d.get('visibilite', '')}"
         return ""

@@ -7,7 +7,22 @@ from django.utils import timezone
 
 from parcours import permissions as regles
 from parcours.choix import PERMISSIONS_DU_PARTAGE
-from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Note, Personne, RendezVous, Statut
+from parcours.models import (
+    Action,
+    ActionReferentiel,
+    Carnet,
+    ConsultationCarnet,
+    ContratEngagement,
+    EvenementCarnet,
+    Intervenant,
+    Note,
+    Objectif,
+    ObjectifReferentiel,
+    Personne,
+    RendezVous,
+    Statut,
+    Theme,
+)
 from parcours.validators import normaliser_nir
 from partenaires import permissions
 
@@ -309,3 +324,115 @@ def changer_statut(carnet, *, acteur, type, valeur, date_debut, motif="") -> Sta
         details["valeur"] = statut.libelle_valeur
     historiser(carnet, EvenementCarnet.Type.STATUT_CHANGE, acteur=acteur, **details)
     return statut
+
+
+# --- Plan d'action et contrat d'engagement -----------------------------------------------------
+
+
+def _un_seul(referentiel_code: str, libelle_libre: str, quoi: str) -> None:
+    if bool(referentiel_code) == bool(libelle_libre.strip()):
+        raise ValidationError(
+            {"libelle_libre": f"Choisissez {quoi} du référentiel ou saisissez-le librement, pas les deux."}
+        )
+
+
+@transaction.atomic
+def ajouter_objectif(carnet, *, acteur, axe, referentiel="", libelle_libre="", contrat=None) -> Objectif:
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    axe_trouve = Theme.objects.filter(code=axe).first()
+    if axe_trouve is None or not axe_trouve.est_un_axe:
+        raise ValidationError({"axe": "Cet axe de travail n'existe pas dans le référentiel."})
+    _un_seul(referentiel, libelle_libre, "un objectif")
+    objectif_ref = None
+    if referentiel:
+        objectif_ref = ObjectifReferentiel.objects.select_related("theme").filter(code=referentiel, actif=True).first()
+        if objectif_ref is None:
+            raise ValidationError({"referentiel": "Cet objectif n'existe pas dans le référentiel."})
+        if objectif_ref.theme.axe != axe_trouve.code:
+            raise ValidationError({"referentiel": f"Cet objectif ne relève pas de l'axe « {axe_trouve.libelle} »."})
+    if contrat is not None and contrat.carnet_id != carnet.pk:
+        raise ValidationError({"contrat": "Ce contrat n'est pas celui de ce carnet."})
+    objectif = Objectif(
+        carnet=carnet,
+        axe=axe_trouve,
+        referentiel=objectif_ref,
+        libelle_libre=libelle_libre.strip(),
+        contrat=contrat,
+        cree_par=acteur,
+    )
+    objectif.full_clean()
+    objectif.save()
+    libelle = objectif.libelle if objectif_ref else f"{objectif.libelle} (saisie libre)"
+    historiser(carnet, EvenementCarnet.Type.OBJECTIF_AJOUTE, acteur=acteur, libelle=libelle)
+    return objectif
+
+
+@transaction.atomic
+def ajouter_action(
+    objectif, *, acteur, date_debut, referentiel="", libelle_libre="", date_echeance=None, porteur=None
+) -> Action:
+    carnet = objectif.carnet
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    _un_seul(referentiel, libelle_libre, "une action")
+    action_ref = None
+    if referentiel:
+        action_ref = ActionReferentiel.objects.filter(code=referentiel, actif=True).first()
+        if action_ref is None:
+            raise ValidationError({"referentiel": "Cette action n'existe pas dans le référentiel."})
+        if action_ref.theme_id != objectif.axe_id:
+            raise ValidationError({"referentiel": f"Cette action ne relève pas de l'axe « {objectif.axe.libelle} »."})
+    if porteur is not None and not regles.organisation_partage(carnet, porteur):
+        raise ValidationError({"porteur": "L'action est portée par une organisation du groupe de suivi."})
+    action = Action(
+        objectif=objectif,
+        referentiel=action_ref,
+        libelle_libre=libelle_libre.strip(),
+        date_debut=date_debut,
+        date_echeance=date_echeance,
+        porteur=porteur,
+        cree_par=acteur,
+    )
+    action.full_clean()
+    action.save()
+    historiser(carnet, EvenementCarnet.Type.ACTION_AJOUTEE, acteur=acteur, libelle=action.libelle)
+    return action
+
+
+@transaction.atomic
+def changer_statut_action(action, *, acteur, statut) -> Action:
+    carnet = action.objectif.carnet
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    if statut not in Action.Statut.values:
+        raise ValidationError({"statut": "Ce statut n'existe pas."})
+    action.statut = statut
+    action.save(update_fields=["statut"])
+    historiser(
+        carnet,
+        EvenementCarnet.Type.ACTION_MODIFIEE,
+        acteur=acteur,
+        libelle=action.libelle,
+        statut=action.get_statut_display().lower(),
+    )
+    return action
+
+
+@transaction.atomic
+def enregistrer_contrat(carnet, *, acteur, **champs) -> ContratEngagement:
+    permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
+    contrat = ContratEngagement(carnet=carnet, cree_par=acteur, **champs)
+    contrat.full_clean()
+    contrat.save()
+    historiser(carnet, EvenementCarnet.Type.CONTRAT_ENREGISTRE, acteur=acteur, contrat=str(contrat))
+    return contrat
+
+
+@transaction.atomic
+def enregistrer_accord(contrat, *, acteur, date_accord) -> ContratEngagement:
+    """L'accord de la personne sur son contrat (recueilli par le professionnel ; l'espace personne viendra)."""
+    permissions.require(regles.can_edit_carnet(acteur, contrat.carnet), "Vous ne pouvez pas modifier ce carnet.")
+    if date_accord < contrat.date_debut:
+        raise ValidationError({"date_accord": "L'accord ne peut pas précéder le début du contrat."})
+    contrat.accord_personne_le = date_accord
+    contrat.save(update_fields=["accord_personne_le"])
+    historiser(contrat.carnet, EvenementCarnet.Type.CONTRAT_ACCEPTE, acteur=acteur, contrat=str(contrat))
+    return contrat

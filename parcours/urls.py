@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("carnets/<uuid:uuid>/notes/ajouter/", views.note_ajouter, name="note_ajouter"),
     path("carnets/<uuid:uuid>/statuts/", views.statut_changer, name="statut_changer"),
+    path("carnets/<uuid:uuid>/objectifs/", views.objectif_ajouter, name="objectif_ajouter"),
+    path("carnets/<uuid:uuid>/objectifs/<uuid:objectif_uuid>/actions/", views.action_ajouter, name="action_ajouter"),
+    path("carnets/<uuid:uuid>/actions/<uuid:action_uuid>/statut/", views.action_statut, name="action_statut"),
+    path("carnets/<uuid:uuid>/contrats/", views.contrat_ajouter, name="contrat_ajouter"),
+    path("carnets/<uuid:uuid>/contrats/<uuid:contrat_uuid>/accord/", views.contrat_accord, name="contrat_accord"),
     path("carnets/<uuid:uuid>/intervenants/ajouter/", views.intervenant_ajouter, name="intervenant_ajouter"),
     path(
         "carnets/<uuid:uuid>/intervenants/<uuid:intervenant_uuid>/terminer/",

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,21 +12,28 @@ from django.views.decorators.http import require_POST
 from parcours import permissions as regles
 from parcours import services
 from parcours.forms import (
+    AccordForm,
+    ActionForm,
+    ContratForm,
     FiltreHistoriqueForm,
     FinIntervenantForm,
     IntervenantForm,
     NoteForm,
+    ObjectifForm,
     PersonneForm,
     RendezVousForm,
+    StatutActionForm,
     StatutForm,
     SuiteRendezVousForm,
+    choix_actions_par_axe,
 )
-from parcours.models import Carnet, Intervenant, RendezVous, Statut
+from parcours.models import Action, Carnet, ContratEngagement, Intervenant, Objectif, RendezVous, Statut
 from partenaires import permissions
 from partenaires.models import Utilisateur
 
 ONGLETS = {
     "situation": "Situation",
+    "plan": "Plan d'action",
     "rendez_vous": "Rendez-vous",
     "notes": "Notes d'entretien",
     "groupe": "Groupe de suivi",
@@ -204,6 +211,8 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         contexte["statuts"] = carnet.personne.statuts.select_related("saisi_par")
         if peut_modifier:
             contexte["form"] = formulaires.get("form") or StatutForm()
+    elif onglet == "plan":
+        contexte.update(_contexte_plan(carnet, peut_modifier, formulaires))
     elif onglet == "rendez_vous":
         rendez_vous = list(carnet.rendez_vous.select_related("intervenant", "organisation").order_by("-date_heure"))
         contexte["rendez_vous_a_venir"] = [r for r in rendez_vous if r.date_heure >= timezone.now()][::-1]
@@ -250,6 +259,121 @@ def carnet_imprimer(request, uuid):
         "imprime_par": request.user,
     }
     return render(request, "parcours/carnet_impression.html", contexte)
+
+
+def _contexte_plan(carnet, peut_modifier, formulaires):
+    contrats = list(carnet.contrats.all())
+    objectifs = list(
+        carnet.objectifs.select_related("axe", "referentiel", "contrat").prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related("referentiel", "porteur"))
+        )
+    )
+    axes = {}
+    for objectif in objectifs:
+        axes.setdefault(objectif.axe.libelle, []).append(objectif)
+    contexte = {"contrats": contrats, "axes": sorted(axes.items()), "statuts_action": Action.Statut.choices}
+    if peut_modifier:
+        organisations = list(permissions.organisations_partageant(carnet, "parcours.view_carnet"))
+        erreur_action = formulaires.get("form_action")
+        actions_par_axe = choix_actions_par_axe()
+        for objectif in objectifs:
+            lie = (
+                erreur_action
+                if erreur_action is not None and erreur_action.prefix == f"action-{objectif.uuid}"
+                else None
+            )
+            objectif.form_action = lie or ActionForm(
+                objectif=objectif, organisations=organisations, actions_par_axe=actions_par_axe
+            )
+        contexte["form_objectif"] = formulaires.get("form_objectif") or ObjectifForm(contrats=contrats)
+        contexte["form_contrat"] = formulaires.get("form_contrat") or ContratForm()
+    return contexte
+
+
+@require_POST
+def objectif_ajouter(request, uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    contrats = list(carnet.contrats.all())
+    form = ObjectifForm(request.POST, contrats=contrats)
+    if form.is_valid():
+        donnees = dict(form.cleaned_data)
+        contrat_uuid = donnees.pop("contrat")
+        contrat = next((c for c in contrats if str(c.uuid) == contrat_uuid), None)
+        try:
+            services.ajouter_objectif(carnet, acteur=request.user, contrat=contrat, **donnees)
+        except ValidationError as erreur:
+            _erreurs(form, erreur)
+        else:
+            messages.success(request, "Objectif ajouté au plan d'action.")
+            return redirect(f"{carnet_url(carnet)}?onglet=plan")
+    return _page_carnet(request, carnet, "plan", status=400, form_objectif=form)
+
+
+@require_POST
+def action_ajouter(request, uuid, objectif_uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    objectif = get_object_or_404(Objectif.objects.select_related("axe", "carnet"), carnet=carnet, uuid=objectif_uuid)
+    organisations = list(permissions.organisations_partageant(carnet, "parcours.view_carnet"))
+    form = ActionForm(request.POST, objectif=objectif, organisations=organisations)
+    if form.is_valid():
+        donnees = dict(form.cleaned_data)
+        porteur_uuid = donnees.pop("porteur")
+        porteur = next((o for o in organisations if str(o.uuid) == porteur_uuid), None)
+        try:
+            services.ajouter_action(objectif, acteur=request.user, porteur=porteur, **donnees)
+        except ValidationError as erreur:
+            _erreurs(form, erreur)
+        else:
+            messages.success(request, "Action ajoutée.")
+            return redirect(f"{carnet_url(carnet)}?onglet=plan")
+    return _page_carnet(request, carnet, "plan", status=400, form_action=form)
+
+
+@require_POST
+def action_statut(request, uuid, action_uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    action = get_object_or_404(
+        Action.objects.select_related("objectif__carnet", "referentiel"), objectif__carnet=carnet, uuid=action_uuid
+    )
+    form = StatutActionForm(request.POST)
+    if form.is_valid():
+        services.changer_statut_action(action, acteur=request.user, statut=form.cleaned_data["statut"])
+        messages.success(request, f"« {action.libelle} » : {action.get_statut_display().lower()}.")
+    else:
+        messages.error(request, "Choisissez un statut dans la liste.")
+    return redirect(f"{carnet_url(carnet)}?onglet=plan")
+
+
+@require_POST
+def contrat_ajouter(request, uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    form = ContratForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enregistrer_contrat(carnet, acteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            _erreurs(form, erreur)
+        else:
+            messages.success(request, "Contrat d'engagement enregistré.")
+            return redirect(f"{carnet_url(carnet)}?onglet=plan")
+    return _page_carnet(request, carnet, "plan", status=400, form_contrat=form)
+
+
+@require_POST
+def contrat_accord(request, uuid, contrat_uuid):
+    carnet = regles.get_carnet_for_edit(request.user, uuid)
+    contrat = get_object_or_404(ContratEngagement.objects.select_related("carnet"), carnet=carnet, uuid=contrat_uuid)
+    form = AccordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez la date de l'accord.")
+    else:
+        try:
+            services.enregistrer_accord(contrat, acteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, "Accord de la personne enregistré.")
+    return redirect(f"{carnet_url(carnet)}?onglet=plan")
 
 
 @require_POST

@@ -13,7 +13,19 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours import services as parcours_services
-from parcours.models import Carnet, ConsultationCarnet, EvenementCarnet, Intervenant, Note, Personne, RendezVous, Statut
+from parcours.models import (
+    Action,
+    Carnet,
+    ConsultationCarnet,
+    ContratEngagement,
+    EvenementCarnet,
+    Intervenant,
+    Note,
+    Objectif,
+    Personne,
+    RendezVous,
+    Statut,
+)
 from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
 from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
@@ -191,6 +203,55 @@ MATRICE = {
             ),
         },
     ),
+    "parcours:objectif_ajouter": (
+        lambda c: [c["carnet"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (
+                apres_succes(MODIFIER_CARNET),
+                lambda c: {"axe": "mobilite", "libelle_libre": "Passer le permis B"},
+            ),
+        },
+    ),
+    "parcours:action_ajouter": (
+        lambda c: [c["carnet"].uuid, c["objectif"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (
+                apres_succes(MODIFIER_CARNET),
+                lambda c: {
+                    f"action-{c['objectif'].uuid}-libelle_libre": "Inscription auto-école",
+                    f"action-{c['objectif'].uuid}-date_debut": "2026-01-10",
+                },
+            ),
+        },
+    ),
+    "parcours:action_statut": (
+        lambda c: [c["carnet"].uuid, c["action"].uuid],
+        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MODIFIER_CARNET), lambda c: {"statut": "realisee"})},
+    ),
+    "parcours:contrat_ajouter": (
+        lambda c: [c["carnet"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (
+                apres_succes(MODIFIER_CARNET),
+                lambda c: {
+                    "type": "contrat_engagement",
+                    "date_debut": "2026-02-01",
+                    "signataires": "La personne et sa référente",
+                    "heures_hebdomadaires": "15",
+                },
+            ),
+        },
+    ),
+    "parcours:contrat_accord": (
+        lambda c: [c["carnet"].uuid, c["contrat"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (apres_succes(MODIFIER_CARNET), lambda c: {"date_accord": "2026-02-03"}),
+        },
+    ),
     "parcours:note_ajouter": (
         lambda c: [c["carnet"].uuid],
         {
@@ -301,12 +362,28 @@ def contexte(db):
         objet="Premier entretien",
         lieu="Agence",
     )
+    contrat = parcours_services.enregistrer_contrat(
+        carnet,
+        acteur=cible.utilisateur,
+        date_debut=date(2026, 1, 5),
+        signataires="Alex Durand",
+        heures_hebdomadaires=15,
+    )
+    objectif = parcours_services.ajouter_objectif(
+        carnet, acteur=cible.utilisateur, axe="mobilite", libelle_libre="Bouger"
+    )
+    action = parcours_services.ajouter_action(
+        objectif, acteur=cible.utilisateur, libelle_libre="Atelier vélo", date_debut=date(2026, 1, 6)
+    )
     return {
         "organisation": organisation,
         "cible": cible,
         "invitation": invitation,
         "carnet": carnet,
         "rendez_vous": rendez_vous,
+        "contrat": contrat,
+        "objectif": objectif,
+        "action": action,
         "intervention": intervention,
         "recrue": membre(autre, Role.PROFESSIONNEL).utilisateur,
         "acteurs": {
@@ -339,6 +416,9 @@ def etat_de_la_base():
         list(RendezVous.objects.order_by("pk").values_list("pk", "statut", "date_heure")),
         Note.objects.count(),
         list(Statut.objects.order_by("pk").values_list("pk", "valeur", "date_fin")),
+        list(Objectif.objects.order_by("pk").values_list("pk", "statut")),
+        list(Action.objects.order_by("pk").values_list("pk", "statut")),
+        list(ContratEngagement.objects.order_by("pk").values_list("pk", "accord_personne_le")),
     )
 
 
