@@ -394,7 +394,32 @@ class ContratEngagement(models.Model):
         return f"{self.get_type_display()} du {self.date_debut:%d/%m/%Y}"
 
 
-class Objectif(models.Model):
+class ElementDuPlan(models.Model):
+    """Objectif ou action du plan : un élément du référentiel (par son code stable), ou une saisie libre
+    signalée comme telle. Les sous-classes déclarent `referentiel`."""
+
+    libelle_libre = models.CharField("saisie libre", max_length=250, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(referentiel__isnull=False) & Q(libelle_libre=""))
+                | (Q(referentiel__isnull=True) & ~Q(libelle_libre="")),
+                name="%(class)s_referentiel_ou_libre",
+                violation_error_message="Choisissez dans le référentiel ou saisissez librement, pas les deux.",
+            )
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+    @property
+    def libelle(self) -> str:
+        return self.referentiel.libelle if self.referentiel_id else self.libelle_libre
+
+
+class Objectif(ElementDuPlan):
     class Statut(models.TextChoices):
         NON_ABORDE = "non_aborde", "Non abordé"
         EN_COURS = "en_cours", "En cours"
@@ -407,7 +432,6 @@ class Objectif(models.Model):
     referentiel = models.ForeignKey(
         ObjectifReferentiel, on_delete=models.PROTECT, null=True, blank=True, verbose_name="objectif du référentiel"
     )
-    libelle_libre = models.CharField("objectif en saisie libre", max_length=250, blank=True)
     statut = models.CharField("statut", max_length=15, choices=Statut.choices, default=Statut.EN_COURS)
     contrat = models.ForeignKey(
         ContratEngagement, on_delete=models.PROTECT, null=True, blank=True, related_name="objectifs"
@@ -415,27 +439,12 @@ class Objectif(models.Model):
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date_creation = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(ElementDuPlan.Meta):
         verbose_name = "objectif"
         ordering = ["axe__libelle", "date_creation"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(referentiel__isnull=False) & Q(libelle_libre=""))
-                | (Q(referentiel__isnull=True) & ~Q(libelle_libre="")),
-                name="objectif_referentiel_ou_libre",
-                violation_error_message="Choisissez un objectif du référentiel ou saisissez-le librement.",
-            )
-        ]
-
-    def __str__(self):
-        return self.libelle
-
-    @property
-    def libelle(self) -> str:
-        return self.referentiel.libelle if self.referentiel_id else self.libelle_libre
 
 
-class Action(models.Model):
+class Action(ElementDuPlan):
     class Statut(models.TextChoices):
         EN_PROJET = "en_projet", "En projet"
         EN_COURS = "en_cours", "En cours"
@@ -448,7 +457,6 @@ class Action(models.Model):
     referentiel = models.ForeignKey(
         ActionReferentiel, on_delete=models.PROTECT, null=True, blank=True, verbose_name="action du référentiel"
     )
-    libelle_libre = models.CharField("action en saisie libre", max_length=250, blank=True)
     date_debut = models.DateField("début")
     date_echeance = models.DateField("échéance", null=True, blank=True)
     statut = models.CharField("statut", max_length=15, choices=Statut.choices, default=Statut.EN_PROJET)
@@ -462,29 +470,17 @@ class Action(models.Model):
     )
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ElementDuPlan.Meta):
         verbose_name = "action"
         ordering = ["date_debut", "id"]
         constraints = [
+            *ElementDuPlan.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(date_echeance__isnull=True) | Q(date_echeance__gte=models.F("date_debut")),
                 name="action_echeance_apres_debut",
                 violation_error_message="L'échéance ne peut pas précéder le début de l'action.",
             ),
-            models.CheckConstraint(
-                condition=(Q(referentiel__isnull=False) & Q(libelle_libre=""))
-                | (Q(referentiel__isnull=True) & ~Q(libelle_libre="")),
-                name="action_referentiel_ou_libre",
-                violation_error_message="Choisissez une action du référentiel ou saisissez-la librement.",
-            ),
         ]
-
-    def __str__(self):
-        return self.libelle
-
-    @property
-    def libelle(self) -> str:
-        return self.referentiel.libelle if self.referentiel_id else self.libelle_libre
 
 
 class EvenementCarnet(models.Model):

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from parcours.forms import (
 from parcours.models import Action, Carnet, ContratEngagement, Intervenant, Objectif, RendezVous, Statut
 from partenaires import permissions
 from partenaires.models import Utilisateur
+from spie.pagination import paginer
 
 ONGLETS = {
     "situation": "Situation",
@@ -126,24 +126,18 @@ def mes_carnets(request):
             Exists(RendezVous.objects.filter(carnet=OuterRef("pk"), statut="honore", date_heure__gte=depuis))
         )
     tri = TRIS.get(parametres["tri"], TRIS["nom"])
-    page = Paginator(carnets.order_by(*tri), 25).get_page(request.GET.get("page"))
+    page, requete = paginer(request, carnets.order_by(*tri))
     contexte = {
         "page": page,
         "recherche": recherche,
         "parametres": parametres,
         "publics": PUBLICS,
         "statuts_carnet": Carnet.Statut.choices,
-        "requete": _sans_page(request),
+        "requete": requete,
     }
     if request.htmx:
         return render(request, "parcours/includes/liste_carnets.html", contexte)
     return render(request, "parcours/mes_carnets.html", contexte)
-
-
-def _sans_page(request) -> str:
-    parametres = request.GET.copy()
-    parametres.pop("page", None)
-    return parametres.urlencode()
 
 
 def carnet_ouvrir(request):

@@ -2,7 +2,6 @@ from allauth.account.utils import perform_login
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from partenaires.forms import (
 from partenaires.middleware import CLE_SESSION_ORGANISATION
 from partenaires.models import Invitation, Membre
 from partenaires.referentiels import departements
+from spie.pagination import paginer
 
 CHAMPS_ORGANISATION = OrganisationForm.Meta.fields
 
@@ -56,9 +56,10 @@ def organisations(request):
         qs = qs.filter(Q(nom__icontains=recherche) | Q(commune__icontains=recherche) | Q(siret__startswith=recherche))
     if departement in departements():
         qs = qs.filter(departement=departement)
-    page = Paginator(qs.order_by("nom"), 25).get_page(request.GET.get("page"))
+    page, requete = paginer(request, qs.order_by("nom"))
     contexte = {
         "page": page,
+        "requete": requete,
         "recherche": recherche,
         "departement": departement,
         "departements_visibles": sorted(set(qs.values_list("departement", flat=True))),
