@@ -502,6 +502,7 @@ class EvenementCarnet(models.Model):
         ACTION_MODIFIEE = "action_modifiee", "Action mise à jour"
         CONTRAT_ENREGISTRE = "contrat_enregistre", "Contrat d'engagement enregistré"
         CONTRAT_ACCEPTE = "contrat_accepte", "Accord de la personne sur son contrat"
+        ACCES_DEMANDE = "acces_demande", "Accès demandé par un professionnel"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)
@@ -538,6 +539,8 @@ class EvenementCarnet(models.Model):
             return f"{d.get('statut', '')} : {d.get('valeur', '')}" if d.get("valeur") else d.get("statut", "")
         if self.type in (self.Type.OBJECTIF_AJOUTE, self.Type.ACTION_AJOUTEE, self.Type.ACTION_MODIFIEE):
             return f"{d.get('libelle', '')}" + (f" ({d['statut']})" if d.get("statut") else "")
+        if self.type == self.Type.ACCES_DEMANDE:
+            return f"{d.get('demandeur', '')} – {d.get('motif', '')}"
         if self.type in (self.Type.CONTRAT_ENREGISTRE, self.Type.CONTRAT_ACCEPTE):
             return d.get("contrat", "")
         if self.type == self.Type.NOTE_AJOUTEE:

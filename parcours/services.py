@@ -23,6 +23,7 @@ from parcours.models import (
     Statut,
     Theme,
 )
+from parcours.tasks import prevenir_referent_demande_acces
 from parcours.validators import normaliser_nir
 from partenaires import permissions
 
@@ -436,3 +437,23 @@ def enregistrer_accord(contrat, *, acteur, date_accord) -> ContratEngagement:
     contrat.save(update_fields=["accord_personne_le"])
     historiser(contrat.carnet, EvenementCarnet.Type.CONTRAT_ACCEPTE, acteur=acteur, contrat=str(contrat))
     return contrat
+
+
+@transaction.atomic
+def demander_acces(carnet, *, demandeur, organisation, motif) -> EvenementCarnet:
+    """Un professionnel qui ne voit pas le carnet (repéré comme doublon) demande à son référent d'être ajouté au
+    groupe de suivi. Il ne reçoit aucune donnée du carnet ; le référent est prévenu par e-mail."""
+    _membre_actif(demandeur, organisation)
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError({"motif": "Expliquez en une phrase pourquoi vous accompagnez cette personne."})
+    evenement = historiser(
+        carnet,
+        EvenementCarnet.Type.ACCES_DEMANDE,
+        acteur=demandeur,
+        organisation=organisation,
+        demandeur=f"{demandeur} ({organisation.nom}, {demandeur.email})",
+        motif=motif,
+    )
+    transaction.on_commit(lambda: prevenir_referent_demande_acces.delay(evenement.pk))
+    return evenement

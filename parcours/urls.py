@@ -9,6 +9,7 @@ urlpatterns = [
     path("carnets/ouvrir/", views.carnet_ouvrir, name="carnet_ouvrir"),
     path("carnets/<uuid:uuid>/", views.carnet, name="carnet"),
     path("carnets/<uuid:uuid>/imprimer/", views.carnet_imprimer, name="carnet_imprimer"),
+    path("carnets/<uuid:uuid>/demander-acces/", views.demander_acces, name="demander_acces"),
     path("carnets/<uuid:uuid>/rendez-vous/ajouter/", views.rendez_vous_ajouter, name="rendez_vous_ajouter"),
     path(
         "carnets/<uuid:uuid>/rendez-vous/<uuid:rendez_vous_uuid>/suite/",

@@ -1,3 +1,4 @@
+import uuid as uuid_module
 from datetime import timedelta
 
 from django.contrib import messages
@@ -87,6 +88,27 @@ def _filtrer_par_public(carnets, public):
     return carnets
 
 
+def _est_un_uuid(valeur: str) -> bool:
+    try:
+        uuid_module.UUID(valeur)
+    except ValueError:
+        return False
+    return True
+
+
+def _referents_visibles(user):
+    """Les référents des carnets que l'utilisateur voit (pour le filtre), en une requête."""
+    return (
+        Utilisateur.objects.filter(
+            interventions__carnet__in=regles.visible_carnets(user),
+            interventions__role=Intervenant.Role.REFERENT,
+            interventions__date_fin__isnull=True,
+        )
+        .distinct()
+        .order_by("nom", "prenom")
+    )
+
+
 def mes_carnets(request):
     referents = Intervenant.objects.actifs().filter(carnet=OuterRef("pk"), role=Intervenant.Role.REFERENT)
     carnets = (
@@ -98,7 +120,10 @@ def mes_carnets(request):
             referent_organisation=Subquery(referents.values("organisation__nom")[:1]),
         )
     )
-    parametres = {cle: request.GET.get(cle, "").strip() for cle in ("q", "filtre", "public", "rdv", "statut", "tri")}
+    cles = ("q", "filtre", "public", "rdv", "statut", "tri", "referent")
+    parametres = {cle: request.GET.get(cle, "").strip() for cle in cles}
+    if parametres["referent"] and not _est_un_uuid(parametres["referent"]):
+        parametres["referent"] = ""
     recherche = parametres["q"]
     if recherche:
         carnets = carnets.filter(
@@ -125,6 +150,12 @@ def mes_carnets(request):
         carnets = carnets.exclude(
             Exists(RendezVous.objects.filter(carnet=OuterRef("pk"), statut="honore", date_heure__gte=depuis))
         )
+    if parametres["referent"]:
+        carnets = carnets.filter(
+            intervenants__utilisateur__uuid=parametres["referent"],
+            intervenants__role=Intervenant.Role.REFERENT,
+            intervenants__date_fin__isnull=True,
+        )
     tri = TRIS.get(parametres["tri"], TRIS["nom"])
     page, requete = paginer(request, carnets.order_by(*tri))
     contexte = {
@@ -133,6 +164,7 @@ def mes_carnets(request):
         "parametres": parametres,
         "publics": PUBLICS,
         "statuts_carnet": Carnet.Statut.choices,
+        "referents": _referents_visibles(request.user),
         "requete": requete,
     }
     if request.htmx:
@@ -162,6 +194,24 @@ def carnet_ouvrir(request):
             messages.success(request, f"Le carnet de {carnet.personne} est ouvert ; vous en êtes le référent.")
             return redirect("parcours:carnet", carnet.uuid)
     return render(request, "parcours/carnet_ouvrir.html", {"form": form, "doublons": doublons})
+
+
+@require_POST
+def demander_acces(request, uuid):
+    """Depuis l'écran des doublons : demander au référent d'un carnet qu'on ne voit pas d'être ajouté au groupe."""
+    organisation = _organisation_courante(request)
+    carnet = get_object_or_404(Carnet, uuid=uuid)
+    try:
+        services.demander_acces(
+            carnet, demandeur=request.user, organisation=organisation, motif=request.POST.get("motif", "")
+        )
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect("parcours:carnet_ouvrir")
+    messages.success(
+        request, "Votre demande est envoyée au référent du carnet, qui pourra vous ajouter au groupe de suivi."
+    )
+    return redirect("parcours:mes_carnets")
 
 
 def carnet(request, uuid):

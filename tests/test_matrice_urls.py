@@ -174,6 +174,13 @@ MATRICE = {
     ),
     "parcours:carnet": (lambda c: [c["carnet"].uuid], {"GET": (VOIR_CARNET, None)}),
     "parcours:carnet_imprimer": (lambda c: [c["carnet"].uuid], {"GET": (VOIR_CARNET, None)}),
+    "parcours:demander_acces": (
+        lambda c: [c["carnet"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (connectes(302, superutilisateur=403), lambda c: {"motif": "Je l'accompagne au CCAS"}),
+        },
+    ),
     "parcours:rendez_vous_ajouter": (
         lambda c: [c["carnet"].uuid],
         {

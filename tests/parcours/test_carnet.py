@@ -242,3 +242,39 @@ def test_la_synthese_imprimable_est_une_consultation_journalisee(client, connect
     page = client.get(reverse("parcours:carnet_imprimer", args=[carnet.uuid])).content.decode()
     assert "Carnet de bord de Léa MARTIN" in page and "Claire Duprat" in page and "Document confidentiel" in page
     assert ConsultationCarnet.objects.get().onglet == "impression"
+
+
+def test_depuis_un_doublon_on_demande_l_acces_au_referent_sans_rien_voir_du_carnet(
+    client, connecter, referente, departement, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    carnet = ouvrir(referente, departement)
+    conseillere = membre(OrganisationFactory(nom="CCAS de Dax"), prenom="Ana", nom="Roux").utilisateur
+    connecter(conseillere)
+    page = client.post(
+        reverse("parcours:carnet_ouvrir"), {"nom": "Martin", "prenom": "Léa", "date_naissance": "1990-04-12"}
+    ).content.decode()
+    assert "Demander l'accès à son référent" in page
+    url_demande = reverse("parcours:demander_acces", args=[carnet.uuid])
+    client.post(url_demande, {"motif": ""})
+    assert not carnet.evenements.filter(type="acces_demande").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url_demande, {"motif": "Je l'accompagne pour son logement"})
+    assert reponse.status_code == 302
+    evenement = carnet.evenements.get(type="acces_demande")
+    assert evenement.acteur == conseillere and "CCAS de Dax" in evenement.details["demandeur"]
+    assert mail.outbox[0].to == [referente.email]
+    assert "Je l'accompagne pour son logement" in mail.outbox[0].body
+    assert client.get(url(carnet)).status_code == 404  # toujours rien à voir tant que le référent ne l'ajoute pas
+
+
+def test_le_filtre_par_referent(client, connecter, referente, departement):
+    collegue = membre(departement, prenom="Paul", nom="Lafitte").utilisateur
+    ouvrir(referente, departement, nom="Suivie")
+    ouvrir(collegue, departement, nom="Autre")
+    connecter(referente)
+    reponse = client.get(reverse("parcours:mes_carnets"), {"referent": str(collegue.uuid)})
+    assert [c.personne.nom for c in reponse.context["page"].object_list] == ["Autre"]
+    assert "Paul Lafitte" in reponse.content.decode()
+    assert client.get(reverse("parcours:mes_carnets"), {"referent": "pas-un-uuid"}).status_code == 200

@@ -35,7 +35,7 @@ def test_la_liste_a_le_meme_nombre_de_requetes_pour_1_et_50_carnets(
     assert reponse.context["page"].paginator.count == taille
 
 
-NOMBRE_DE_REQUETES = 7
+NOMBRE_DE_REQUETES = 8  # dont la liste des référents du filtre
 
 
 def test_la_liste_ne_montre_que_les_carnets_partages_et_se_filtre(client, connecter, departement):

@@ -1,0 +1,36 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def prevenir_referent_demande_acces(evenement_id: int) -> None:
+    """Prévient le référent du carnet qu'un professionnel demande à rejoindre le groupe de suivi."""
+    from parcours.models import EvenementCarnet, Intervenant
+
+    evenement = EvenementCarnet.objects.select_related("carnet__personne").filter(pk=evenement_id).first()
+    if evenement is None:
+        return
+    referent = (
+        Intervenant.objects.actifs()
+        .filter(carnet=evenement.carnet, role=Intervenant.Role.REFERENT)
+        .select_related("utilisateur")
+        .first()
+    )
+    if referent is None:
+        return
+    contexte = {
+        "evenement": evenement,
+        "referent": referent.utilisateur,
+        "lien": settings.SPIE_URL_SITE.rstrip("/")
+        + reverse("parcours:carnet", args=[evenement.carnet.uuid])
+        + "?onglet=groupe",
+    }
+    send_mail(
+        subject=render_to_string("parcours/emails/demande_acces_objet.txt", contexte).strip(),
+        message=render_to_string("parcours/emails/demande_acces.txt", contexte),
+        from_email=None,
+        recipient_list=[referent.utilisateur.email],
+    )
