@@ -320,32 +320,30 @@ class Theme(models.Model):
         return self.code == self.axe
 
 
-class ObjectifReferentiel(models.Model):
+class ElementReferentiel(models.Model):
+    """Une ligne du référentiel, par son code stable ; retirée du fichier, elle devient inactive."""
+
     code = models.CharField(max_length=150, primary_key=True)
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="objectifs")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="%(class)ss")
     libelle = models.CharField("libellé", max_length=250)
     actif = models.BooleanField(default=True)
 
     class Meta:
+        abstract = True
+        ordering = ["theme", "libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class ObjectifReferentiel(ElementReferentiel):
+    class Meta(ElementReferentiel.Meta):
         verbose_name = "objectif du référentiel"
-        ordering = ["theme", "libelle"]
-
-    def __str__(self):
-        return self.libelle
 
 
-class ActionReferentiel(models.Model):
-    code = models.CharField(max_length=150, primary_key=True)
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
-    libelle = models.CharField("libellé", max_length=250)
-    actif = models.BooleanField(default=True)
-
-    class Meta:
+class ActionReferentiel(ElementReferentiel):
+    class Meta(ElementReferentiel.Meta):
         verbose_name = "action du référentiel"
-        ordering = ["theme", "libelle"]
-
-    def __str__(self):
-        return self.libelle
 
 
 class ContratEngagement(models.Model):
