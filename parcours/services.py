@@ -76,7 +76,7 @@ def _membre_actif(utilisateur, organisation):
 
 
 def _partager_si_besoin(carnet, organisation, *, acteur) -> None:
-    if not permissions.organisations_partageant(carnet, PERMISSIONS_DU_PARTAGE[0]).filter(pk=organisation.pk).exists():
+    if not regles.organisation_partage(carnet, organisation):
         permissions.partager(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
         historiser(carnet, EvenementCarnet.Type.PARTAGE_AJOUTE, acteur=acteur, nom=organisation.nom)
 

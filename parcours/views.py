@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from parcours import permissions as regles
 from parcours import services
+from parcours.choix import VOIR_CARNET
 from parcours.forms import (
     AccordForm,
     ActionForm,
@@ -30,6 +31,7 @@ from parcours.forms import (
 from parcours.models import Action, Carnet, ContratEngagement, Intervenant, Objectif, RendezVous, Statut
 from partenaires import permissions
 from partenaires.models import Utilisateur
+from spie.forms import reporter_erreurs
 from spie.pagination import paginer
 
 ONGLETS = {
@@ -40,14 +42,6 @@ ONGLETS = {
     "groupe": "Groupe de suivi",
     "historique": "Historique",
 }
-
-
-def _erreurs(form, erreur: ValidationError) -> None:
-    if hasattr(erreur, "error_dict"):
-        for champ, erreurs in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, erreurs)
-    else:
-        form.add_error(None, erreur)
 
 
 def _organisation_courante(request):
@@ -189,7 +183,7 @@ def carnet_ouvrir(request):
                 {"personne": p, "accessible": regles.can_view_carnet(request.user, p.carnet)} for p in exc.personnes
             ]
         except ValidationError as erreur:
-            _erreurs(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, f"Le carnet de {carnet.personne} est ouvert ; vous en êtes le référent.")
             return redirect("parcours:carnet", carnet.uuid)
@@ -317,7 +311,7 @@ def _contexte_plan(carnet, peut_modifier, formulaires):
         axes.setdefault(objectif.axe.libelle, []).append(objectif)
     contexte = {"contrats": contrats, "axes": sorted(axes.items()), "statuts_action": Action.Statut.choices}
     if peut_modifier:
-        organisations = list(permissions.organisations_partageant(carnet, "parcours.view_carnet"))
+        organisations = list(permissions.organisations_partageant(carnet, VOIR_CARNET))
         erreur_action = formulaires.get("form_action")
         actions_par_axe = choix_actions_par_axe()
         for objectif in objectifs:
@@ -346,7 +340,7 @@ def objectif_ajouter(request, uuid):
         try:
             services.ajouter_objectif(carnet, acteur=request.user, contrat=contrat, **donnees)
         except ValidationError as erreur:
-            _erreurs(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, "Objectif ajouté au plan d'action.")
             return redirect(f"{carnet_url(carnet)}?onglet=plan")
@@ -357,7 +351,7 @@ def objectif_ajouter(request, uuid):
 def action_ajouter(request, uuid, objectif_uuid):
     carnet = regles.get_carnet_for_edit(request.user, uuid)
     objectif = get_object_or_404(Objectif.objects.select_related("axe", "carnet"), carnet=carnet, uuid=objectif_uuid)
-    organisations = list(permissions.organisations_partageant(carnet, "parcours.view_carnet"))
+    organisations = list(permissions.organisations_partageant(carnet, VOIR_CARNET))
     form = ActionForm(request.POST, objectif=objectif, organisations=organisations)
     if form.is_valid():
         donnees = dict(form.cleaned_data)
@@ -366,7 +360,7 @@ def action_ajouter(request, uuid, objectif_uuid):
         try:
             services.ajouter_action(objectif, acteur=request.user, porteur=porteur, **donnees)
         except ValidationError as erreur:
-            _erreurs(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, "Action ajoutée.")
             return redirect(f"{carnet_url(carnet)}?onglet=plan")
@@ -396,7 +390,7 @@ def contrat_ajouter(request, uuid):
         try:
             services.enregistrer_contrat(carnet, acteur=request.user, **form.cleaned_data)
         except ValidationError as erreur:
-            _erreurs(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, "Contrat d'engagement enregistré.")
             return redirect(f"{carnet_url(carnet)}?onglet=plan")
@@ -432,7 +426,7 @@ def rendez_vous_ajouter(request, uuid):
         try:
             rendez_vous = services.prevoir_rendez_vous(carnet, acteur=request.user, intervenant=avec, **donnees)
         except ValidationError as erreur:
-            _erreurs(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(
                 request, f"Rendez-vous prévu le {timezone.localtime(rendez_vous.date_heure):%d/%m/%Y à %H:%M}."
@@ -468,7 +462,7 @@ def statut_changer(request, uuid):
         try:
             statut = services.changer_statut(carnet, acteur=request.user, **form.cleaned_data)
         except ValidationError as erreur:
-            _erreurs(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, f"Statut mis à jour : {statut.get_type_display()}.")
             return redirect(f"{carnet_url(carnet)}?onglet=situation")
@@ -484,7 +478,7 @@ def note_ajouter(request, uuid):
         try:
             services.ajouter_note(carnet, acteur=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as erreur:
-            _erreurs(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, "Note enregistrée.")
             return redirect(f"{carnet_url(carnet)}?onglet=notes")
@@ -508,7 +502,7 @@ def intervenant_ajouter(request, uuid):
                     carnet, acteur=request.user, utilisateur=professionnel, organisation=organisation
                 )
             except ValidationError as erreur:
-                _erreurs(form, erreur)
+                reporter_erreurs(form, erreur)
             else:
                 messages.success(request, f"{professionnel} ({organisation}) rejoint le groupe de suivi.")
                 return redirect(f"{carnet_url(carnet)}?onglet=groupe")
@@ -530,7 +524,7 @@ def intervenant_terminer(request, uuid, intervenant_uuid):
         try:
             services.terminer_intervenant(intervenant, acteur=request.user, **form.cleaned_data)
         except ValidationError as erreur:
-            _erreurs(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, f"{intervenant.utilisateur} a quitté le groupe de suivi.")
             return redirect(f"{carnet_url(carnet)}?onglet=groupe")

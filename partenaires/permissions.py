@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
 from guardian.utils import get_group_obj_perms_model
 
 from partenaires.choix import Role
@@ -76,13 +76,9 @@ def can_view_organisation(user, organisation) -> bool:
         return False
     if user.is_superuser:  # une organisation n'est pas une donnée personnelle
         return True
-    par_groupe = OrganisationPermissionGroupe.objects.filter(
-        group__user=user,
-        content_object=organisation,
-        permission__codename="view_organisation",
-        content_object__is_active=True,
-    ).exists()
-    return par_groupe or organisation.departement in departements_pilotes(user)
+    return est_partage_avec(user, organisation, VOIR_ORGANISATION) or organisation.departement in departements_pilotes(
+        user
+    )
 
 
 def can_administer_organisation(user, organisation) -> bool:
@@ -119,11 +115,9 @@ def visible_organisations(user):
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
-    par_groupe = get_objects_for_user(
-        user, VOIR_ORGANISATION, klass=Organisation, with_superuser=False, accept_global_perms=False
-    )
+    par_groupe = partages_avec(user, Organisation.objects.all(), VOIR_ORGANISATION)
     return Organisation.objects.filter(
-        models.Q(pk__in=par_groupe.values("pk"), is_active=True) | models.Q(departement__in=departements_pilotes(user))
+        models.Q(pk__in=par_groupe.values("pk")) | models.Q(departement__in=departements_pilotes(user))
     )
 
 

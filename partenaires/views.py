@@ -22,6 +22,7 @@ from partenaires.forms import (
 from partenaires.middleware import CLE_SESSION_ORGANISATION
 from partenaires.models import Invitation, Membre
 from partenaires.referentiels import departements
+from spie.forms import reporter_erreurs
 from spie.pagination import paginer
 
 CHAMPS_ORGANISATION = OrganisationForm.Meta.fields
@@ -32,15 +33,6 @@ def _retour_sur(request, defaut: str) -> str:
     if url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()}):
         return suivant
     return defaut
-
-
-def _erreur_service(form, erreur: ValidationError) -> None:
-    """Reporte l'erreur d'un service sur le formulaire (champ concerné, ou erreur générale)."""
-    if hasattr(erreur, "error_dict"):
-        for champ, erreurs in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, erreurs)
-    else:
-        form.add_error(None, erreur)
 
 
 # --- Organisations -----------------------------------------------------------------------------
@@ -84,7 +76,7 @@ def organisation_creer(request):
                 acteur=request.user, email_administrateur=form.cleaned_data["email_administrateur"], **champs
             )
         except ValidationError as erreur:
-            _erreur_service(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(
                 request,
@@ -123,7 +115,7 @@ def organisation_modifier(request, uuid):
         try:
             services.modifier_organisation(organisation, acteur=request.user, **champs)
         except ValidationError as erreur:
-            _erreur_service(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, "La fiche de l'organisation est enregistrée.")
             return redirect("partenaires:organisation", organisation.uuid)
@@ -184,7 +176,7 @@ def membre_inviter(request, uuid):
         try:
             invitation = services.inviter_membre(organisation, acteur=request.user, **form.cleaned_data)
         except ValidationError as erreur:
-            _erreur_service(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, f"Invitation envoyée à {invitation.email}.")
             return redirect("partenaires:membres", organisation.uuid)
@@ -243,7 +235,7 @@ def membre_desactiver(request, uuid, membre_uuid):
         try:
             services.desactiver_membre(membre, acteur=request.user, motif=form.cleaned_data["motif"])
         except ValidationError as erreur:
-            _erreur_service(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, f"{membre.utilisateur} n'a plus accès à « {organisation.nom} ».")
             if membre.utilisateur_id == request.user.pk:
@@ -305,7 +297,7 @@ def invitation(request, cle):
             if form is None:
                 messages.error(request, " ".join(erreur.messages))
             else:
-                _erreur_service(form, erreur)
+                reporter_erreurs(form, erreur)
         else:
             request.session[CLE_SESSION_ORGANISATION] = str(membre.organisation.uuid)
             messages.success(request, f"Bienvenue dans « {membre.organisation.nom} ».")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from parcours import services
 from parcours.models import Note, RendezVous
 from partenaires.choix import Role
-from tests.e2e.test_parcours_partenaires import menu, se_connecter
+from tests.e2e.outils import menu, se_connecter
 from tests.factories import MOT_DE_PASSE, OrganisationFactory, membre
 from tests.outils import activer_totp
 

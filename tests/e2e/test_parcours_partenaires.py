@@ -6,25 +6,11 @@ from playwright.sync_api import expect
 
 from partenaires.choix import Role
 from partenaires.models import Membre, Organisation
+from tests.e2e.outils import menu, se_connecter
 from tests.factories import MOT_DE_PASSE, OrganisationFactory, membre, siret_valide
 from tests.outils import activer_totp, code_totp
 
 MDP_NINA = "une-phrase-de-passe-solide"
-
-
-def menu(page, nom):
-    return page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=nom)
-
-
-def se_connecter(page, base, email, mot_de_passe, secret):
-    page.goto(f"{base}/comptes/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", mot_de_passe)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile("/comptes/2fa/authenticate/"))
-    page.fill("input[name=code]", code_totp(secret))
-    page.locator("main button[type=submit]").first.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
 
 
 def test_l_administrateur_invite_un_collegue_qui_active_son_compte_configure_son_second_facteur_et_se_connecte(
