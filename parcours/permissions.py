@@ -37,6 +37,19 @@ def can_view_sensible(user, carnet) -> bool:
     return can_view_carnet(user, carnet) and carnet.intervenants.actifs().filter(utilisateur=user).exists()
 
 
+def can_edit_diagnostic(user, carnet) -> bool:
+    """Mener le diagnostic (le commencer, le compléter, le valider, le partager) : être intervenant actif du
+    carnet. Le diagnostic couvre la santé et le handicap : c'est la même condition que pour les voir."""
+    return can_edit_carnet(user, carnet) and can_view_sensible(user, carnet)
+
+
+def get_carnet_for_diagnostic(user, uuid) -> Carnet:
+    carnet = get_carnet_for_user(user, uuid)
+    if not can_edit_diagnostic(user, carnet):
+        raise PermissionDenied("Seuls les intervenants du groupe de suivi mènent le diagnostic.")
+    return carnet
+
+
 def organisation_partage(carnet, organisation) -> bool:
     return permissions.organisations_partageant(carnet, VOIR_CARNET).filter(pk=organisation.pk).exists()
 

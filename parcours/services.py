@@ -338,7 +338,9 @@ def _un_seul(referentiel_code: str, libelle_libre: str, quoi: str) -> None:
 
 
 @transaction.atomic
-def ajouter_objectif(carnet, *, acteur, axe, referentiel="", libelle_libre="", contrat=None) -> Objectif:
+def ajouter_objectif(
+    carnet, *, acteur, axe, referentiel="", libelle_libre="", contrat=None, suggere_par_diagnostic=False
+) -> Objectif:
     permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
     axe_trouve = Theme.objects.filter(code=axe).first()
     if axe_trouve is None or not axe_trouve.est_un_axe:
@@ -364,7 +366,8 @@ def ajouter_objectif(carnet, *, acteur, axe, referentiel="", libelle_libre="", c
     objectif.full_clean()
     objectif.save()
     libelle = objectif.libelle if objectif_ref else f"{objectif.libelle} (saisie libre)"
-    historiser(carnet, EvenementCarnet.Type.OBJECTIF_AJOUTE, acteur=acteur, libelle=libelle)
+    details = {"suggere_par_diagnostic": True} if suggere_par_diagnostic else {}
+    historiser(carnet, EvenementCarnet.Type.OBJECTIF_AJOUTE, acteur=acteur, libelle=libelle, **details)
     return objectif
 
 

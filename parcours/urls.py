@@ -1,6 +1,9 @@
 from django.urls import path
 
 from parcours import views
+from parcours.diagnostic import views as diagnostic
+
+DIAGNOSTIC = "carnets/<uuid:uuid>/diagnostics/<uuid:diagnostic_uuid>/"
 
 app_name = "parcours"
 
@@ -34,4 +37,17 @@ urlpatterns = [
         views.referent_changer,
         name="referent_changer",
     ),
+    path("carnets/<uuid:uuid>/diagnostics/commencer/", diagnostic.commencer, name="diagnostic_commencer"),
+    path(DIAGNOSTIC, diagnostic.version, name="diagnostic"),
+    path(f"{DIAGNOSTIC}modifier/", diagnostic.modifier, name="diagnostic_modifier"),
+    path(f"{DIAGNOSTIC}projets/", diagnostic.projet_ajouter, name="diagnostic_projet_ajouter"),
+    path(
+        f"{DIAGNOSTIC}projets/<uuid:projet_uuid>/retirer/", diagnostic.projet_retirer, name="diagnostic_projet_retirer"
+    ),
+    path(f"{DIAGNOSTIC}valider/", diagnostic.valider, name="diagnostic_valider"),
+    path(f"{DIAGNOSTIC}partager/", diagnostic.partager, name="diagnostic_partager"),
+    path(f"{DIAGNOSTIC}objectifs/", diagnostic.objectif_accepter, name="diagnostic_objectif_accepter"),
+    path(f"{DIAGNOSTIC}imprimer/", diagnostic.imprimer, name="diagnostic_imprimer"),
+    path(f"{DIAGNOSTIC}pdf/", diagnostic.pdf, name="diagnostic_pdf"),
+    path("referentiels/metiers/", diagnostic.rome, name="rome"),
 ]

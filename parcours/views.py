@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from parcours import permissions as regles
 from parcours import services
 from parcours.choix import VOIR_CARNET
+from parcours.diagnostic import views as diagnostic_views
 from parcours.forms import (
     AccordForm,
     ActionForm,
@@ -36,6 +37,7 @@ from spie.pagination import paginer
 
 ONGLETS = {
     "situation": "Situation",
+    "diagnostic": "Diagnostic",
     "plan": "Plan d'action",
     "rendez_vous": "Rendez-vous",
     "notes": "Notes d'entretien",
@@ -249,6 +251,8 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         contexte["statuts"] = carnet.personne.statuts.select_related("saisi_par")
         if peut_modifier:
             contexte["form"] = formulaires.get("form") or StatutForm()
+    elif onglet == "diagnostic":
+        contexte.update(diagnostic_views.contexte_onglet(request, carnet))
     elif onglet == "plan":
         contexte.update(_contexte_plan(carnet, peut_modifier, formulaires))
     elif onglet == "rendez_vous":

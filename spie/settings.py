@@ -208,6 +208,10 @@ else:
 # Adresse publique du site, pour les liens envoyés par e-mail.
 SPIE_URL_SITE = os.environ.get("SPIE_URL_SITE", "http://127.0.0.1:8000")
 SPIE_INVITATION_DUREE_JOURS = 7
+# Un diagnostic validé plus ancien que cette durée est signalé « à réexaminer » (6 mois par défaut).
+SPIE_DIAGNOSTIC_VALIDITE_JOURS = int(os.environ.get("SPIE_DIAGNOSTIC_VALIDITE_JOURS", "183"))
+# SMIC horaire brut (en euros) par date d'entrée en vigueur : un projet ne peut pas viser moins.
+SPIE_SMIC_HORAIRE_BRUT = {"2024-11-01": "11.88", "2026-01-01": "12.02"}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10

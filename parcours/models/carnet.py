@@ -501,6 +501,11 @@ class EvenementCarnet(models.Model):
         CONTRAT_ENREGISTRE = "contrat_enregistre", "Contrat d'engagement enregistré"
         CONTRAT_ACCEPTE = "contrat_accepte", "Accord de la personne sur son contrat"
         ACCES_DEMANDE = "acces_demande", "Accès demandé par un professionnel"
+        DIAGNOSTIC_COMMENCE = "diagnostic_commence", "Diagnostic commencé"
+        DIAGNOSTIC_NOUVELLE_VERSION = "diagnostic_nouvelle_version", "Diagnostic mis à jour (nouvelle version)"
+        DIAGNOSTIC_COMPLETE = "diagnostic_complete", "Diagnostic complété"
+        DIAGNOSTIC_VALIDE = "diagnostic_valide", "Diagnostic validé"
+        DIAGNOSTIC_PARTAGE = "diagnostic_partage", "Diagnostic partagé avec la personne"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)
@@ -535,6 +540,8 @@ class EvenementCarnet(models.Model):
             return f"{d.get('date', '')} avec {d.get('avec', '')} – {d.get('objet', '')} ({d.get('statut', '')})"
         if self.type == self.Type.STATUT_CHANGE:
             return f"{d.get('statut', '')} : {d.get('valeur', '')}" if d.get("valeur") else d.get("statut", "")
+        if self.type == self.Type.OBJECTIF_AJOUTE and d.get("suggere_par_diagnostic"):
+            return f"{d.get('libelle', '')} (suggéré par le diagnostic)"
         if self.type in (self.Type.OBJECTIF_AJOUTE, self.Type.ACTION_AJOUTEE, self.Type.ACTION_MODIFIEE):
             return f"{d.get('libelle', '')}" + (f" ({d['statut']})" if d.get("statut") else "")
         if self.type == self.Type.ACCES_DEMANDE:
@@ -543,6 +550,10 @@ class EvenementCarnet(models.Model):
             return d.get("contrat", "")
         if self.type == self.Type.NOTE_AJOUTEE:
             return f"visible par : {d.get('visibilite', '')}"
+        if self.type.startswith("diagnostic_"):
+            return ", ".join(
+                filter(None, [f"version {d.get('version', '')}", d.get("quoi", ""), d.get("parcours", "")])
+            )
         return ""
 
 

@@ -1,0 +1,303 @@
+"""Écritures sur le diagnostic : une transaction, un événement dans l'historique du carnet.
+
+Une version validée n'est jamais modifiée : la mettre à jour crée la version suivante, qui repart de son
+contenu. Un seul diagnostic en cours par carnet.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from parcours import permissions as regles
+from parcours import services as carnet_services
+from parcours.diagnostic.regles import criteres, objectifs_suggeres, suggerer_parcours
+from parcours.models import (
+    AppellationRome,
+    Carnet,
+    Diagnostic,
+    Domaine,
+    EvaluationDomaine,
+    EvenementCarnet,
+    ProjetProfessionnel,
+    Situation,
+)
+from partenaires import permissions
+
+Type = EvenementCarnet.Type
+DEJA_VALIDE = "Ce diagnostic est validé : il ne se modifie plus. Mettez-le à jour pour en créer une nouvelle version."
+CHAMPS_SITUATION = [
+    "situation_actuelle", "type_contrat", "situation_depuis", "date_fin_dernier_emploi", "niveau_formation",
+    "experience", "competences", "langues", "permis", "projet_non_defini",
+]  # fmt: skip
+CHAMPS_EVALUATION = ["appreciation", "impact", "priorite", "commentaire", "paroles_personne"]
+
+
+def smic_horaire(jour: date) -> Decimal:
+    """Le SMIC horaire brut en vigueur à cette date."""
+    en_vigueur = [montant for debut, montant in sorted(settings.SPIE_SMIC_HORAIRE_BRUT.items()) if debut <= str(jour)]
+    return Decimal(en_vigueur[-1])
+
+
+def _exiger_intervenant(acteur, carnet) -> None:
+    permissions.require(
+        regles.can_edit_diagnostic(acteur, carnet), "Seuls les intervenants du groupe de suivi mènent le diagnostic."
+    )
+
+
+def _verrouiller_en_cours(diagnostic) -> Diagnostic:
+    """Relit le diagnostic sous verrou : on n'écrit que sur une version en cours."""
+    diagnostic = Diagnostic.objects.select_for_update().select_related("carnet").get(pk=diagnostic.pk)
+    if diagnostic.est_valide:
+        raise ValidationError(DEJA_VALIDE)
+    return diagnostic
+
+
+def _historiser(diagnostic, type_evenement, *, acteur, **details) -> None:
+    carnet_services.historiser(diagnostic.carnet, type_evenement, acteur=acteur, version=diagnostic.version, **details)
+
+
+@transaction.atomic
+def commencer(carnet, *, acteur) -> Diagnostic:
+    """Commence un diagnostic, ou, s'il en existe un validé, sa version suivante qui en reprend tout le contenu :
+    un partenaire met à jour le diagnostic existant, il ne repart jamais d'une page blanche."""
+    carnet = Carnet.objects.select_for_update().get(pk=carnet.pk)
+    _exiger_intervenant(acteur, carnet)
+    if carnet.diagnostics.en_cours().exists():
+        raise ValidationError("Un diagnostic est déjà en cours pour ce carnet : complétez-le.")
+    precedent = carnet.diagnostics.valides().order_by("-version").first()
+    organisation = carnet_services.organisation_de_l_acteur(carnet, acteur)
+    diagnostic = Diagnostic(
+        carnet=carnet,
+        version=(precedent.version + 1) if precedent else 1,
+        precedent=precedent,
+        organisation=organisation,
+        professionnel=acteur,
+    )
+    if precedent is not None:
+        for champ in CHAMPS_SITUATION:
+            setattr(diagnostic, champ, getattr(precedent, champ))
+    diagnostic.full_clean()
+    diagnostic.save()
+    _copier_contenu(precedent, diagnostic)
+    _historiser(diagnostic, Type.DIAGNOSTIC_NOUVELLE_VERSION if precedent else Type.DIAGNOSTIC_COMMENCE, acteur=acteur)
+    return diagnostic
+
+
+def _copier_contenu(precedent, diagnostic) -> None:
+    anciennes = {}
+    if precedent is not None:
+        anciennes = {e.domaine_id: e for e in precedent.evaluations.prefetch_related("situations")}
+        ProjetProfessionnel.objects.bulk_create(
+            ProjetProfessionnel(
+                diagnostic=diagnostic,
+                appellation_id=p.appellation_id,
+                type_contrat=p.type_contrat,
+                temps=p.temps,
+                rayon_mobilite_km=p.rayon_mobilite_km,
+                salaire_horaire_minimum=p.salaire_horaire_minimum,
+            )
+            for p in precedent.projets.all()
+        )
+    domaines = set(Domaine.objects.filter(actif=True).values_list("code", flat=True)) | set(anciennes)
+    nouvelles = EvaluationDomaine.objects.bulk_create(
+        EvaluationDomaine(
+            diagnostic=diagnostic,
+            domaine_id=code,
+            **{champ: getattr(anciennes[code], champ) for champ in CHAMPS_EVALUATION} if code in anciennes else {},
+        )
+        for code in sorted(domaines)
+    )
+    Lien = EvaluationDomaine.situations.through
+    Lien.objects.bulk_create(
+        Lien(evaluationdomaine_id=evaluation.pk, situation_id=situation.pk)
+        for evaluation in nouvelles
+        if evaluation.domaine_id in anciennes
+        for situation in anciennes[evaluation.domaine_id].situations.all()
+    )
+
+
+@transaction.atomic
+def enregistrer(
+    diagnostic, *, acteur, evaluations: dict[str, dict], second_professionnel=None, **situation
+) -> Diagnostic:
+    """Enregistre la situation professionnelle et l'appréciation des domaines d'un diagnostic en cours.
+
+    `evaluations` : code du domaine → appréciation, impact, priorité, commentaire, paroles de la personne et
+    codes des situations observées."""
+    diagnostic = _verrouiller_en_cours(diagnostic)
+    carnet = diagnostic.carnet
+    _exiger_intervenant(acteur, carnet)
+    inconnus = set(situation) - set(CHAMPS_SITUATION)
+    if inconnus:
+        raise ValidationError(f"Champs inconnus : {', '.join(sorted(inconnus))}.")
+    if second_professionnel is not None:
+        if second_professionnel.pk == diagnostic.professionnel_id:
+            raise ValidationError({"second_professionnel": "Choisissez un autre professionnel que celui qui le mène."})
+        if not carnet.intervenants.actifs().filter(utilisateur=second_professionnel).exists():
+            raise ValidationError(
+                {"second_professionnel": "Le second professionnel est un intervenant du groupe de suivi."}
+            )
+    for champ, valeur in situation.items():
+        setattr(diagnostic, champ, valeur)
+    diagnostic.second_professionnel = second_professionnel
+    diagnostic.full_clean()
+    diagnostic.save()
+
+    existantes = {e.domaine_id: e for e in diagnostic.evaluations.select_related("domaine")}
+    inconnus = set(evaluations) - set(existantes)
+    if inconnus:
+        raise ValidationError(f"Domaines inconnus : {', '.join(sorted(inconnus))}.")
+    codes = {code for valeurs in evaluations.values() for code in valeurs.get("situations", [])}
+    situations = {s.code: s for s in Situation.objects.filter(code__in=codes, actif=True)}
+    for code_domaine, valeurs in evaluations.items():
+        evaluation = existantes[code_domaine]
+        choisies = [situations.get(code) for code in valeurs.get("situations", [])]
+        if any(s is None or s.domaine_id != code_domaine for s in choisies):
+            raise ValidationError(f"Une situation choisie n'existe pas dans le domaine « {evaluation.domaine} ».")
+        for champ in CHAMPS_EVALUATION:
+            setattr(evaluation, champ, (valeurs.get(champ) or "").strip())
+        evaluation.full_clean()
+        evaluation.save()
+        evaluation.situations.set(choisies)
+    _historiser(diagnostic, Type.DIAGNOSTIC_COMPLETE, acteur=acteur)
+    return diagnostic
+
+
+@transaction.atomic
+def ajouter_projet(
+    diagnostic,
+    *,
+    acteur,
+    appellation: str,
+    type_contrat="",
+    temps=ProjetProfessionnel.Temps.INDIFFERENT,
+    rayon_mobilite_km=None,
+    salaire_horaire_minimum=None,
+) -> ProjetProfessionnel:
+    diagnostic = _verrouiller_en_cours(diagnostic)
+    _exiger_intervenant(acteur, diagnostic.carnet)
+    metier = AppellationRome.objects.filter(code=appellation, actif=True).first()
+    if metier is None:
+        raise ValidationError({"appellation": "Ce métier n'existe pas dans le ROME : choisissez-le dans la liste."})
+    if diagnostic.projets.count() >= Diagnostic.MAX_PROJETS:
+        raise ValidationError(f"Un diagnostic compte au plus {Diagnostic.MAX_PROJETS} projets professionnels.")
+    if diagnostic.projets.filter(appellation=metier).exists():
+        raise ValidationError({"appellation": "Ce métier figure déjà parmi les projets."})
+    smic = smic_horaire(timezone.localdate())
+    if salaire_horaire_minimum is not None and salaire_horaire_minimum < smic:
+        raise ValidationError(
+            {"salaire_horaire_minimum": f"Le salaire horaire ne peut pas être inférieur au SMIC ({smic} € brut)."}
+        )
+    projet = ProjetProfessionnel(
+        diagnostic=diagnostic,
+        appellation=metier,
+        type_contrat=type_contrat,
+        temps=temps,
+        rayon_mobilite_km=rayon_mobilite_km,
+        salaire_horaire_minimum=salaire_horaire_minimum,
+    )
+    projet.full_clean()
+    projet.save()
+    if diagnostic.projet_non_defini:
+        diagnostic.projet_non_defini = False
+        diagnostic.save(update_fields=["projet_non_defini"])
+    _historiser(diagnostic, Type.DIAGNOSTIC_COMPLETE, acteur=acteur, quoi=f"projet ajouté : {metier.libelle}")
+    return projet
+
+
+@transaction.atomic
+def retirer_projet(projet, *, acteur) -> None:
+    diagnostic = _verrouiller_en_cours(projet.diagnostic)
+    _exiger_intervenant(acteur, diagnostic.carnet)
+    libelle = projet.appellation.libelle
+    projet.delete()
+    _historiser(diagnostic, Type.DIAGNOSTIC_COMPLETE, acteur=acteur, quoi=f"projet retiré : {libelle}")
+
+
+def manques(diagnostic) -> list[str]:
+    """Ce qui manque pour valider : chaque manque en une phrase."""
+    manques = []
+    if not diagnostic.situation_actuelle:
+        manques.append("Indiquez la situation professionnelle actuelle.")
+    elif diagnostic.situation_actuelle == Diagnostic.SituationTravail.EMPLOI and not diagnostic.type_contrat:
+        manques.append("Indiquez le type de contrat de l'emploi actuel.")
+    if not diagnostic.niveau_formation:
+        manques.append("Indiquez le niveau de formation.")
+    if not diagnostic.projet_non_defini and not diagnostic.projets.exists():
+        manques.append("Ajoutez au moins un projet professionnel, ou indiquez que le projet n'est pas encore défini.")
+    evaluations = list(diagnostic.evaluations.select_related("domaine"))
+    vides = [e.domaine.libelle for e in evaluations if e.domaine.obligatoire and not e.est_renseignee]
+    if vides:
+        manques.append(f"Appréciez chaque domaine (même « non abordé ») : {', '.join(vides)}.")
+    sans_impact = [
+        e.domaine.libelle
+        for e in evaluations
+        if e.appreciation == EvaluationDomaine.Appreciation.BESOIN and not e.impact
+    ]
+    if sans_impact:
+        manques.append(f"Indiquez l'impact sur la recherche d'emploi de chaque besoin : {', '.join(sans_impact)}.")
+    return manques
+
+
+@transaction.atomic
+def valider(diagnostic, *, acteur, parcours_retenu="", motif_parcours="") -> Diagnostic:
+    """Valide la version : le barème suggère un parcours, que le professionnel confirme ou écarte par un motif."""
+    diagnostic = _verrouiller_en_cours(diagnostic)
+    _exiger_intervenant(acteur, diagnostic.carnet)
+    a_completer = manques(diagnostic)
+    if a_completer:
+        raise ValidationError(a_completer)
+    suggestion = suggerer_parcours(criteres(diagnostic, aujourd_hui=timezone.localdate()))
+    parcours_retenu = parcours_retenu or suggestion.parcours
+    if parcours_retenu not in Diagnostic.Parcours.values:
+        raise ValidationError({"parcours_retenu": "Ce parcours n'existe pas."})
+    motif_parcours = motif_parcours.strip()
+    if parcours_retenu != suggestion.parcours and not motif_parcours:
+        raise ValidationError(
+            {"motif_parcours": f"Vous écartez le parcours suggéré ({suggestion.libelle}) : écrivez pourquoi."}
+        )
+    diagnostic.parcours_suggere = suggestion.parcours
+    diagnostic.parcours_retenu = parcours_retenu
+    diagnostic.motif_parcours = motif_parcours if parcours_retenu != suggestion.parcours else ""
+    diagnostic.statut = Diagnostic.Statut.VALIDE
+    diagnostic.date_validation = timezone.now()
+    diagnostic.valide_par = acteur
+    diagnostic.full_clean()
+    diagnostic.save()
+    _historiser(
+        diagnostic,
+        Type.DIAGNOSTIC_VALIDE,
+        acteur=acteur,
+        parcours=f"parcours {Diagnostic.Parcours(parcours_retenu).label.lower()}",
+    )
+    return diagnostic
+
+
+@transaction.atomic
+def partager_avec_la_personne(diagnostic, *, acteur) -> Diagnostic:
+    """La personne pourra le lire, le confirmer ou le commenter depuis son espace."""
+    diagnostic = Diagnostic.objects.select_for_update().select_related("carnet").get(pk=diagnostic.pk)
+    _exiger_intervenant(acteur, diagnostic.carnet)
+    if not diagnostic.est_valide:
+        raise ValidationError("Validez le diagnostic avant de le partager avec la personne.")
+    if diagnostic.partage_personne_le is None:
+        diagnostic.partage_personne_le = timezone.now()
+        diagnostic.save(update_fields=["partage_personne_le"])
+        _historiser(diagnostic, Type.DIAGNOSTIC_PARTAGE, acteur=acteur)
+    return diagnostic
+
+
+@transaction.atomic
+def accepter_objectif(diagnostic, *, acteur, objectif: str):
+    """Ajoute au plan d'action un objectif que le diagnostic suggère (un à un, au choix du professionnel)."""
+    _exiger_intervenant(acteur, diagnostic.carnet)
+    suggere = next((o for o in objectifs_suggeres(diagnostic) if o.code == objectif), None)
+    if suggere is None:
+        raise ValidationError("Cet objectif n'est pas (ou plus) suggéré par ce diagnostic.")
+    return carnet_services.ajouter_objectif(
+        diagnostic.carnet, acteur=acteur, axe=suggere.theme.axe, referentiel=suggere.code, suggere_par_diagnostic=True
+    )

@@ -1,0 +1,303 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from parcours import permissions as regles
+from parcours import services as carnet_services
+from parcours.diagnostic import services
+from parcours.diagnostic.affichage import afficher
+from parcours.diagnostic.forms import EvaluationForm, ProjetForm, SituationForm, ValidationForm
+from parcours.diagnostic.regles import objectifs_suggeres
+from parcours.models import AppellationRome, Diagnostic, ProjetProfessionnel, Situation
+from spie.forms import reporter_erreurs
+from spie.pdf import ErreurPdf, rendre_pdf
+from spie.texte import normaliser_recherche
+
+RESULTATS_ROME = 20
+
+
+def onglet_url(carnet) -> str:
+    return f"{reverse('parcours:carnet', args=[carnet.uuid])}?onglet=diagnostic"
+
+
+def _consulter(request, carnet, onglet) -> None:
+    membre = request.membre_courant
+    carnet_services.enregistrer_consultation(
+        carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet=onglet
+    )
+
+
+def contexte_onglet(request, carnet) -> dict:
+    """L'onglet « Diagnostic » du carnet : la version courante (la dernière validée), ce qui a changé depuis la
+    précédente, la version en cours, les objectifs suggérés et l'historique des versions."""
+    versions = list(carnet.diagnostics.select_related("professionnel", "second_professionnel", "valide_par"))
+    courant = next((d for d in versions if d.est_valide), None)
+    en_cours = next((d for d in versions if not d.est_valide), None)
+    voit_sensible = regles.can_view_sensible(request.user, carnet)
+    peut_mener = regles.can_edit_diagnostic(request.user, carnet)
+    return {
+        "versions": versions,
+        "diagnostic_en_cours": en_cours,
+        "affiche": afficher(courant, voit_sensible=voit_sensible, avec_comparaison=True) if courant else None,
+        "peut_mener": peut_mener,
+        "objectifs_suggeres": objectifs_suggeres(courant) if courant and peut_mener else [],
+    }
+
+
+def _diagnostic(carnet, diagnostic_uuid) -> Diagnostic:
+    return get_object_or_404(
+        Diagnostic.objects.select_related("carnet__personne", "professionnel", "second_professionnel", "valide_par"),
+        carnet=carnet,
+        uuid=diagnostic_uuid,
+    )
+
+
+@require_POST
+def commencer(request, uuid):
+    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
+    try:
+        diagnostic = services.commencer(carnet, acteur=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect(onglet_url(carnet))
+    if diagnostic.precedent_id:
+        messages.success(request, f"Version {diagnostic.version} ouverte : elle reprend le diagnostic validé.")
+    else:
+        messages.success(request, "Diagnostic commencé.")
+    return redirect("parcours:diagnostic_modifier", carnet.uuid, diagnostic.uuid)
+
+
+def _formulaires(diagnostic, donnees=None):
+    carnet = diagnostic.carnet
+    intervenants = [
+        i.utilisateur
+        for i in carnet.intervenants.actifs().select_related("utilisateur")
+        if i.utilisateur_id != diagnostic.professionnel_id
+    ]
+    situation = SituationForm(donnees, instance=diagnostic, intervenants=intervenants)
+    par_domaine = {}
+    for s in Situation.objects.filter(actif=True).order_by("libelle"):
+        par_domaine.setdefault(s.domaine_id, []).append(s)
+    evaluations = [
+        EvaluationForm(donnees, instance=evaluation, situations=par_domaine.get(evaluation.domaine_id, []))
+        for evaluation in diagnostic.evaluations.select_related("domaine").prefetch_related("situations")
+    ]
+    return situation, evaluations
+
+
+def _page_modifier(request, carnet, diagnostic, situation, evaluations, *, form_projet=None, status=200):
+    metier = request.GET.get("metier", "").strip()
+    contexte = {
+        "carnet": carnet,
+        "personne": carnet.personne,
+        "diagnostic": diagnostic,
+        "form": situation,
+        "evaluations": evaluations,
+        "projets": diagnostic.projets.select_related("appellation"),
+        "form_projet": form_projet or ProjetForm(),
+        "max_projets": Diagnostic.MAX_PROJETS,
+        "smic": services.smic_horaire(timezone.localdate()),
+        "metier": metier,
+        "appellations": rechercher_appellations(metier),
+    }
+    return render(request, "parcours/diagnostic/modifier.html", contexte, status=status)
+
+
+def modifier(request, uuid, diagnostic_uuid):
+    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    if diagnostic.est_valide:
+        messages.error(request, services.DEJA_VALIDE)
+        return redirect(onglet_url(carnet))
+    situation, evaluations = _formulaires(diagnostic, request.POST or None)
+    if request.method == "POST":
+        if situation.is_valid() and all(e.is_valid() for e in evaluations):
+            donnees = dict(situation.cleaned_data)
+            second = donnees.pop("second_professionnel")
+            try:
+                services.enregistrer(
+                    diagnostic,
+                    acteur=request.user,
+                    second_professionnel=second,
+                    evaluations={e.domaine.code: e.valeurs() for e in evaluations},
+                    **donnees,
+                )
+            except ValidationError as erreur:
+                reporter_erreurs(situation, erreur)
+            else:
+                if request.POST.get("suite") == "valider":
+                    return redirect("parcours:diagnostic_valider", carnet.uuid, diagnostic.uuid)
+                messages.success(request, "Diagnostic enregistré.")
+                return redirect("parcours:diagnostic_modifier", carnet.uuid, diagnostic.uuid)
+        return _page_modifier(request, carnet, diagnostic, situation, evaluations, status=400)
+    return _page_modifier(request, carnet, diagnostic, situation, evaluations)
+
+
+def rechercher_appellations(texte: str) -> list[AppellationRome]:
+    """Les appellations ROME dont le libellé (ou le code ROME) contient tous les mots saisis, sans accents."""
+    mots = normaliser_recherche(texte).split()
+    if not mots or len("".join(mots)) < 2:
+        return []
+    appellations = AppellationRome.objects.filter(actif=True)
+    for mot in mots:
+        appellations = appellations.filter(recherche__contains=mot)
+    return list(appellations.order_by("libelle")[:RESULTATS_ROME])
+
+
+def rome(request):
+    """Recherche de métiers pour l'autocomplétion (fragment htmx) ; sans JavaScript, la page de saisie du
+    diagnostic fait la même recherche avec `?metier=`."""
+    texte = request.GET.get("metier", "").strip()
+    contexte = {"metier": texte, "appellations": rechercher_appellations(texte)}
+    return render(request, "parcours/diagnostic/includes/resultats_rome.html", contexte)
+
+
+@require_POST
+def projet_ajouter(request, uuid, diagnostic_uuid):
+    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    form = ProjetForm(request.POST)
+    if form.is_valid():
+        try:
+            projet = services.ajouter_projet(diagnostic, acteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            reporter_erreurs(form, erreur)
+        else:
+            messages.success(request, f"Projet ajouté : {projet.appellation}.")
+            return redirect(f"{reverse('parcours:diagnostic_modifier', args=[carnet.uuid, diagnostic.uuid])}#projets")
+    if diagnostic.est_valide:
+        messages.error(request, services.DEJA_VALIDE)
+        return redirect(onglet_url(carnet))
+    situation, evaluations = _formulaires(diagnostic)
+    return _page_modifier(request, carnet, diagnostic, situation, evaluations, form_projet=form, status=400)
+
+
+@require_POST
+def projet_retirer(request, uuid, diagnostic_uuid, projet_uuid):
+    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    projet = get_object_or_404(
+        ProjetProfessionnel.objects.select_related("appellation"), diagnostic=diagnostic, uuid=projet_uuid
+    )
+    try:
+        services.retirer_projet(projet, acteur=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+        return redirect(onglet_url(carnet))
+    messages.success(request, f"Projet retiré : {projet.appellation}.")
+    return redirect(f"{reverse('parcours:diagnostic_modifier', args=[carnet.uuid, diagnostic.uuid])}#projets")
+
+
+def valider(request, uuid, diagnostic_uuid):
+    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    if diagnostic.est_valide:
+        messages.error(request, services.DEJA_VALIDE)
+        return redirect(onglet_url(carnet))
+    affiche = afficher(diagnostic, voit_sensible=True)
+    form = ValidationForm(request.POST or None, initial={"parcours_retenu": affiche.suggestion.parcours})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.valider(diagnostic, acteur=request.user, **form.cleaned_data)
+            except ValidationError as erreur:
+                reporter_erreurs(form, erreur)
+            else:
+                messages.success(request, f"Diagnostic validé (version {diagnostic.version}).")
+                return redirect(onglet_url(carnet))
+        status = 400
+    contexte = {
+        "carnet": carnet,
+        "personne": carnet.personne,
+        "diagnostic": diagnostic,
+        "affiche": affiche,
+        "manques": services.manques(diagnostic),
+        "form": form,
+    }
+    return render(request, "parcours/diagnostic/valider.html", contexte, status=status)
+
+
+@require_POST
+def partager(request, uuid, diagnostic_uuid):
+    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    try:
+        services.partager_avec_la_personne(diagnostic, acteur=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, "Diagnostic partagé avec la personne : elle pourra le confirmer ou le commenter.")
+    return redirect(onglet_url(carnet))
+
+
+@require_POST
+def objectif_accepter(request, uuid, diagnostic_uuid):
+    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    try:
+        objectif = services.accepter_objectif(
+            diagnostic, acteur=request.user, objectif=request.POST.get("objectif", "")
+        )
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, f"Objectif ajouté au plan d'action : {objectif.libelle}.")
+    return redirect(onglet_url(carnet))
+
+
+def version(request, uuid, diagnostic_uuid):
+    """Une version du diagnostic, en lecture, avec ce qui a changé depuis la précédente."""
+    carnet = regles.get_carnet_for_user(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    _consulter(request, carnet, "diagnostic")
+    voit_sensible = regles.can_view_sensible(request.user, carnet)
+    contexte = {
+        "carnet": carnet,
+        "personne": carnet.personne,
+        "diagnostic": diagnostic,
+        "affiche": afficher(diagnostic, voit_sensible=voit_sensible, avec_comparaison=True),
+    }
+    return render(request, "parcours/diagnostic/version.html", contexte)
+
+
+def _contexte_impression(request, carnet, diagnostic) -> dict:
+    return {
+        "carnet": carnet,
+        "personne": carnet.personne,
+        "diagnostic": diagnostic,
+        "affiche": afficher(diagnostic, voit_sensible=regles.can_view_sensible(request.user, carnet)),
+        "imprime_le": timezone.now(),
+        "imprime_par": request.user,
+    }
+
+
+GABARIT_IMPRESSION = "parcours/diagnostic/impression.html"
+
+
+def imprimer(request, uuid, diagnostic_uuid):
+    carnet = regles.get_carnet_for_user(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    _consulter(request, carnet, "diagnostic_impression")
+    return render(request, GABARIT_IMPRESSION, _contexte_impression(request, carnet, diagnostic))
+
+
+def pdf(request, uuid, diagnostic_uuid):
+    """Le même gabarit que l'impression, en PDF (WeasyPrint, par spie.pdf)."""
+    carnet = regles.get_carnet_for_user(request.user, uuid)
+    diagnostic = _diagnostic(carnet, diagnostic_uuid)
+    _consulter(request, carnet, "diagnostic_pdf")
+    try:
+        contenu = rendre_pdf(GABARIT_IMPRESSION, _contexte_impression(request, carnet, diagnostic), request=request)
+    except ErreurPdf as erreur:
+        messages.error(request, str(erreur))
+        return redirect(onglet_url(carnet))
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    nom = f"diagnostic-v{diagnostic.version}-{slugify(carnet.personne.nom)}.pdf"
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
