@@ -13,22 +13,27 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours import services as parcours_services
+from parcours.diagnostic import services as diagnostic_services
 from parcours.models import (
     Action,
     Carnet,
     ConsultationCarnet,
     ContratEngagement,
+    Diagnostic,
+    EvaluationDomaine,
     EvenementCarnet,
     Intervenant,
     Note,
     Objectif,
     Personne,
+    ProjetProfessionnel,
     RendezVous,
     Statut,
 )
 from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
 from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
+from tests.parcours.conftest import diagnostic_valide
 
 ACTEURS = [
     "anonyme",
@@ -107,6 +112,8 @@ VOIR_CARNET = connectes(
     ancien_intervenant=404,
 )
 MODIFIER_CARNET = {**VOIR_CARNET, "collegue_organisation_partageante": 403}
+# Le diagnostic (santé, handicap compris) est mené par les seuls intervenants actifs du carnet.
+MENER_DIAGNOSTIC = {**MODIFIER_CARNET, "administrateur": 403}
 
 
 def donnees_personne(contexte):
@@ -284,6 +291,62 @@ MATRICE = {
         lambda c: [c["carnet"].uuid, c["intervention"].uuid],
         {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MODIFIER_CARNET), lambda c: {})},
     ),
+    "parcours:diagnostic_commencer": (
+        lambda c: [c["carnet"].uuid],
+        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MENER_DIAGNOSTIC), lambda c: {})},
+    ),
+    "parcours:diagnostic": (lambda c: [c["carnet"].uuid, c["diagnostic"].uuid], {"GET": (VOIR_CARNET, None)}),
+    "parcours:diagnostic_imprimer": (
+        lambda c: [c["carnet"].uuid, c["diagnostic"].uuid],
+        {"GET": (VOIR_CARNET, None)},
+    ),
+    "parcours:diagnostic_pdf": (lambda c: [c["carnet"].uuid, c["diagnostic"].uuid], {"GET": (VOIR_CARNET, None)}),
+    "parcours:diagnostic_modifier": (
+        lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid],
+        {
+            "GET": (MENER_DIAGNOSTIC, None),
+            "POST": (
+                apres_succes(MENER_DIAGNOSTIC),
+                lambda c: {"situation_actuelle": "emploi", "type_contrat": "cdi", "langues": "occitan"},
+            ),
+        },
+    ),
+    "parcours:diagnostic_projet_ajouter": (
+        lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (
+                apres_succes(MENER_DIAGNOSTIC),
+                lambda c: {"appellation": "D1102.boulanger_boulangere", "temps": "temps_plein"},
+            ),
+        },
+    ),
+    "parcours:diagnostic_projet_retirer": (
+        lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid, c["projet"].uuid],
+        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MENER_DIAGNOSTIC), lambda c: {})},
+    ),
+    "parcours:diagnostic_valider": (
+        lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid],
+        {
+            "GET": (MENER_DIAGNOSTIC, None),
+            "POST": (apres_succes(MENER_DIAGNOSTIC), lambda c: {"parcours_retenu": "socio_professionnel"}),
+        },
+    ),
+    "parcours:diagnostic_partager": (
+        lambda c: [c["carnet"].uuid, c["diagnostic"].uuid],
+        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MENER_DIAGNOSTIC), lambda c: {})},
+    ),
+    "parcours:diagnostic_objectif_accepter": (
+        lambda c: [c["carnet"].uuid, c["diagnostic"].uuid],
+        {
+            "GET": (POST_SANS_GET, None),
+            "POST": (
+                apres_succes(MENER_DIAGNOSTIC),
+                lambda c: {"objectif": "mobilite.faire_un_point_complet_sur_sa_mobilite"},
+            ),
+        },
+    ),
+    "parcours:rome": (lambda c: [], {"GET": (connectes(200), None)}),
     "partenaires:invitation": (
         lambda c: [CLE_INVITATION],
         {
@@ -382,7 +445,20 @@ def contexte(db):
     action = parcours_services.ajouter_action(
         objectif, acteur=cible.utilisateur, libelle_libre="Atelier vélo", date_debut=date(2026, 1, 6)
     )
+    diagnostic = diagnostic_valide(
+        carnet,
+        cible.utilisateur,
+        mobilite={
+            "appreciation": "besoin",
+            "impact": "fort",
+            "situations": ["mobilite.aucun_moyen_de_transport_a_disposition"],
+        },
+    )
+    diagnostic_en_cours = diagnostic_services.commencer(carnet, acteur=cible.utilisateur)
     return {
+        "diagnostic": diagnostic,
+        "diagnostic_en_cours": diagnostic_en_cours,
+        "projet": diagnostic_en_cours.projets.get(),
         "organisation": organisation,
         "cible": cible,
         "invitation": invitation,
@@ -426,6 +502,13 @@ def etat_de_la_base():
         list(Objectif.objects.order_by("pk").values_list("pk", "statut")),
         list(Action.objects.order_by("pk").values_list("pk", "statut")),
         list(ContratEngagement.objects.order_by("pk").values_list("pk", "accord_personne_le")),
+        list(
+            Diagnostic.objects.order_by("pk").values_list(
+                "pk", "statut", "situation_actuelle", "langues", "partage_personne_le", "parcours_retenu"
+            )
+        ),
+        list(ProjetProfessionnel.objects.order_by("pk").values_list("pk", "appellation")),
+        list(EvaluationDomaine.objects.order_by("pk").values_list("pk", "appreciation", "impact")),
     )
 
 

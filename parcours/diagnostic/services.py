@@ -152,10 +152,13 @@ def enregistrer(
     if inconnus:
         raise ValidationError(f"Domaines inconnus : {', '.join(sorted(inconnus))}.")
     codes = {code for valeurs in evaluations.values() for code in valeurs.get("situations", [])}
-    situations = {s.code: s for s in Situation.objects.filter(code__in=codes, actif=True)}
+    situations = {s.code: s for s in Situation.objects.filter(code__in=codes)}
     for code_domaine, valeurs in evaluations.items():
         evaluation = existantes[code_domaine]
+        # Une situation désactivée depuis reste possible là où elle était déjà observée.
+        deja = set(evaluation.situations.values_list("code", flat=True))
         choisies = [situations.get(code) for code in valeurs.get("situations", [])]
+        choisies = [s if s is not None and (s.actif or s.code in deja) else None for s in choisies]
         if any(s is None or s.domaine_id != code_domaine for s in choisies):
             raise ValidationError(f"Une situation choisie n'existe pas dans le domaine « {evaluation.domaine} ».")
         for champ in CHAMPS_EVALUATION:

@@ -84,7 +84,12 @@ def _formulaires(diagnostic, donnees=None):
     for s in Situation.objects.filter(actif=True).order_by("libelle"):
         par_domaine.setdefault(s.domaine_id, []).append(s)
     evaluations = [
-        EvaluationForm(donnees, instance=evaluation, situations=par_domaine.get(evaluation.domaine_id, []))
+        EvaluationForm(
+            donnees,
+            instance=evaluation,
+            situations=par_domaine.get(evaluation.domaine_id, [])
+            + [s for s in evaluation.situations.all() if not s.actif],
+        )
         for evaluation in diagnostic.evaluations.select_related("domaine").prefetch_related("situations")
     ]
     return situation, evaluations

@@ -106,11 +106,13 @@ def charger_diagnostic(apps=apps_courantes) -> dict[str, int]:
     suggestions = lire("suggestions")
     Lien = Situation.objectifs_suggeres.through
     objectifs = set(ObjectifReferentiel.objects.values_list("code", flat=True))
-    voulus = {(ligne["situation"], ligne["objectif"]) for ligne in suggestions if ligne["objectif"] in objectifs}
-    nationales = [ligne["code"] for ligne in lignes_situations]
-    presents = set(
-        Lien.objects.filter(situation_id__in=nationales).values_list("situation_id", "objectifreferentiel_id")
-    )
+    fichier = {ligne["code"] for ligne in lignes_situations}
+    voulus = {
+        (ligne["situation"], ligne["objectif"])
+        for ligne in suggestions
+        if ligne["objectif"] in objectifs and ligne["situation"] in fichier
+    }
+    presents = set(Lien.objects.filter(situation_id__in=fichier).values_list("situation_id", "objectifreferentiel_id"))
     Lien.objects.bulk_create(
         [Lien(situation_id=s, objectifreferentiel_id=o) for s, o in sorted(voulus - presents)], batch_size=1000
     )

@@ -1,0 +1,91 @@
+"""Santé et handicap : réservés aux intervenants du carnet, dans les pages, l'impression et le PDF."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tests.parcours.conftest import diagnostic_valide
+
+pytestmark = pytest.mark.django_db
+SECRET_SANTE = "ChimioSecrete"
+SECRET_HANDICAP = "FauteuilSecret"
+
+
+@pytest.fixture
+def diagnostic(equipe):
+    return diagnostic_valide(
+        equipe["carnet"],
+        equipe["referente"],
+        sante={"appreciation": "besoin", "impact": "fort", "commentaire": SECRET_SANTE,
+               "situations": ["sante.difficulte_declaree_entrainant_des_absences_regulieres"]},
+        handicap={"appreciation": "besoin", "impact": "moyen", "paroles_personne": SECRET_HANDICAP},
+        logement={"appreciation": "besoin", "impact": "moyen", "commentaire": "Loyer impayé depuis mars"},
+    )  # fmt: skip
+
+
+def pages(carnet, diagnostic):
+    return {
+        "onglet": reverse("parcours:carnet", args=[carnet.uuid]) + "?onglet=diagnostic",
+        "version": reverse("parcours:diagnostic", args=[carnet.uuid, diagnostic.uuid]),
+        "impression": reverse("parcours:diagnostic_imprimer", args=[carnet.uuid, diagnostic.uuid]),
+    }
+
+
+def texte_du_pdf(contenu: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(contenu)).pages).split())
+
+
+@pytest.mark.parametrize("page", ["onglet", "version", "impression"])
+def test_un_collegue_non_intervenant_voit_information_reservee(equipe, diagnostic, client, connecter, page):
+    connecter(equipe["collegue_ft"])
+    contenu = client.get(pages(equipe["carnet"], diagnostic)[page]).content.decode()
+    assert "Loyer impayé depuis mars" in contenu
+    assert "Information réservée" in contenu
+    for secret in (SECRET_SANTE, SECRET_HANDICAP, "absences régulières"):
+        assert secret not in contenu
+
+
+@pytest.mark.parametrize("page", ["onglet", "version", "impression"])
+def test_un_intervenant_voit_la_sante_et_le_handicap(equipe, diagnostic, client, connecter, page):
+    connecter(equipe["conseiller"])
+    contenu = client.get(pages(equipe["carnet"], diagnostic)[page]).content.decode()
+    assert SECRET_SANTE in contenu and SECRET_HANDICAP in contenu and "Information réservée" not in contenu
+
+
+def test_le_pdf_masque_la_sante_pour_un_non_intervenant(equipe, diagnostic, client, connecter):
+    url = reverse("parcours:diagnostic_pdf", args=[equipe["carnet"].uuid, diagnostic.uuid])
+    connecter(equipe["collegue_ft"])
+    reponse = client.get(url)
+    assert reponse["Content-Type"] == "application/pdf"
+    assert reponse["Content-Disposition"] == 'attachment; filename="diagnostic-v1-lalanne.pdf"'
+    texte = texte_du_pdf(reponse.content)
+    assert "Diagnostic socio-professionnel" in texte and "Loyer impayé depuis mars" in texte
+    assert "Information réservée" in texte and SECRET_SANTE not in texte and SECRET_HANDICAP not in texte
+    connecter(equipe["referente"])
+    texte = texte_du_pdf(client.get(url).content)
+    assert SECRET_SANTE in texte and SECRET_HANDICAP in texte
+
+
+def test_une_situation_de_sante_est_masquee_dans_la_situation_professionnelle(equipe, client, connecter):
+    from parcours.diagnostic import services
+
+    diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    services.enregistrer(diagnostic, acteur=equipe["referente"], evaluations={}, situation_actuelle="maladie")
+    url = reverse("parcours:diagnostic", args=[equipe["carnet"].uuid, diagnostic.uuid])
+    connecter(equipe["collegue_ft"])
+    contenu = client.get(url).content.decode()
+    assert "Longue maladie" not in contenu and "information réservée" in contenu
+
+
+def test_chaque_consultation_du_diagnostic_est_journalisee(equipe, diagnostic, client, connecter):
+    from parcours.models import ConsultationCarnet
+
+    connecter(equipe["collegue_ft"])
+    for url in pages(equipe["carnet"], diagnostic).values():
+        client.get(url)
+    onglets = list(
+        ConsultationCarnet.objects.filter(utilisateur=equipe["collegue_ft"]).values_list("onglet", flat=True)
+    )
+    assert sorted(onglets) == ["diagnostic", "diagnostic", "diagnostic_impression"]
