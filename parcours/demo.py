@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parcours import services
+from parcours.diagnostic import services as diagnostic_services
 from parcours.models import Personne
 from partenaires import permissions
 
@@ -32,6 +33,20 @@ NOTES = [
     ("groupe", "A participé à l'atelier CV ; CV à jour transmis au conseiller."),
 ]
 NOMBRE = 50
+# (situation actuelle, niveau, fin du dernier emploi il y a N jours, métiers ROME, domaines en besoin)
+DIAGNOSTICS = [
+    ("recherche_emploi", "NV5", 200, ["J1501.aide_soignant_aide_soignante"],
+     {"mobilite": ("fort", ["mobilite.aucun_moyen_de_transport_a_disposition"], "J'aimerais passer le permis.")}),
+    ("recherche_emploi", "NV4", 90, ["N1103.magasinier_magasiniere", "D1507.employe_employee_de_rayon"], {}),
+    ("au_foyer", "C3A", 1500, [],
+     {"contraintes_familiales": ("fort", ["contraintes_familiales.enfant_s_de_moins_de_3_ans_sans_solution_de_garde"],
+                                 "Je ne peux pas travailler tant que je n'ai pas de place en crèche."),
+      "logement": ("fort", ["logement.heberge_chez_un_tiers"], "Je dors chez ma sœur avec mes deux enfants.")}),
+    ("iae", "CFG", 0, ["F1703.macon_maconne"],
+     {"difficulte_financiere": ("moyen", ["difficulte_financiere.difficulte_dans_la_gestion_dun_budget"], "")}),
+    ("construction_projet", "NV3", 800, [],
+     {"numerique": ("moyen", ["numerique.absence_dequipement"], "Je n'ai pas d'ordinateur.")}),
+]  # fmt: skip
 
 
 def charger_carnets_demo(sender=None, organisations=None, **kwargs) -> str:
@@ -93,7 +108,54 @@ def _carnet(numero, hasard, professionnels):
         services.mettre_a_jour_rendez_vous(
             rendez_vous, acteur=referent.utilisateur, statut=hasard.choice(["honore", "honore", "absent", "excuse"])
         )
+    if numero % 3:
+        _diagnostic(
+            carnet, referent.utilisateur, DIAGNOSTICS[numero % len(DIAGNOSTICS)], version_suivante=numero % 7 == 1
+        )
     visibilite, texte = hasard.choice(NOTES)
     services.ajouter_note(
         carnet, acteur=referent.utilisateur, organisation=referent.organisation, texte=texte, visibilite=visibilite
     )
+
+
+def _diagnostic(carnet, acteur, modele, *, version_suivante):
+    situation, niveau, jours, metiers, besoins = modele
+    diagnostic = diagnostic_services.commencer(carnet, acteur=acteur)
+    evaluations = {
+        code: {"appreciation": "non_aborde"} for code in diagnostic.evaluations.values_list("domaine", flat=True)
+    }
+    evaluations["emploi"] = {
+        "appreciation": "point_fort" if metiers else "besoin",
+        "impact": "" if metiers else "moyen",
+    }
+    for domaine, (impact, situations, paroles) in besoins.items():
+        evaluations[domaine] = {
+            "appreciation": "besoin",
+            "impact": impact,
+            "situations": situations,
+            "paroles_personne": paroles,
+            "priorite": "haute" if impact == "fort" else "moyenne",
+        }
+    diagnostic_services.enregistrer(
+        diagnostic,
+        acteur=acteur,
+        evaluations=evaluations,
+        situation_actuelle=situation,
+        type_contrat="insertion" if situation == "iae" else "",
+        niveau_formation=niveau,
+        date_fin_dernier_emploi=timezone.localdate() - timedelta(days=jours) if jours else None,
+        projet_non_defini=not metiers,
+        permis=["B"] if "mobilite" not in besoins else [],
+    )
+    for metier in metiers:
+        diagnostic_services.ajouter_projet(diagnostic, acteur=acteur, appellation=metier, rayon_mobilite_km=30)
+    diagnostic_services.valider(diagnostic, acteur=acteur)
+    if version_suivante:
+        suivante = diagnostic_services.commencer(carnet, acteur=acteur)
+        evaluations["logement"] = {
+            "appreciation": "besoin",
+            "impact": "moyen",
+            "situations": ["logement.difficulte_a_payer_le_loyer"],
+        }
+        diagnostic_services.enregistrer(suivante, acteur=acteur, evaluations=evaluations)
+        diagnostic_services.valider(suivante, acteur=acteur)

@@ -39,3 +39,8 @@ def test_la_demo_cree_une_cinquantaine_de_carnets_varies_une_seule_fois():
     assert Intervenant.objects.filter(role="accompagnateur").exists()  # des groupes de suivi entre organisations
     assert RendezVous.objects.filter(statut="prevu").exists() and RendezVous.objects.exclude(statut="prevu").exists()
     assert Note.objects.count() == 50
+    from parcours.models import Diagnostic
+
+    assert Diagnostic.objects.valides().values("carnet").distinct().count() == 34  # deux carnets sur trois
+    assert Diagnostic.objects.filter(version=2).exists()
+    assert set(Diagnostic.objects.values_list("parcours_retenu", flat=True)) >= {"emploi", "socio_professionnel"}
