@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from parcours.diagnostic.comparaison import INFORMATION_RESERVEE, comparer
+from parcours.diagnostic.comparaison import INFORMATION_RESERVEE, charger_contenu, comparer
 from parcours.diagnostic.regles import Suggestion, criteres, suggerer_parcours
 from parcours.models import Diagnostic
 
@@ -40,8 +40,9 @@ def afficher(diagnostic: Diagnostic, *, voit_sensible: bool, avec_comparaison: b
     situation = diagnostic.get_situation_actuelle_display() or "non renseignée"
     if diagnostic.situation_actuelle in SITUATIONS_DE_SANTE and not voit_sensible:
         situation = INFORMATION_RESERVEE
+    charger_contenu(diagnostic, diagnostic.precedent if avec_comparaison else None)
     domaines = []
-    for evaluation in diagnostic.evaluations.select_related("domaine").prefetch_related("situations"):
+    for evaluation in diagnostic.evaluations.all():
         domaine = evaluation.domaine
         if domaine.sensible and not voit_sensible:
             domaines.append(DomaineAffiche(domaine.libelle, reserve=True))
@@ -69,7 +70,7 @@ def afficher(diagnostic: Diagnostic, *, voit_sensible: bool, avec_comparaison: b
         diagnostic=diagnostic,
         situation_actuelle=situation,
         domaines=domaines,
-        projets=list(diagnostic.projets.select_related("appellation")),
+        projets=list(diagnostic.projets.all()),
         suggestion=suggestion,
         changements=changements,
     )

@@ -5,7 +5,9 @@ Un domaine sensible ne montre jamais son contenu à qui ne peut pas le voir : se
 
 from dataclasses import dataclass, field
 
-from parcours.models import Diagnostic, EvaluationDomaine
+from django.db.models import Prefetch, prefetch_related_objects
+
+from parcours.models import Diagnostic, EvaluationDomaine, ProjetProfessionnel
 
 INFORMATION_RESERVEE = "information réservée"
 
@@ -28,6 +30,19 @@ class Partie:
     titre: str
     changements: list[Changement] = field(default_factory=list)
     reservee: bool = False
+
+
+def charger_contenu(*diagnostics) -> None:
+    """Charge en trois requêtes les appréciations (avec domaines et situations) et les projets des versions
+    données : ensuite, `evaluations.all()` et `projets.all()` ne font plus de requête."""
+    prefetch_related_objects(
+        [d for d in diagnostics if d is not None],
+        Prefetch(
+            "evaluations",
+            queryset=EvaluationDomaine.objects.select_related("domaine").prefetch_related("situations"),
+        ),
+        Prefetch("projets", queryset=ProjetProfessionnel.objects.select_related("appellation")),
+    )
 
 
 def _valeur(objet, champ) -> str:
@@ -68,12 +83,13 @@ def _projets(diagnostic) -> dict[str, str]:
                 ],
             )
         )
-        for p in diagnostic.projets.select_related("appellation")
+        for p in diagnostic.projets.all()
     }
 
 
 def comparer(ancien: Diagnostic, nouveau: Diagnostic, *, voit_sensible: bool) -> list[Partie]:
     """Les parties qui ont changé (les parties inchangées sont omises)."""
+    charger_contenu(ancien, nouveau)
     parties = []
     situation = Partie("Situation professionnelle", _champs(ancien, nouveau, CHAMPS_SITUATION, Diagnostic))
     if set(ancien.permis) != set(nouveau.permis):
@@ -100,8 +116,8 @@ def comparer(ancien: Diagnostic, nouveau: Diagnostic, *, voit_sensible: bool) ->
             )
     parties.append(projets)
 
-    evaluations_avant = {e.domaine_id: e for e in _evaluations(ancien)}
-    for evaluation in _evaluations(nouveau):
+    evaluations_avant = {e.domaine_id: e for e in ancien.evaluations.all()}
+    for evaluation in nouveau.evaluations.all():
         precedente = evaluations_avant.get(evaluation.domaine_id)
         changements = _champs(precedente, evaluation, CHAMPS_DOMAINE, EvaluationDomaine)
         situations_avant, situations_apres = _situations(precedente), _situations(evaluation)
@@ -114,7 +130,3 @@ def comparer(ancien: Diagnostic, nouveau: Diagnostic, *, voit_sensible: bool) ->
             partie = Partie(evaluation.domaine.libelle, [Changement("contenu", INFORMATION_RESERVEE, "modifié")], True)
         parties.append(partie)
     return [partie for partie in parties if partie.changements]
-
-
-def _evaluations(diagnostic):
-    return diagnostic.evaluations.select_related("domaine").prefetch_related("situations")

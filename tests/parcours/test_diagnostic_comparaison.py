@@ -68,3 +68,34 @@ def test_le_carnet_montre_la_version_courante_et_ce_qui_a_change(deux_versions, 
     assert "<strong>Version 2</strong>" in page and "Ce qui a changé depuis la version 1" in page
     assert "Permis et/ou code en cours" in page and "Hospitalisation prévue" in page
     assert "Version 1</a>" in page  # la liste des versions
+
+
+@pytest.mark.parametrize("taille", ["petit", "grand"])
+def test_l_onglet_a_un_nombre_de_requetes_fixe(equipe, client, connecter, taille, django_assert_num_queries):
+    """Une ou beaucoup de situations et de projets, une ou deux versions : le même nombre de requêtes."""
+    from parcours.models import Situation
+
+    carnet, referente = equipe["carnet"], equipe["referente"]
+    domaines, metiers = ["mobilite"], ["D1102.boulanger_boulangere"]
+    if taille == "grand":
+        domaines = ["mobilite", "logement", "numerique", "sante"]
+        metiers += ["D1102.aide_boulanger_aide_boulangere", "F1703.macon_maconne"]
+    par_domaine = {
+        domaine: {"appreciation": "besoin", "impact": "moyen",
+                  "situations": list(Situation.objects.filter(domaine=domaine).values_list("code", flat=True))}
+        for domaine in domaines
+    }  # fmt: skip
+    diagnostic_valide(carnet, referente, **par_domaine)
+    seconde = services.commencer(carnet, acteur=referente)
+    for metier in metiers:
+        services.ajouter_projet(seconde, acteur=referente, appellation=metier)
+    services.valider(seconde, acteur=referente)
+    services.commencer(carnet, acteur=referente)
+    connecter(referente)
+    url = reverse("parcours:carnet", args=[carnet.uuid]) + "?onglet=diagnostic"
+    client.get(url)
+    with django_assert_num_queries(NOMBRE_ONGLET_DIAGNOSTIC):
+        client.get(url)
+
+
+NOMBRE_ONGLET_DIAGNOSTIC = 28
