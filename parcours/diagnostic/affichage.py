@@ -36,7 +36,10 @@ class DiagnosticAffiche:
     changements: list | None
 
 
-def afficher(diagnostic: Diagnostic, *, voit_sensible: bool, avec_comparaison: bool = False) -> DiagnosticAffiche:
+def afficher(
+    diagnostic: Diagnostic, *, voit_sensible: bool, avec_comparaison: bool = False, pour_la_personne: bool = False
+) -> DiagnosticAffiche:
+    """`pour_la_personne` : le document remis à la personne, sans les commentaires des professionnels."""
     situation = diagnostic.get_situation_actuelle_display() or "non renseignée"
     if diagnostic.situation_actuelle in SITUATIONS_DE_SANTE and not voit_sensible:
         situation = INFORMATION_RESERVEE
@@ -56,7 +59,7 @@ def afficher(diagnostic: Diagnostic, *, voit_sensible: bool, avec_comparaison: b
                 impact=evaluation.get_impact_display(),
                 priorite=evaluation.get_priorite_display(),
                 situations=list(evaluation.situations.all()),
-                commentaire=evaluation.commentaire,
+                commentaire="" if pour_la_personne else evaluation.commentaire,
                 paroles_personne=evaluation.paroles_personne,
             )
         )

@@ -272,11 +272,16 @@ def version(request, uuid, diagnostic_uuid):
 
 
 def _contexte_impression(request, carnet, diagnostic) -> dict:
+    """Pour le dossier, ou pour la personne (`?pour=personne`) : sans les commentaires des professionnels."""
+    pour_la_personne = request.GET.get("pour") == "personne"
     return {
+        "pour_la_personne": pour_la_personne,
         "carnet": carnet,
         "personne": carnet.personne,
         "diagnostic": diagnostic,
-        "affiche": afficher(diagnostic, voit_sensible=regles.can_view_sensible(request.user, carnet)),
+        "affiche": afficher(
+            diagnostic, voit_sensible=regles.can_view_sensible(request.user, carnet), pour_la_personne=pour_la_personne
+        ),
         "imprime_le": timezone.now(),
         "imprime_par": request.user,
     }
@@ -297,12 +302,14 @@ def pdf(request, uuid, diagnostic_uuid):
     carnet = regles.get_carnet_for_user(request.user, uuid)
     diagnostic = _diagnostic(carnet, diagnostic_uuid)
     _consulter(request, carnet, "diagnostic_pdf")
+    contexte = _contexte_impression(request, carnet, diagnostic)
     try:
-        contenu = rendre_pdf(GABARIT_IMPRESSION, _contexte_impression(request, carnet, diagnostic), request=request)
+        contenu = rendre_pdf(GABARIT_IMPRESSION, contexte, request=request)
     except ErreurPdf as erreur:
         messages.error(request, str(erreur))
         return redirect(onglet_url(carnet))
     reponse = HttpResponse(contenu, content_type="application/pdf")
-    nom = f"diagnostic-v{diagnostic.version}-{slugify(carnet.personne.nom)}.pdf"
+    suffixe = "-personne" if contexte["pour_la_personne"] else ""
+    nom = f"diagnostic-v{diagnostic.version}-{slugify(carnet.personne.nom)}{suffixe}.pdf"
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
     return reponse

@@ -89,3 +89,15 @@ def test_chaque_consultation_du_diagnostic_est_journalisee(equipe, diagnostic, c
         ConsultationCarnet.objects.filter(utilisateur=equipe["collegue_ft"]).values_list("onglet", flat=True)
     )
     assert sorted(onglets) == ["diagnostic", "diagnostic", "diagnostic_impression"]
+
+
+def test_le_pdf_pour_la_personne_garde_ses_mots_sans_les_commentaires_des_professionnels(
+    equipe, diagnostic, client, connecter
+):
+    url = reverse("parcours:diagnostic_pdf", args=[equipe["carnet"].uuid, diagnostic.uuid])
+    connecter(equipe["referente"])
+    reponse = client.get(url, {"pour": "personne"})
+    assert reponse["Content-Disposition"] == 'attachment; filename="diagnostic-v1-lalanne-personne.pdf"'
+    texte = texte_du_pdf(reponse.content)
+    assert "Votre diagnostic socio-professionnel" in texte and SECRET_HANDICAP in texte
+    assert SECRET_SANTE not in texte and "Loyer impayé depuis mars" not in texte
