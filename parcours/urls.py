@@ -40,10 +40,6 @@ urlpatterns = [
     path("carnets/<uuid:uuid>/diagnostics/commencer/", diagnostic.commencer, name="diagnostic_commencer"),
     path(DIAGNOSTIC, diagnostic.version, name="diagnostic"),
     path(f"{DIAGNOSTIC}modifier/", diagnostic.modifier, name="diagnostic_modifier"),
-    path(f"{DIAGNOSTIC}projets/", diagnostic.projet_ajouter, name="diagnostic_projet_ajouter"),
-    path(
-        f"{DIAGNOSTIC}projets/<uuid:projet_uuid>/retirer/", diagnostic.projet_retirer, name="diagnostic_projet_retirer"
-    ),
     path(f"{DIAGNOSTIC}valider/", diagnostic.valider, name="diagnostic_valider"),
     path(f"{DIAGNOSTIC}partager/", diagnostic.partager, name="diagnostic_partager"),
     path(f"{DIAGNOSTIC}objectifs/", diagnostic.objectif_accepter, name="diagnostic_objectif_accepter"),

@@ -307,23 +307,17 @@ MATRICE = {
             "GET": (MENER_DIAGNOSTIC, None),
             "POST": (
                 apres_succes(MENER_DIAGNOSTIC),
-                lambda c: {"situation_actuelle": "emploi", "type_contrat": "cdi", "langues": "occitan"},
+                lambda c: {
+                    "situation_actuelle": "emploi",
+                    "type_contrat": "cdi",
+                    "niveau_formation": "NV4",
+                    "langues": "occitan",
+                    "suite": "projet",
+                    "projet-appellation": "D1102.boulanger_boulangere",
+                    "projet-temps": "temps_plein",
+                },
             ),
         },
-    ),
-    "parcours:diagnostic_projet_ajouter": (
-        lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid],
-        {
-            "GET": (POST_SANS_GET, None),
-            "POST": (
-                apres_succes(MENER_DIAGNOSTIC),
-                lambda c: {"appellation": "D1102.boulanger_boulangere", "temps": "temps_plein"},
-            ),
-        },
-    ),
-    "parcours:diagnostic_projet_retirer": (
-        lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid, c["projet"].uuid],
-        {"GET": (POST_SANS_GET, None), "POST": (apres_succes(MENER_DIAGNOSTIC), lambda c: {})},
     ),
     "parcours:diagnostic_valider": (
         lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid],
@@ -458,7 +452,6 @@ def contexte(db):
     return {
         "diagnostic": diagnostic,
         "diagnostic_en_cours": diagnostic_en_cours,
-        "projet": diagnostic_en_cours.projets.get(),
         "organisation": organisation,
         "cible": cible,
         "invitation": invitation,

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from parcours.models import Diagnostic, EvaluationDomaine, ProjetProfessionnel
 
@@ -41,6 +42,9 @@ class SituationForm(forms.ModelForm):
 
     def __init__(self, *args, intervenants=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Ce qu'on demande d'abord : qui est la personne (le reste peut attendre une prochaine séance).
+        for champ in ("situation_actuelle", "niveau_formation"):
+            self.fields[champ].required = True
         self.intervenants = {str(u.uuid): u for u in intervenants}
         self.fields["second_professionnel"].choices = [("", "Personne d'autre")] + [
             (cle, str(u)) for cle, u in self.intervenants.items()
@@ -109,10 +113,11 @@ class ProjetForm(forms.ModelForm):
         widgets = {"rayon_mobilite_km": forms.NumberInput(attrs={"min": 0, "max": 500})}
 
     def __init__(self, *args, **kwargs):
+        from parcours.diagnostic.services import smic_horaire
+
         super().__init__(*args, **kwargs)
-        # Les champs du projet sont placés dans la page du diagnostic, hors de son formulaire principal.
-        for champ in self.fields.values():
-            champ.widget.attrs["form"] = "form-projet"
+        smic = smic_horaire(timezone.localdate())
+        self.fields["salaire_horaire_minimum"].help_text = f"Au moins le SMIC : {smic} € brut de l'heure."
 
 
 class ValidationForm(forms.Form):

@@ -51,10 +51,14 @@ def criteres(diagnostic, *, aujourd_hui: date) -> Criteres:
     )
 
 
+def _nombre(n: int, nom: str) -> str:
+    return f"{'aucune' if n == 0 else n} {nom}{'s' if n > 1 else ''}"
+
+
 def _difficultes(c: Criteres) -> str:
     if not c.impacts_forts and not c.impacts_moyens:
         return "aucune difficulté n'a d'impact sur la recherche d'emploi"
-    return f"{c.impacts_forts} difficulté(s) à impact fort, {c.impacts_moyens} à impact moyen"
+    return f"{_nombre(c.impacts_forts, 'difficulté')} à impact fort, {c.impacts_moyens or 'aucune'} à impact moyen"
 
 
 def suggerer_parcours(c: Criteres) -> Suggestion:

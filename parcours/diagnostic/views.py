@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from parcours.diagnostic import services
 from parcours.diagnostic.affichage import afficher
 from parcours.diagnostic.forms import EvaluationForm, ProjetForm, SituationForm, ValidationForm
 from parcours.diagnostic.regles import objectifs_suggeres
-from parcours.models import AppellationRome, Diagnostic, ProjetProfessionnel, Situation
+from parcours.models import AppellationRome, Diagnostic, Situation
 from spie.forms import reporter_erreurs
 from spie.pdf import ErreurPdf, rendre_pdf
 from spie.texte import normaliser_recherche
@@ -95,8 +96,7 @@ def _formulaires(diagnostic, donnees=None):
     return situation, evaluations
 
 
-def _page_modifier(request, carnet, diagnostic, situation, evaluations, *, form_projet=None, status=200):
-    metier = request.GET.get("metier", "").strip()
+def _page_modifier(request, carnet, diagnostic, situation, evaluations, *, form_projet=None, metier="", status=200):
     contexte = {
         "carnet": carnet,
         "personne": carnet.personne,
@@ -104,9 +104,8 @@ def _page_modifier(request, carnet, diagnostic, situation, evaluations, *, form_
         "form": situation,
         "evaluations": evaluations,
         "projets": diagnostic.projets.select_related("appellation"),
-        "form_projet": form_projet or ProjetForm(),
+        "form_projet": form_projet or ProjetForm(prefix="projet"),
         "max_projets": Diagnostic.MAX_PROJETS,
-        "smic": services.smic_horaire(timezone.localdate()),
         "metier": metier,
         "appellations": rechercher_appellations(metier),
     }
@@ -114,33 +113,66 @@ def _page_modifier(request, carnet, diagnostic, situation, evaluations, *, form_
 
 
 def modifier(request, uuid, diagnostic_uuid):
+    """La saisie du diagnostic en cours : un seul formulaire, plusieurs boutons (`suite`). Chaque bouton enregistre
+    d'abord tout ce qui est saisi (rien ne se perd), puis ajoute ou retire un projet, cherche un métier sans
+    JavaScript, ou mène à la validation."""
     carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
     diagnostic = _diagnostic(carnet, diagnostic_uuid)
     if diagnostic.est_valide:
         messages.error(request, services.DEJA_VALIDE)
         return redirect(onglet_url(carnet))
-    situation, evaluations = _formulaires(diagnostic, request.POST or None)
-    if request.method == "POST":
-        if situation.is_valid() and all(e.is_valid() for e in evaluations):
-            donnees = dict(situation.cleaned_data)
-            second = donnees.pop("second_professionnel")
+    if request.method != "POST":
+        situation, evaluations = _formulaires(diagnostic)
+        metier = request.GET.get("metier", "").strip()
+        return _page_modifier(request, carnet, diagnostic, situation, evaluations, metier=metier)
+    suite = request.POST.get("suite", "")
+    metier = request.POST.get("metier", "").strip()
+    form_projet = ProjetForm(request.POST, prefix="projet") if suite == "projet" else None
+    situation, evaluations = _formulaires(diagnostic, request.POST)
+    if not (situation.is_valid() and all(e.is_valid() for e in evaluations)):
+        return _page_modifier(
+            request, carnet, diagnostic, situation, evaluations, form_projet=form_projet, metier=metier, status=400
+        )
+    donnees = dict(situation.cleaned_data)
+    second = donnees.pop("second_professionnel")
+    try:
+        services.enregistrer(
+            diagnostic,
+            acteur=request.user,
+            second_professionnel=second,
+            evaluations={e.domaine.code: e.valeurs() for e in evaluations},
+            **donnees,
+        )
+    except ValidationError as erreur:
+        reporter_erreurs(situation, erreur)
+        return _page_modifier(request, carnet, diagnostic, situation, evaluations, metier=metier, status=400)
+    ici = reverse("parcours:diagnostic_modifier", args=[carnet.uuid, diagnostic.uuid])
+    if suite == "valider":
+        return redirect("parcours:diagnostic_valider", carnet.uuid, diagnostic.uuid)
+    if suite == "chercher":
+        return redirect(f"{ici}?{urlencode({'metier': metier})}#projets")
+    if suite.startswith("retirer:"):
+        projet = get_object_or_404(
+            diagnostic.projets.select_related("appellation"), uuid=suite.removeprefix("retirer:")
+        )
+        services.retirer_projet(projet, acteur=request.user)
+        messages.success(request, f"Projet retiré : {projet.appellation}.")
+        return redirect(f"{ici}#projets")
+    if suite == "projet":
+        if form_projet.is_valid():
             try:
-                services.enregistrer(
-                    diagnostic,
-                    acteur=request.user,
-                    second_professionnel=second,
-                    evaluations={e.domaine.code: e.valeurs() for e in evaluations},
-                    **donnees,
-                )
+                projet = services.ajouter_projet(diagnostic, acteur=request.user, **form_projet.cleaned_data)
             except ValidationError as erreur:
-                reporter_erreurs(situation, erreur)
+                reporter_erreurs(form_projet, erreur)
             else:
-                if request.POST.get("suite") == "valider":
-                    return redirect("parcours:diagnostic_valider", carnet.uuid, diagnostic.uuid)
-                messages.success(request, "Diagnostic enregistré.")
-                return redirect("parcours:diagnostic_modifier", carnet.uuid, diagnostic.uuid)
-        return _page_modifier(request, carnet, diagnostic, situation, evaluations, status=400)
-    return _page_modifier(request, carnet, diagnostic, situation, evaluations)
+                messages.success(request, f"Projet ajouté : {projet.appellation}.")
+                return redirect(f"{ici}#projets")
+        situation, evaluations = _formulaires(_diagnostic(carnet, diagnostic.uuid))
+        return _page_modifier(
+            request, carnet, diagnostic, situation, evaluations, form_projet=form_projet, metier=metier, status=400
+        )
+    messages.success(request, "Diagnostic enregistré.")
+    return redirect(ici)
 
 
 def rechercher_appellations(texte: str) -> list[AppellationRome]:
@@ -160,42 +192,6 @@ def rome(request):
     texte = request.GET.get("metier", "").strip()
     contexte = {"metier": texte, "appellations": rechercher_appellations(texte)}
     return render(request, "parcours/diagnostic/includes/resultats_rome.html", contexte)
-
-
-@require_POST
-def projet_ajouter(request, uuid, diagnostic_uuid):
-    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
-    diagnostic = _diagnostic(carnet, diagnostic_uuid)
-    form = ProjetForm(request.POST)
-    if form.is_valid():
-        try:
-            projet = services.ajouter_projet(diagnostic, acteur=request.user, **form.cleaned_data)
-        except ValidationError as erreur:
-            reporter_erreurs(form, erreur)
-        else:
-            messages.success(request, f"Projet ajouté : {projet.appellation}.")
-            return redirect(f"{reverse('parcours:diagnostic_modifier', args=[carnet.uuid, diagnostic.uuid])}#projets")
-    if diagnostic.est_valide:
-        messages.error(request, services.DEJA_VALIDE)
-        return redirect(onglet_url(carnet))
-    situation, evaluations = _formulaires(diagnostic)
-    return _page_modifier(request, carnet, diagnostic, situation, evaluations, form_projet=form, status=400)
-
-
-@require_POST
-def projet_retirer(request, uuid, diagnostic_uuid, projet_uuid):
-    carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
-    diagnostic = _diagnostic(carnet, diagnostic_uuid)
-    projet = get_object_or_404(
-        ProjetProfessionnel.objects.select_related("appellation"), diagnostic=diagnostic, uuid=projet_uuid
-    )
-    try:
-        services.retirer_projet(projet, acteur=request.user)
-    except ValidationError as erreur:
-        messages.error(request, " ".join(erreur.messages))
-        return redirect(onglet_url(carnet))
-    messages.success(request, f"Projet retiré : {projet.appellation}.")
-    return redirect(f"{reverse('parcours:diagnostic_modifier', args=[carnet.uuid, diagnostic.uuid])}#projets")
 
 
 def valider(request, uuid, diagnostic_uuid):

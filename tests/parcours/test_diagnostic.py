@@ -134,11 +134,42 @@ def test_le_smic_en_vigueur_depend_de_la_date():
 def test_la_page_refuse_un_metier_inconnu_avec_un_message_clair(equipe, client, connecter):
     diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
     connecter(equipe["referente"])
-    url = reverse("parcours:diagnostic_projet_ajouter", args=[equipe["carnet"].uuid, diagnostic.uuid])
-    reponse = client.post(url, {"appellation": "Z9999.metier_invente", "temps": "indifferent"})
+    url = reverse("parcours:diagnostic_modifier", args=[equipe["carnet"].uuid, diagnostic.uuid])
+    donnees = {
+        "situation_actuelle": "recherche_emploi",
+        "niveau_formation": "NV4",
+        "langues": "basque",
+        "suite": "projet",
+        "projet-appellation": "Z9999.metier_invente",
+        "projet-temps": "indifferent",
+    }
+    reponse = client.post(url, donnees)
     assert reponse.status_code == 400
     assert "Ce métier n&#x27;existe pas dans le ROME" in reponse.content.decode()
     assert not diagnostic.projets.exists()
+    # Ce qui était saisi ailleurs dans la page est enregistré, pas perdu.
+    diagnostic.refresh_from_db()
+    assert diagnostic.langues == "basque"
+
+
+def test_ajouter_puis_retirer_un_projet_garde_la_saisie(equipe, client, connecter):
+    diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    connecter(equipe["referente"])
+    url = reverse("parcours:diagnostic_modifier", args=[equipe["carnet"].uuid, diagnostic.uuid])
+    base = {"situation_actuelle": "recherche_emploi", "niveau_formation": "NV4", "logement-appreciation": "besoin"}
+    reponse = client.post(
+        url, {**base, "suite": "projet", "projet-appellation": METIER_AIDE_SOIGNANT, "projet-temps": "temps_partiel"}
+    )
+    assert reponse.status_code == 302 and reponse.url.endswith("#projets")
+    projet = diagnostic.projets.get()
+    assert projet.temps == "temps_partiel"
+    assert diagnostic.evaluations.get(domaine="logement").appreciation == "besoin"
+    reponse = client.post(url, {**base, "suite": f"retirer:{projet.uuid}", "logement-appreciation": "point_fort"})
+    assert not diagnostic.projets.exists()
+    assert diagnostic.evaluations.get(domaine="logement").appreciation == "point_fort"
+    reponse = client.post(url, {**base, "suite": "chercher", "metier": "maçon"})
+    assert reponse.url.endswith("?metier=ma%C3%A7on#projets")
+    assert "Maçon / Maçonne (F1703)" in client.get(reponse.url).content.decode()
 
 
 def test_valider_avec_un_domaine_vide_liste_ce_qui_manque_et_n_ecrit_rien(equipe):
@@ -275,7 +306,7 @@ def test_la_saisie_complete_par_la_page_puis_la_validation(equipe, client, conne
     reponse = client.post(url, donnees)
     assert reponse.status_code == 302 and reponse.url.endswith("/valider/")
     page = client.get(reponse.url).content.decode()
-    assert "Parcours suggéré : Socio-professionnel" in page and "1 difficulté(s) à impact fort" in page
+    assert "Parcours suggéré : Socio-professionnel" in page and "1 difficulté à impact fort" in page
     reponse = client.post(reponse.url, {"parcours_retenu": "socio_professionnel"})
     diagnostic.refresh_from_db()
     assert diagnostic.statut == "valide" and diagnostic.second_professionnel == equipe["conseiller"]
@@ -288,5 +319,5 @@ def test_la_recherche_de_metiers_ignore_accents_et_casse(equipe, client, connect
     assert "Aide-soignant / Aide-soignante en gériatrie (J1501)" in page
     assert "puériculture" not in page
     page = client.get(reverse("parcours:rome"), {"metier": "électricien bâtiment"}).content.decode()
-    assert page.count('name="appellation"') >= 1 and "F1602" in page
+    assert page.count('name="projet-appellation"') >= 1 and "F1602" in page
     assert "Aucun métier ne correspond" in client.get(reverse("parcours:rome"), {"metier": "zzzz"}).content.decode()

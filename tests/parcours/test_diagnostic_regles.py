@@ -19,13 +19,13 @@ AUJOURD_HUI = date(2026, 11, 24)
         # Activité récente, se projette ou qualifiée
         (Criteres(True, True, False), "emploi", "se projette dans un métier"),
         (Criteres(True, False, True, impacts_moyens=2), "emploi", "qualifiée (CAP ou plus)"),
-        (Criteres(True, True, True, impacts_forts=1), "socio_professionnel", "1 difficulté(s) à impact fort"),
+        (Criteres(True, True, True, impacts_forts=1), "socio_professionnel", "1 difficulté à impact fort"),
         # Activité récente, ni projet ni qualification
         (Criteres(True, False, False, impacts_moyens=1), "emploi", "pas encore de projet"),
         (Criteres(True, False, False, impacts_moyens=2), "socio_professionnel", "2 à impact moyen"),
-        (Criteres(True, False, False, impacts_forts=1), "socio_professionnel", "1 difficulté(s) à impact fort"),
+        (Criteres(True, False, False, impacts_forts=1), "socio_professionnel", "1 difficulté à impact fort"),
         # Pas d'activité depuis plus de deux ans
-        (Criteres(False, True, True, impacts_forts=2), "social", "2 difficulté(s) à impact fort"),
+        (Criteres(False, True, True, impacts_forts=2), "social", "2 difficultés à impact fort"),
         (Criteres(False, True, False, impacts_forts=1), "socio_professionnel", "se projette dans un métier"),
         (Criteres(False, False, True, impacts_forts=1), "social", "pas de projet professionnel défini"),
         (Criteres(False, True, True), "emploi", "se projette dans un métier et qualifiée"),
