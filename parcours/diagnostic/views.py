@@ -108,6 +108,7 @@ def _page_modifier(request, carnet, diagnostic, situation, evaluations, *, form_
         "max_projets": Diagnostic.MAX_PROJETS,
         "metier": metier,
         "appellations": rechercher_appellations(metier),
+        "appellation_choisie": request.POST.get("projet-appellation", ""),
     }
     return render(request, "parcours/diagnostic/modifier.html", contexte, status=status)
 
@@ -190,7 +191,7 @@ def rome(request):
     """Recherche de métiers pour l'autocomplétion (fragment htmx) ; sans JavaScript, la page de saisie du
     diagnostic fait la même recherche avec `?metier=`."""
     texte = request.GET.get("metier", "").strip()
-    contexte = {"metier": texte, "appellations": rechercher_appellations(texte)}
+    contexte = {"metier": texte, "appellations": rechercher_appellations(texte), "appellation_choisie": ""}
     return render(request, "parcours/diagnostic/includes/resultats_rome.html", contexte)
 
 
