@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 PORT ?= 8000
 
-.PHONY: install run demo test e2e quality fix worker beat migrate clean
+.PHONY: install run demo test e2e bench quality fix worker beat migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ e2e: install node_modules/.installe
 	rm -rf artefacts/e2e
 	DATABASE_URL=$(E2E_DATABASE_URL) REDIS_URL=$(E2E_REDIS_URL) \
 		$(BIN)/python -m pytest tests/e2e -p no:cacheprovider -o addopts="--strict-markers" $(PYTEST_ARGS)
+
+# Mesures de performance sur PostgreSQL (base dédiée, créée au besoin), chiffres dans docs/BENCHMARKS.md.
+# DEBUG coupé comme en production ; la commande ne laisse rien en base (transaction annulée).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_bench
+bench: install
+	createdb -h 127.0.0.1 -U postgres spie_bench 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
+		$(BIN)/python manage.py mesurer_recherche_rome --expliquer $(BENCH_ARGS)
 
 quality: install
 	$(BIN)/ruff format --check .
