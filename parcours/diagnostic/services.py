@@ -141,6 +141,8 @@ def enregistrer(
             raise ValidationError(
                 {"second_professionnel": "Le second professionnel est un intervenant du groupe de suivi."}
             )
+    if set(situation.get("permis", [])) - set(Diagnostic.PERMIS):
+        raise ValidationError({"permis": "Ce permis de conduire n'existe pas."})
     for champ, valeur in situation.items():
         setattr(diagnostic, champ, valeur)
     diagnostic.second_professionnel = second_professionnel

@@ -1,3 +1,5 @@
+import uuid as uuid_module
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -96,6 +98,13 @@ def _formulaires(diagnostic, donnees=None):
     return situation, evaluations
 
 
+def _uuid(texte: str) -> uuid_module.UUID | None:
+    try:
+        return uuid_module.UUID(texte)
+    except ValueError:
+        return None
+
+
 def _page_modifier(request, carnet, diagnostic, situation, evaluations, *, form_projet=None, metier="", status=200):
     contexte = {
         "carnet": carnet,
@@ -153,9 +162,8 @@ def modifier(request, uuid, diagnostic_uuid):
     if suite == "chercher":
         return redirect(f"{ici}?{urlencode({'metier': metier})}#projets")
     if suite.startswith("retirer:"):
-        projet = get_object_or_404(
-            diagnostic.projets.select_related("appellation"), uuid=suite.removeprefix("retirer:")
-        )
+        projets = diagnostic.projets.select_related("appellation")
+        projet = get_object_or_404(projets.filter(uuid=_uuid(suite.removeprefix("retirer:"))))
         services.retirer_projet(projet, acteur=request.user)
         messages.success(request, f"Projet retiré : {projet.appellation}.")
         return redirect(f"{ici}#projets")

@@ -321,3 +321,33 @@ def test_la_recherche_de_metiers_ignore_accents_et_casse(equipe, client, connect
     page = client.get(reverse("parcours:rome"), {"metier": "électricien bâtiment"}).content.decode()
     assert page.count('name="projet-appellation"') >= 1 and "F1602" in page
     assert "Aucun métier ne correspond" in client.get(reverse("parcours:rome"), {"metier": "zzzz"}).content.decode()
+
+
+def test_retirer_un_projet_inconnu_donne_404_sans_rien_ecrire(equipe, client, connecter):
+    diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    connecter(equipe["referente"])
+    url = reverse("parcours:diagnostic_modifier", args=[equipe["carnet"].uuid, diagnostic.uuid])
+    base = {"situation_actuelle": "recherche_emploi", "niveau_formation": "NV4"}
+    assert client.post(url, {**base, "suite": "retirer:pas-un-uuid"}).status_code == 404
+    autre = diagnostic_valide(services_carnet_autre(equipe), equipe["referente"])
+    projet_d_un_autre_carnet = autre.projets.get()
+    assert client.post(url, {**base, "suite": f"retirer:{projet_d_un_autre_carnet.uuid}"}).status_code == 404
+    assert autre.projets.exists()
+
+
+def services_carnet_autre(equipe):
+    from datetime import date
+
+    from parcours import services as carnet_services
+
+    return carnet_services.ouvrir_carnet(
+        acteur=equipe["referente"], organisation=equipe["departement"], nom="Ducos", prenom="Hugo",
+        date_naissance=date(1979, 1, 9),
+    )  # fmt: skip
+
+
+def test_un_permis_inconnu_est_refuse(equipe):
+    diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    with pytest.raises(ValidationError, match="permis de conduire n'existe pas"):
+        services.enregistrer(diagnostic, acteur=equipe["referente"], evaluations={}, permis=["B", "Z"])
+    assert Diagnostic.objects.get(pk=diagnostic.pk).permis == []
