@@ -439,42 +439,64 @@ def contexte(db):
     action = parcours_services.ajouter_action(
         objectif, acteur=cible.utilisateur, libelle_libre="Atelier vélo", date_debut=date(2026, 1, 6)
     )
-    diagnostic = diagnostic_valide(
-        carnet,
-        cible.utilisateur,
-        mobilite={
-            "appreciation": "besoin",
-            "impact": "fort",
-            "situations": ["mobilite.aucun_moyen_de_transport_a_disposition"],
+
+    def diagnostics():
+        """Une version validée (la mobilité en besoin) et la suivante en cours : créées pour les seules URL du
+        diagnostic, qui les demandent (le reste de la matrice n'en paie pas le prix)."""
+        valide = diagnostic_valide(
+            carnet,
+            cible.utilisateur,
+            mobilite={
+                "appreciation": "besoin",
+                "impact": "fort",
+                "situations": ["mobilite.aucun_moyen_de_transport_a_disposition"],
+            },
+        )
+        return {
+            "diagnostic": valide,
+            "diagnostic_en_cours": diagnostic_services.commencer(carnet, acteur=cible.utilisateur),
+        }
+
+    fabriques = {"diagnostic": diagnostics, "diagnostic_en_cours": diagnostics}
+    return ContexteParesseux(
+        fabriques,
+        {
+            "organisation": organisation,
+            "cible": cible,
+            "invitation": invitation,
+            "carnet": carnet,
+            "rendez_vous": rendez_vous,
+            "contrat": contrat,
+            "objectif": objectif,
+            "action": action,
+            "intervention": intervention,
+            "recrue": membre(autre, Role.PROFESSIONNEL).utilisateur,
+            "acteurs": {
+                "accompagnateur": accompagnateur,
+                "collegue_organisation_partageante": membre(deuxieme, Role.PROFESSIONNEL).utilisateur,
+                "ancien_intervenant": ancien,
+                "anonyme": None,
+                "membre_autre_organisation": membre(autre, Role.ADMINISTRATEUR).utilisateur,
+                "professionnel": cible.utilisateur,
+                "administrateur": admin.utilisateur,
+                "pilote": membre(pilotage, Role.PILOTE).utilisateur,
+                "pilote_autre_territoire": membre(ailleurs, Role.PILOTE).utilisateur,
+                "superutilisateur": UtilisateurFactory(is_superuser=True, is_staff=True),
+            },
         },
     )
-    diagnostic_en_cours = diagnostic_services.commencer(carnet, acteur=cible.utilisateur)
-    return {
-        "diagnostic": diagnostic,
-        "diagnostic_en_cours": diagnostic_en_cours,
-        "organisation": organisation,
-        "cible": cible,
-        "invitation": invitation,
-        "carnet": carnet,
-        "rendez_vous": rendez_vous,
-        "contrat": contrat,
-        "objectif": objectif,
-        "action": action,
-        "intervention": intervention,
-        "recrue": membre(autre, Role.PROFESSIONNEL).utilisateur,
-        "acteurs": {
-            "accompagnateur": accompagnateur,
-            "collegue_organisation_partageante": membre(deuxieme, Role.PROFESSIONNEL).utilisateur,
-            "ancien_intervenant": ancien,
-            "anonyme": None,
-            "membre_autre_organisation": membre(autre, Role.ADMINISTRATEUR).utilisateur,
-            "professionnel": cible.utilisateur,
-            "administrateur": admin.utilisateur,
-            "pilote": membre(pilotage, Role.PILOTE).utilisateur,
-            "pilote_autre_territoire": membre(ailleurs, Role.PILOTE).utilisateur,
-            "superutilisateur": UtilisateurFactory(is_superuser=True, is_staff=True),
-        },
-    }
+
+
+class ContexteParesseux(dict):
+    """Le contexte de la matrice : certaines entrées ne sont fabriquées qu'à la première demande."""
+
+    def __init__(self, fabriques, valeurs):
+        super().__init__(valeurs)
+        self.fabriques = fabriques
+
+    def __missing__(self, cle):
+        self.update(self.fabriques[cle]())
+        return self[cle]
 
 
 def etat_de_la_base():

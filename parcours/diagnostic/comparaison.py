@@ -11,11 +11,7 @@ from parcours.models import Diagnostic, EvaluationDomaine, ProjetProfessionnel
 
 INFORMATION_RESERVEE = "information réservée"
 
-CHAMPS_SITUATION = [
-    "situation_actuelle", "type_contrat", "situation_depuis", "date_fin_dernier_emploi", "niveau_formation",
-    "experience", "competences", "langues", "projet_non_defini",
-]  # fmt: skip
-CHAMPS_DOMAINE = ["appreciation", "impact", "priorite", "commentaire", "paroles_personne"]
+CHAMPS_SITUATION = [champ for champ in Diagnostic.CHAMPS_SITUATION if champ != "permis"]
 
 
 @dataclass
@@ -66,8 +62,11 @@ def _champs(ancien, nouveau, champs, modele) -> list[Changement]:
     return changements
 
 
-def _situations(evaluation) -> set[str]:
-    return {s.libelle for s in evaluation.situations.all()} if evaluation else set()
+def _situations(evaluation, voit_sensible) -> set[str]:
+    """Les situations observées ; une situation sensible ne se nomme pas à qui ne peut pas la voir."""
+    if evaluation is None:
+        return set()
+    return {s.libelle for s in evaluation.situations.all() if voit_sensible or not s.sensible}
 
 
 def _projets(diagnostic) -> dict[str, str]:
@@ -92,6 +91,10 @@ def comparer(ancien: Diagnostic, nouveau: Diagnostic, *, voit_sensible: bool) ->
     charger_contenu(ancien, nouveau)
     parties = []
     situation = Partie("Situation professionnelle", _champs(ancien, nouveau, CHAMPS_SITUATION, Diagnostic))
+    if not voit_sensible and (ancien.situation_sensible or nouveau.situation_sensible):
+        for changement in situation.changements:
+            if changement.quoi == "situation actuelle":
+                changement.avant = changement.apres = INFORMATION_RESERVEE
     if set(ancien.permis) != set(nouveau.permis):
         situation.changements.append(
             Changement(
@@ -119,8 +122,9 @@ def comparer(ancien: Diagnostic, nouveau: Diagnostic, *, voit_sensible: bool) ->
     evaluations_avant = {e.domaine_id: e for e in ancien.evaluations.all()}
     for evaluation in nouveau.evaluations.all():
         precedente = evaluations_avant.get(evaluation.domaine_id)
-        changements = _champs(precedente, evaluation, CHAMPS_DOMAINE, EvaluationDomaine)
-        situations_avant, situations_apres = _situations(precedente), _situations(evaluation)
+        changements = _champs(precedente, evaluation, EvaluationDomaine.CHAMPS, EvaluationDomaine)
+        situations_avant = _situations(precedente, voit_sensible)
+        situations_apres = _situations(evaluation, voit_sensible)
         for libelle in sorted(situations_apres - situations_avant):
             changements.append(Changement(f"situation : {libelle}", "—", "observée"))
         for libelle in sorted(situations_avant - situations_apres):

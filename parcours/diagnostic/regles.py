@@ -31,6 +31,8 @@ class Criteres:
 class Suggestion:
     parcours: str
     raisons: list[str] = field(default_factory=list)
+    # À part : elle compte aussi les domaines sensibles, et se masque pour qui ne peut pas les voir.
+    difficultes: str = ""
 
     @property
     def libelle(self) -> str:
@@ -69,22 +71,22 @@ def suggerer_parcours(c: Criteres) -> Suggestion:
         if c.se_projette or c.qualifie:
             atout = "se projette dans un métier" if c.se_projette else "qualifiée (CAP ou plus)"
             if c.impacts_forts == 0:
-                return Suggestion(Parcours.EMPLOI, [activite, atout, difficultes])
-            return Suggestion(Parcours.SOCIO_PROFESSIONNEL, [activite, atout, difficultes])
+                return Suggestion(Parcours.EMPLOI, [activite, atout], difficultes)
+            return Suggestion(Parcours.SOCIO_PROFESSIONNEL, [activite, atout], difficultes)
         sans_projet = "pas encore de projet professionnel défini ni de qualification"
         if c.impacts_forts == 0 and c.impacts_moyens <= 1:
-            return Suggestion(Parcours.EMPLOI, [activite, sans_projet, difficultes])
-        return Suggestion(Parcours.SOCIO_PROFESSIONNEL, [activite, sans_projet, difficultes])
+            return Suggestion(Parcours.EMPLOI, [activite, sans_projet], difficultes)
+        return Suggestion(Parcours.SOCIO_PROFESSIONNEL, [activite, sans_projet], difficultes)
     inactivite = "pas d'activité professionnelle depuis plus de deux ans"
     if c.impacts_forts >= 2:
-        return Suggestion(Parcours.SOCIAL, [inactivite, difficultes])
+        return Suggestion(Parcours.SOCIAL, [inactivite], difficultes)
     if c.impacts_forts == 1:
         if c.se_projette:
-            return Suggestion(Parcours.SOCIO_PROFESSIONNEL, [inactivite, "se projette dans un métier", difficultes])
-        return Suggestion(Parcours.SOCIAL, [inactivite, "pas de projet professionnel défini", difficultes])
+            return Suggestion(Parcours.SOCIO_PROFESSIONNEL, [inactivite, "se projette dans un métier"], difficultes)
+        return Suggestion(Parcours.SOCIAL, [inactivite, "pas de projet professionnel défini"], difficultes)
     if c.se_projette and c.qualifie and c.impacts_moyens == 0:
-        return Suggestion(Parcours.EMPLOI, [inactivite, "se projette dans un métier et qualifiée", difficultes])
-    return Suggestion(Parcours.SOCIO_PROFESSIONNEL, [inactivite, difficultes])
+        return Suggestion(Parcours.EMPLOI, [inactivite, "se projette dans un métier et qualifiée"], difficultes)
+    return Suggestion(Parcours.SOCIO_PROFESSIONNEL, [inactivite], difficultes)
 
 
 def objectifs_suggeres(diagnostic) -> list[ObjectifReferentiel]:

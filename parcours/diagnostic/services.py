@@ -29,11 +29,13 @@ from partenaires import permissions
 
 Type = EvenementCarnet.Type
 DEJA_VALIDE = "Ce diagnostic est validé : il ne se modifie plus. Mettez-le à jour pour en créer une nouvelle version."
-CHAMPS_SITUATION = [
-    "situation_actuelle", "type_contrat", "situation_depuis", "date_fin_dernier_emploi", "niveau_formation",
-    "experience", "competences", "langues", "permis", "projet_non_defini",
-]  # fmt: skip
-CHAMPS_EVALUATION = ["appreciation", "impact", "priorite", "commentaire", "paroles_personne"]
+CHAMPS_SITUATION = Diagnostic.CHAMPS_SITUATION
+CHAMPS_EVALUATION = EvaluationDomaine.CHAMPS
+INCHANGE = object()  # un argument qui n'est pas donné ne change pas
+MODIFIE_ENTRE_TEMPS = (
+    "Ce diagnostic a été enregistré par quelqu'un d'autre pendant votre saisie : rechargez la page pour voir "
+    "sa version, puis reportez vos changements."
+)
 
 
 def smic_horaire(jour: date) -> Decimal:
@@ -122,19 +124,31 @@ def _copier_contenu(precedent, diagnostic) -> None:
 
 @transaction.atomic
 def enregistrer(
-    diagnostic, *, acteur, evaluations: dict[str, dict], second_professionnel=None, **situation
+    diagnostic,
+    *,
+    acteur,
+    evaluations: dict[str, dict],
+    second_professionnel=INCHANGE,
+    revision: int | None = None,
+    ajout_projet: dict | None = None,
+    retrait_projet=None,
+    **situation,
 ) -> Diagnostic:
-    """Enregistre la situation professionnelle et l'appréciation des domaines d'un diagnostic en cours.
+    """Enregistre, en une transaction, la situation professionnelle, l'appréciation des domaines donnés et, au
+    besoin, l'ajout ou le retrait d'un projet. Une erreur n'importe où et rien n'est écrit.
 
     `evaluations` : code du domaine → appréciation, impact, priorité, commentaire, paroles de la personne et
-    codes des situations observées."""
+    codes des situations observées (un domaine absent n'est pas touché). `revision` : celle que la page a lue ;
+    si quelqu'un a enregistré depuis, rien n'est écrasé. L'historique n'est écrit que si quelque chose change."""
     diagnostic = _verrouiller_en_cours(diagnostic)
     carnet = diagnostic.carnet
     _exiger_intervenant(acteur, carnet)
+    if revision is not None and revision != diagnostic.revision:
+        raise ValidationError(MODIFIE_ENTRE_TEMPS)
     inconnus = set(situation) - set(CHAMPS_SITUATION)
     if inconnus:
         raise ValidationError(f"Champs inconnus : {', '.join(sorted(inconnus))}.")
-    if second_professionnel is not None:
+    if second_professionnel not in (None, INCHANGE):
         if second_professionnel.pk == diagnostic.professionnel_id:
             raise ValidationError({"second_professionnel": "Choisissez un autre professionnel que celui qui le mène."})
         if not carnet.intervenants.actifs().filter(utilisateur=second_professionnel).exists():
@@ -143,48 +157,75 @@ def enregistrer(
             )
     if set(situation.get("permis", [])) - set(Diagnostic.PERMIS):
         raise ValidationError({"permis": "Ce permis de conduire n'existe pas."})
+    if second_professionnel is not INCHANGE:
+        situation["second_professionnel_id"] = second_professionnel.pk if second_professionnel else None
+    change = any(getattr(diagnostic, champ) != valeur for champ, valeur in situation.items())
     for champ, valeur in situation.items():
         setattr(diagnostic, champ, valeur)
-    diagnostic.second_professionnel = second_professionnel
     diagnostic.full_clean()
-    diagnostic.save()
+    change = _enregistrer_evaluations(diagnostic, evaluations) or change
+    quoi = ""
+    if retrait_projet is not None:
+        quoi = f"projet retiré : {retrait_projet.appellation.libelle}"
+        diagnostic.projets.filter(pk=retrait_projet.pk).delete()
+    if ajout_projet is not None:
+        projet = _ajouter_projet(diagnostic, **ajout_projet)
+        quoi = f"projet ajouté : {projet.appellation.libelle}"
+    if change or quoi:
+        diagnostic.revision += 1
+        diagnostic.save()
+        _historiser(diagnostic, Type.DIAGNOSTIC_COMPLETE, acteur=acteur, quoi=quoi)
+    return diagnostic
 
-    existantes = {e.domaine_id: e for e in diagnostic.evaluations.select_related("domaine")}
+
+def _enregistrer_evaluations(diagnostic, evaluations: dict[str, dict]) -> bool:
+    """Rend vrai si une appréciation a changé."""
+    existantes = {
+        e.domaine_id: e for e in diagnostic.evaluations.select_related("domaine").prefetch_related("situations")
+    }
     inconnus = set(evaluations) - set(existantes)
     if inconnus:
         raise ValidationError(f"Domaines inconnus : {', '.join(sorted(inconnus))}.")
     codes = {code for valeurs in evaluations.values() for code in valeurs.get("situations", [])}
     situations = {s.code: s for s in Situation.objects.filter(code__in=codes)}
+    change = False
     for code_domaine, valeurs in evaluations.items():
         evaluation = existantes[code_domaine]
         # Une situation désactivée depuis reste possible là où elle était déjà observée.
-        deja = set(evaluation.situations.values_list("code", flat=True))
+        deja = {s.code for s in evaluation.situations.all()}
         choisies = [situations.get(code) for code in valeurs.get("situations", [])]
-        choisies = [s if s is not None and (s.actif or s.code in deja) else None for s in choisies]
-        if any(s is None or s.domaine_id != code_domaine for s in choisies):
+        if any(s is None or s.domaine_id != code_domaine or not (s.actif or s.code in deja) for s in choisies):
             raise ValidationError(f"Une situation choisie n'existe pas dans le domaine « {evaluation.domaine} ».")
-        for champ in CHAMPS_EVALUATION:
-            setattr(evaluation, champ, (valeurs.get(champ) or "").strip())
+        nouvelles = {champ: (valeurs.get(champ) or "").strip() for champ in CHAMPS_EVALUATION}
+        if all(getattr(evaluation, champ) == valeur for champ, valeur in nouvelles.items()) and deja == {
+            s.code for s in choisies
+        }:
+            continue
+        for champ, valeur in nouvelles.items():
+            setattr(evaluation, champ, valeur)
         evaluation.full_clean()
         evaluation.save()
         evaluation.situations.set(choisies)
-    _historiser(diagnostic, Type.DIAGNOSTIC_COMPLETE, acteur=acteur)
-    return diagnostic
+        change = True
+    return change
 
 
 @transaction.atomic
-def ajouter_projet(
+def ajouter_projet(diagnostic, *, acteur, **projet) -> ProjetProfessionnel:
+    """Ajoute un projet seul (sans le reste de la page) : voir `enregistrer(ajout_projet=...)`."""
+    diagnostic = enregistrer(diagnostic, acteur=acteur, evaluations={}, ajout_projet=projet)
+    return diagnostic.projets.order_by("-id").first()
+
+
+def _ajouter_projet(
     diagnostic,
     *,
-    acteur,
     appellation: str,
     type_contrat="",
     temps=ProjetProfessionnel.Temps.INDIFFERENT,
     rayon_mobilite_km=None,
     salaire_horaire_minimum=None,
 ) -> ProjetProfessionnel:
-    diagnostic = _verrouiller_en_cours(diagnostic)
-    _exiger_intervenant(acteur, diagnostic.carnet)
     metier = AppellationRome.objects.filter(code=appellation, actif=True).first()
     if metier is None:
         raise ValidationError({"appellation": "Ce métier n'existe pas dans le ROME : choisissez-le dans la liste."})
@@ -207,20 +248,8 @@ def ajouter_projet(
     )
     projet.full_clean()
     projet.save()
-    if diagnostic.projet_non_defini:
-        diagnostic.projet_non_defini = False
-        diagnostic.save(update_fields=["projet_non_defini"])
-    _historiser(diagnostic, Type.DIAGNOSTIC_COMPLETE, acteur=acteur, quoi=f"projet ajouté : {metier.libelle}")
+    diagnostic.projet_non_defini = False
     return projet
-
-
-@transaction.atomic
-def retirer_projet(projet, *, acteur) -> None:
-    diagnostic = _verrouiller_en_cours(projet.diagnostic)
-    _exiger_intervenant(acteur, diagnostic.carnet)
-    libelle = projet.appellation.libelle
-    projet.delete()
-    _historiser(diagnostic, Type.DIAGNOSTIC_COMPLETE, acteur=acteur, quoi=f"projet retiré : {libelle}")
 
 
 def manques(diagnostic) -> list[str]:
@@ -298,11 +327,15 @@ def partager_avec_la_personne(diagnostic, *, acteur) -> Diagnostic:
 
 @transaction.atomic
 def accepter_objectif(diagnostic, *, acteur, objectif: str):
-    """Ajoute au plan d'action un objectif que le diagnostic suggère (un à un, au choix du professionnel)."""
-    _exiger_intervenant(acteur, diagnostic.carnet)
+    """Ajoute au plan d'action un objectif que suggère la version courante (la dernière validée), un à un."""
+    carnet = Carnet.objects.select_for_update().get(pk=diagnostic.carnet_id)
+    _exiger_intervenant(acteur, carnet)
+    courant = carnet.diagnostics.valides().order_by("-version").first()
+    if courant is None or courant.pk != diagnostic.pk:
+        raise ValidationError("Seule la dernière version validée du diagnostic suggère des objectifs.")
     suggere = next((o for o in objectifs_suggeres(diagnostic) if o.code == objectif), None)
     if suggere is None:
         raise ValidationError("Cet objectif n'est pas (ou plus) suggéré par ce diagnostic.")
     return carnet_services.ajouter_objectif(
-        diagnostic.carnet, acteur=acteur, axe=suggere.theme.axe, referentiel=suggere.code, suggere_par_diagnostic=True
+        carnet, acteur=acteur, axe=suggere.theme.axe, referentiel=suggere.code, suggere_par_diagnostic=True
     )

@@ -124,8 +124,8 @@ def _page_modifier(request, carnet, diagnostic, situation, evaluations, *, form_
 
 def modifier(request, uuid, diagnostic_uuid):
     """La saisie du diagnostic en cours : un seul formulaire, plusieurs boutons (`suite`). Chaque bouton enregistre
-    d'abord tout ce qui est saisi (rien ne se perd), puis ajoute ou retire un projet, cherche un métier sans
-    JavaScript, ou mène à la validation."""
+    tout ce qui est saisi, en une transaction, avec l'ajout ou le retrait d'un projet s'il y a lieu ; « Chercher »
+    fait la recherche de métiers sans JavaScript ; une erreur n'écrit rien et la page revient avec la saisie."""
     carnet = regles.get_carnet_for_diagnostic(request.user, uuid)
     diagnostic = _diagnostic(carnet, diagnostic_uuid)
     if diagnostic.est_valide:
@@ -137,56 +137,65 @@ def modifier(request, uuid, diagnostic_uuid):
         return _page_modifier(request, carnet, diagnostic, situation, evaluations, metier=metier)
     suite = request.POST.get("suite", "")
     metier = request.POST.get("metier", "").strip()
+    retrait = None
+    if suite.startswith("retirer:"):
+        projets = diagnostic.projets.select_related("appellation")
+        retrait = get_object_or_404(projets.filter(uuid=_uuid(suite.removeprefix("retirer:"))))
     form_projet = ProjetForm(request.POST, prefix="projet") if suite == "projet" else None
     situation, evaluations = _formulaires(diagnostic, request.POST)
-    if not (situation.is_valid() and all(e.is_valid() for e in evaluations)):
-        return _page_modifier(
-            request, carnet, diagnostic, situation, evaluations, form_projet=form_projet, metier=metier, status=400
-        )
-    donnees = dict(situation.cleaned_data)
-    second = donnees.pop("second_professionnel")
-    try:
-        services.enregistrer(
-            diagnostic,
-            acteur=request.user,
-            second_professionnel=second,
-            evaluations={e.domaine.code: e.valeurs() for e in evaluations},
-            **donnees,
-        )
-    except ValidationError as erreur:
-        reporter_erreurs(situation, erreur)
-        return _page_modifier(request, carnet, diagnostic, situation, evaluations, metier=metier, status=400)
+    # Un domaine absent de la page envoyée (ses zones de texte le sont toujours) n'est pas touché.
+    presentes = [e for e in evaluations if f"{e.prefix}-commentaire" in request.POST]
+    valides = situation.is_valid() and all(e.is_valid() for e in presentes)
+    if valides and (form_projet is None or form_projet.is_valid()):
+        donnees = dict(situation.cleaned_data)
+        try:
+            services.enregistrer(
+                diagnostic,
+                acteur=request.user,
+                revision=_entier(request.POST.get("revision")),
+                evaluations={e.domaine.code: e.valeurs() for e in presentes},
+                ajout_projet=form_projet.cleaned_data if form_projet else None,
+                retrait_projet=retrait,
+                **donnees,
+            )
+        except ValidationError as erreur:
+            reporter_erreurs(form_projet if form_projet and _concerne_le_projet(erreur) else situation, erreur)
+        else:
+            return _apres_enregistrement(request, carnet, diagnostic, suite, metier, retrait, form_projet)
+    return _page_modifier(
+        request, carnet, diagnostic, situation, evaluations, form_projet=form_projet, metier=metier, status=400
+    )
+
+
+def _entier(texte):
+    return int(texte) if texte and texte.isdigit() else None
+
+
+def _concerne_le_projet(erreur) -> bool:
+    champs = set(ProjetForm.base_fields) | {"appellation"}
+    return not hasattr(erreur, "error_dict") or bool(set(erreur.error_dict) & champs)
+
+
+def _apres_enregistrement(request, carnet, diagnostic, suite, metier, retrait, form_projet):
     ici = reverse("parcours:diagnostic_modifier", args=[carnet.uuid, diagnostic.uuid])
     if suite == "valider":
         return redirect("parcours:diagnostic_valider", carnet.uuid, diagnostic.uuid)
     if suite == "chercher":
         return redirect(f"{ici}?{urlencode({'metier': metier})}#projets")
-    if suite.startswith("retirer:"):
-        projets = diagnostic.projets.select_related("appellation")
-        projet = get_object_or_404(projets.filter(uuid=_uuid(suite.removeprefix("retirer:"))))
-        services.retirer_projet(projet, acteur=request.user)
-        messages.success(request, f"Projet retiré : {projet.appellation}.")
+    if retrait is not None:
+        messages.success(request, f"Projet retiré : {retrait.appellation}.")
         return redirect(f"{ici}#projets")
-    if suite == "projet":
-        if form_projet.is_valid():
-            try:
-                projet = services.ajouter_projet(diagnostic, acteur=request.user, **form_projet.cleaned_data)
-            except ValidationError as erreur:
-                reporter_erreurs(form_projet, erreur)
-            else:
-                messages.success(request, f"Projet ajouté : {projet.appellation}.")
-                return redirect(f"{ici}#projets")
-        situation, evaluations = _formulaires(_diagnostic(carnet, diagnostic.uuid))
-        return _page_modifier(
-            request, carnet, diagnostic, situation, evaluations, form_projet=form_projet, metier=metier, status=400
-        )
+    if form_projet is not None:
+        metier = AppellationRome.objects.get(code=form_projet.cleaned_data["appellation"])
+        messages.success(request, f"Projet ajouté : {metier}.")
+        return redirect(f"{ici}#projets")
     messages.success(request, "Diagnostic enregistré.")
     return redirect(ici)
 
 
 def rechercher_appellations(texte: str) -> list[AppellationRome]:
     """Les appellations ROME dont le libellé (ou le code ROME) contient tous les mots saisis, sans accents."""
-    mots = normaliser_recherche(texte).split()
+    mots = normaliser_recherche(texte[:100]).split()[:6]
     if not mots or len("".join(mots)) < 2:
         return []
     appellations = AppellationRome.objects.filter(actif=True)
@@ -306,8 +315,11 @@ def pdf(request, uuid, diagnostic_uuid):
     """Le même gabarit que l'impression, en PDF (WeasyPrint, par spie.pdf)."""
     carnet = regles.get_carnet_for_user(request.user, uuid)
     diagnostic = _diagnostic(carnet, diagnostic_uuid)
-    _consulter(request, carnet, "diagnostic_pdf")
     contexte = _contexte_impression(request, carnet, diagnostic)
+    if contexte["pour_la_personne"] and not diagnostic.est_valide:
+        messages.error(request, "Seul un diagnostic validé se remet à la personne.")
+        return redirect(onglet_url(carnet))
+    _consulter(request, carnet, "diagnostic_pdf")
     try:
         contenu = rendre_pdf(GABARIT_IMPRESSION, contexte, request=request)
     except ErreurPdf as erreur:

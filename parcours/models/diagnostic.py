@@ -30,10 +30,10 @@ class EntreeReferentiel(models.Model):
     libelle = models.CharField("libellé", max_length=250)
     actif = models.BooleanField("actif", default=True)
     source = models.CharField("source", max_length=20, choices=Source.choices, default=Source.LOCALE)
-    libelle_modifie = models.BooleanField(
-        "libellé corrigé localement",
+    modifie_localement = models.BooleanField(
+        "modifié localement",
         default=False,
-        help_text="Le rechargement du fichier national ne remplace plus ce libellé.",
+        help_text="Modifiée dans l'administration : le rechargement du fichier national ne touche plus cette entrée.",
     )
 
     class Meta:
@@ -82,6 +82,11 @@ class Situation(EntreeReferentiel):
 
     domaine = models.ForeignKey(Domaine, on_delete=models.PROTECT, related_name="situations")
     nature = models.CharField("nature", max_length=10, choices=Nature.choices, default=Nature.NEUTRE)
+    sensible = models.BooleanField(
+        "sensible",
+        default=False,
+        help_text="Une situation de santé ou de handicap dans un autre domaine : réservée aux intervenants.",
+    )
     objectifs_suggeres = models.ManyToManyField(
         ObjectifReferentiel, blank=True, related_name="situations", verbose_name="objectifs suggérés"
     )
@@ -179,6 +184,8 @@ class Diagnostic(models.Model):
         NV1 = "NV1", "Bac+5 et plus ou équivalent"
 
     NIVEAUX_QUALIFIES = {"NV5", "NV4", "NV3", "NV2", "NV1"}
+    # Des situations qui disent la santé : réservées aux intervenants, comme les domaines sensibles.
+    SITUATIONS_SENSIBLES = {"maladie", "invalidite"}
 
     class TypeContrat(models.TextChoices):
         # Codes du Carnet de bord (contract_type).
@@ -203,6 +210,10 @@ class Diagnostic(models.Model):
         "etranger": "Permis étranger (hors EEE)",
     }
     MAX_PROJETS = 5
+    CHAMPS_SITUATION = [
+        "situation_actuelle", "type_contrat", "situation_depuis", "date_fin_dernier_emploi", "niveau_formation",
+        "experience", "competences", "langues", "permis", "projet_non_defini",
+    ]  # fmt: skip
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="diagnostics")
@@ -235,6 +246,11 @@ class Diagnostic(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     partage_personne_le = models.DateTimeField("partagé avec la personne le", null=True, blank=True)
+    revision = models.PositiveIntegerField(
+        "révision",
+        default=0,
+        help_text="Augmente à chaque enregistrement : deux saisies simultanées ne s'écrasent pas.",
+    )
 
     # 1. Situation professionnelle
     situation_actuelle = models.CharField(
@@ -307,6 +323,14 @@ class Diagnostic(models.Model):
         return age.days > settings.SPIE_DIAGNOSTIC_VALIDITE_JOURS
 
     @property
+    def validite_mois(self) -> int:
+        return round(settings.SPIE_DIAGNOSTIC_VALIDITE_JOURS / 30.4)
+
+    @property
+    def situation_sensible(self) -> bool:
+        return self.situation_actuelle in self.SITUATIONS_SENSIBLES
+
+    @property
     def libelles_permis(self) -> list[str]:
         return [self.PERMIS.get(code, code) for code in self.permis]
 
@@ -368,6 +392,8 @@ class EvaluationDomaine(models.Model):
         HAUTE = "haute", "Haute"
         MOYENNE = "moyenne", "Moyenne"
         BASSE = "basse", "Basse"
+
+    CHAMPS = ["appreciation", "impact", "priorite", "commentaire", "paroles_personne"]
 
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="evaluations")
     domaine = models.ForeignKey(Domaine, on_delete=models.PROTECT, related_name="+")

@@ -2,8 +2,8 @@
 
 Plan d'action : thèmes, objectifs, actions. Diagnostic : domaines, situations (et les objectifs qu'elles
 suggèrent), appellations ROME. Une entrée retirée du fichier devient inactive, jamais supprimée ; une entrée
-ajoutée dans l'administration (source « locale ») n'est jamais touchée ; un libellé corrigé localement
-n'est pas remplacé par celui du fichier.
+ajoutée dans l'administration (source « locale ») ou modifiée dans l'administration (`modifie_localement` :
+libellé, activation, liens…) n'est plus touchée par le rechargement.
 """
 
 import csv
@@ -58,10 +58,9 @@ def _synchroniser(modele, source: str, entrees: dict[str, dict]) -> None:
         if objet is None:
             a_creer.append(modele(code=code, source=source, actif=True, **valeurs))
             continue
-        if objet.libelle_modifie:
-            valeurs = {cle: valeur for cle, valeur in valeurs.items() if cle not in ("libelle", "recherche")}
-        valeurs = {**valeurs, "actif": True}
-        changes = {cle: valeur for cle, valeur in valeurs.items() if getattr(objet, cle) != valeur}
+        if objet.modifie_localement:
+            continue
+        changes = {cle: valeur for cle, valeur in {**valeurs, "actif": True}.items() if getattr(objet, cle) != valeur}
         if changes:
             for cle, valeur in changes.items():
                 setattr(objet, cle, valeur)
@@ -70,7 +69,8 @@ def _synchroniser(modele, source: str, entrees: dict[str, dict]) -> None:
     modele.objects.bulk_create(a_creer, batch_size=1000)
     if a_modifier:
         modele.objects.bulk_update(a_modifier, sorted(champs), batch_size=1000)
-    modele.objects.filter(source=source, actif=True).exclude(code__in=list(entrees)).update(actif=False)
+    retirees = modele.objects.filter(source=source, actif=True, modifie_localement=False)
+    retirees.exclude(code__in=list(entrees)).update(actif=False)
 
 
 def charger_diagnostic(apps=apps_courantes) -> dict[str, int]:
@@ -98,7 +98,12 @@ def charger_diagnostic(apps=apps_courantes) -> dict[str, int]:
             Situation,
             source,
             {
-                ligne["code"]: {"libelle": ligne["libelle"], "domaine_id": ligne["domaine"], "nature": ligne["nature"]}
+                ligne["code"]: {
+                    "libelle": ligne["libelle"],
+                    "domaine_id": ligne["domaine"],
+                    "nature": ligne["nature"],
+                    "sensible": ligne["sensible"] in OUI,
+                }
                 for ligne in lignes_situations
                 if ligne["source"] == source
             },
@@ -106,7 +111,8 @@ def charger_diagnostic(apps=apps_courantes) -> dict[str, int]:
     suggestions = lire("suggestions")
     Lien = Situation.objectifs_suggeres.through
     objectifs = set(ObjectifReferentiel.objects.values_list("code", flat=True))
-    fichier = {ligne["code"] for ligne in lignes_situations}
+    locales = set(Situation.objects.filter(modifie_localement=True).values_list("code", flat=True))
+    fichier = {ligne["code"] for ligne in lignes_situations} - locales
     voulus = {
         (ligne["situation"], ligne["objectif"])
         for ligne in suggestions

@@ -147,16 +147,22 @@ def test_la_page_refuse_un_metier_inconnu_avec_un_message_clair(equipe, client, 
     assert reponse.status_code == 400
     assert "Ce métier n&#x27;existe pas dans le ROME" in reponse.content.decode()
     assert not diagnostic.projets.exists()
-    # Ce qui était saisi ailleurs dans la page est enregistré, pas perdu.
+    # Rien n'est écrit, et la page revient avec ce qui était saisi.
+    assert 'value="basque"' in reponse.content.decode()
     diagnostic.refresh_from_db()
-    assert diagnostic.langues == "basque"
+    assert diagnostic.langues == "" and not equipe["carnet"].evenements.filter(type="diagnostic_complete").exists()
 
 
 def test_ajouter_puis_retirer_un_projet_garde_la_saisie(equipe, client, connecter):
     diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
     connecter(equipe["referente"])
     url = reverse("parcours:diagnostic_modifier", args=[equipe["carnet"].uuid, diagnostic.uuid])
-    base = {"situation_actuelle": "recherche_emploi", "niveau_formation": "NV4", "logement-appreciation": "besoin"}
+    base = {
+        "situation_actuelle": "recherche_emploi",
+        "niveau_formation": "NV4",
+        "logement-appreciation": "besoin",
+        "logement-commentaire": "",
+    }
     reponse = client.post(
         url, {**base, "suite": "projet", "projet-appellation": METIER_AIDE_SOIGNANT, "projet-temps": "temps_partiel"}
     )
@@ -299,6 +305,7 @@ def test_la_saisie_complete_par_la_page_puis_la_validation(equipe, client, conne
     }  # fmt: skip
     for code in evaluations():
         donnees[f"{code}-appreciation"] = "point_fort"
+        donnees[f"{code}-commentaire"] = ""  # le navigateur envoie toujours les zones de texte
     donnees["logement-appreciation"] = "besoin"
     donnees["logement-impact"] = "fort"
     donnees["logement-situations"] = ["logement.hebergement_collectif_de_type_chrs_chu_cph_cada"]
@@ -328,11 +335,16 @@ def test_retirer_un_projet_inconnu_donne_404_sans_rien_ecrire(equipe, client, co
     connecter(equipe["referente"])
     url = reverse("parcours:diagnostic_modifier", args=[equipe["carnet"].uuid, diagnostic.uuid])
     base = {"situation_actuelle": "recherche_emploi", "niveau_formation": "NV4"}
+    avant = equipe["carnet"].evenements.count()
     assert client.post(url, {**base, "suite": "retirer:pas-un-uuid"}).status_code == 404
+    assert equipe["carnet"].evenements.count() == avant
     autre = diagnostic_valide(services_carnet_autre(equipe), equipe["referente"])
     projet_d_un_autre_carnet = autre.projets.get()
+    avant = equipe["carnet"].evenements.count()
     assert client.post(url, {**base, "suite": f"retirer:{projet_d_un_autre_carnet.uuid}"}).status_code == 404
-    assert autre.projets.exists()
+    assert autre.projets.exists() and equipe["carnet"].evenements.count() == avant
+    diagnostic.refresh_from_db()
+    assert diagnostic.situation_actuelle == ""
 
 
 def services_carnet_autre(equipe):
@@ -351,3 +363,59 @@ def test_un_permis_inconnu_est_refuse(equipe):
     with pytest.raises(ValidationError, match="permis de conduire n'existe pas"):
         services.enregistrer(diagnostic, acteur=equipe["referente"], evaluations={}, permis=["B", "Z"])
     assert Diagnostic.objects.get(pk=diagnostic.pk).permis == []
+
+
+def test_deux_saisies_simultanees_ne_s_ecrasent_pas(equipe):
+    diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    lue = diagnostic.revision
+    services.enregistrer(diagnostic, acteur=equipe["conseiller"], evaluations={}, revision=lue, langues="basque")
+    with pytest.raises(ValidationError, match="enregistré par quelqu'un d'autre"):
+        services.enregistrer(diagnostic, acteur=equipe["referente"], evaluations={}, revision=lue, langues="occitan")
+    assert Diagnostic.objects.get(pk=diagnostic.pk).langues == "basque"
+
+
+def test_enregistrer_sans_rien_changer_n_ecrit_pas_dans_l_historique(equipe):
+    diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    services.enregistrer(diagnostic, acteur=equipe["referente"], evaluations=evaluations(), langues="basque")
+    avant = equipe["carnet"].evenements.count()
+    services.enregistrer(diagnostic, acteur=equipe["referente"], evaluations=evaluations(), langues="basque")
+    assert equipe["carnet"].evenements.count() == avant
+
+
+def test_un_domaine_absent_de_la_page_n_est_pas_touche(equipe, client, connecter):
+    diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    services.enregistrer(
+        diagnostic,
+        acteur=equipe["referente"],
+        evaluations={"sante": {"appreciation": "besoin", "commentaire": "Suivi"}},
+    )
+    connecter(equipe["referente"])
+    url = reverse("parcours:diagnostic_modifier", args=[equipe["carnet"].uuid, diagnostic.uuid])
+    donnees = {
+        "situation_actuelle": "emploi",
+        "niveau_formation": "NV4",
+        "logement-appreciation": "besoin",
+        "logement-commentaire": "",
+        "revision": str(Diagnostic.objects.get(pk=diagnostic.pk).revision),
+    }
+    assert client.post(url, donnees).status_code == 302
+    sante = diagnostic.evaluations.get(domaine="sante")
+    assert (sante.appreciation, sante.commentaire) == ("besoin", "Suivi")
+    assert diagnostic.evaluations.get(domaine="logement").appreciation == "besoin"
+
+
+def test_seule_la_derniere_version_validee_suggere_des_objectifs(equipe):
+    mobilite = {"appreciation": "besoin", "impact": "fort", "situations": [MOBILITE_SANS_TRANSPORT]}
+    premiere = diagnostic_valide(equipe["carnet"], equipe["referente"], mobilite=mobilite)
+    services.valider(services.commencer(equipe["carnet"], acteur=equipe["referente"]), acteur=equipe["referente"])
+    with pytest.raises(ValidationError, match="dernière version validée"):
+        services.accepter_objectif(
+            premiere, acteur=equipe["referente"], objectif="mobilite.faire_un_point_complet_sur_sa_mobilite"
+        )
+    assert not Objectif.objects.filter(carnet=equipe["carnet"]).exists()
+
+
+def test_une_recherche_de_metier_demesuree_reste_une_recherche(equipe, client, connecter):
+    connecter(equipe["referente"])
+    reponse = client.get(reverse("parcours:rome"), {"metier": " ".join(["aide"] * 3000)})
+    assert reponse.status_code == 200

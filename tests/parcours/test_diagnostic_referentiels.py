@@ -69,7 +69,7 @@ def test_un_libelle_corrige_et_une_entree_locale_survivent_au_rechargement(clien
     assert reponse.status_code == 302
     referentiels.charger_diagnostic()
     corrigee = Situation.objects.get(code=SANS_TRANSPORT)
-    assert (corrigee.libelle, corrigee.libelle_modifie, corrigee.source) == (
+    assert (corrigee.libelle, corrigee.modifie_localement, corrigee.source) == (
         "Sans moyen de transport",
         True,
         "carnet_de_bord",
@@ -82,3 +82,13 @@ def test_une_entree_du_referentiel_ne_se_supprime_pas(client, connecter):
     connecter(UtilisateurFactory(is_staff=True, is_superuser=True))
     reponse = client.get(reverse("admin:parcours_appellationrome_delete", args=["J1501.aide_soignant_aide_soignante"]))
     assert reponse.status_code == 403
+
+
+def test_une_entree_desactivee_dans_l_administration_le_reste_apres_rechargement(client, connecter):
+    connecter(UtilisateurFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:parcours_appellationrome_change", args=["J1501.aide_soignant_aide_soignante"])
+    reponse = client.post(url, {"libelle": "Aide-soignant / Aide-soignante", "rome": "J1501"})  # « actif » décoché
+    assert reponse.status_code == 302
+    referentiels.charger_diagnostic()
+    appellation = AppellationRome.objects.get(code="J1501.aide_soignant_aide_soignante")
+    assert (appellation.actif, appellation.modifie_localement) == (False, True)

@@ -36,7 +36,8 @@ AUJOURD_HUI = date(2026, 11, 24)
 def test_chaque_branche_du_bareme(cas, attendu, raison):
     suggestion = suggerer_parcours(cas)
     assert suggestion.parcours == attendu
-    assert any(raison in r for r in suggestion.raisons), suggestion.raisons
+    toutes = [*suggestion.raisons, suggestion.difficultes]
+    assert any(raison in r for r in toutes), toutes
 
 
 @pytest.mark.django_db

@@ -101,3 +101,57 @@ def test_le_pdf_pour_la_personne_garde_ses_mots_sans_les_commentaires_des_profes
     texte = texte_du_pdf(reponse.content)
     assert "Votre diagnostic socio-professionnel" in texte and SECRET_HANDICAP in texte
     assert SECRET_SANTE not in texte and "Loyer impayé depuis mars" not in texte
+
+
+def test_la_comparaison_ne_dit_pas_la_maladie_a_un_non_intervenant(equipe, client, connecter):
+    from parcours.diagnostic import services
+
+    premiere = diagnostic_valide(equipe["carnet"], equipe["referente"])
+    seconde = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    services.enregistrer(seconde, acteur=equipe["referente"], evaluations={}, situation_actuelle="maladie")
+    services.valider(seconde, acteur=equipe["referente"], parcours_retenu="social", motif_parcours="Chimiothérapie")
+    assert premiere.situation_actuelle == "recherche_emploi"
+    connecter(equipe["collegue_ft"])
+    for url in pages(equipe["carnet"], seconde).values():
+        contenu = client.get(url).content.decode()
+        assert "Longue maladie" not in contenu and "Chimiothérapie" not in contenu, url
+    connecter(equipe["referente"])
+    contenu = client.get(pages(equipe["carnet"], seconde)["onglet"]).content.decode()
+    assert "Longue maladie" in contenu and "Chimiothérapie" in contenu
+
+
+def test_le_decompte_des_difficultes_et_les_situations_sensibles_sont_reserves(equipe, diagnostic, client, connecter):
+    from parcours.diagnostic import services
+
+    seconde = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    services.enregistrer(
+        seconde,
+        acteur=equipe["referente"],
+        evaluations={
+            "mobilite": {"appreciation": "besoin", "impact": "moyen",
+                         "situations": ["mobilite.etat_de_sante_declare_rendant_incompatible_la_conduite"]},
+        },
+    )  # fmt: skip
+    seconde = services.valider(seconde, acteur=equipe["referente"])
+    connecter(equipe["collegue_ft"])
+    for url in pages(equipe["carnet"], seconde).values():
+        contenu = client.get(url).content.decode()
+        assert "incompatible la conduite" not in contenu, url
+        assert "à impact fort" not in contenu and "niveau des difficultés : information réservée" in contenu, url
+    assert (
+        "une situation réservée aux intervenants"
+        in client.get(pages(equipe["carnet"], seconde)["version"]).content.decode()
+    )
+    connecter(equipe["conseiller"])
+    contenu = client.get(pages(equipe["carnet"], seconde)["version"]).content.decode()
+    assert "incompatible la conduite" in contenu and "1 difficulté à impact fort" in contenu
+
+
+def test_le_pdf_pour_la_personne_n_existe_que_pour_une_version_validee(equipe, client, connecter):
+    from parcours.diagnostic import services
+
+    diagnostic = services.commencer(equipe["carnet"], acteur=equipe["referente"])
+    connecter(equipe["referente"])
+    url = reverse("parcours:diagnostic_pdf", args=[equipe["carnet"].uuid, diagnostic.uuid])
+    reponse = client.get(url, {"pour": "personne"}, follow=True)
+    assert "Seul un diagnostic validé se remet à la personne." in reponse.content.decode()
