@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from parcours.diagnostic.regles import smic_horaire
 from parcours.models import Diagnostic, EvaluationDomaine, ProjetProfessionnel
 
 
@@ -113,8 +114,6 @@ class ProjetForm(forms.ModelForm):
         widgets = {"rayon_mobilite_km": forms.NumberInput(attrs={"min": 0, "max": 500})}
 
     def __init__(self, *args, **kwargs):
-        from parcours.diagnostic.services import smic_horaire
-
         super().__init__(*args, **kwargs)
         smic = smic_horaire(timezone.localdate())
         self.fields["salaire_horaire_minimum"].help_text = f"Au moins le SMIC : {smic} € brut de l'heure."

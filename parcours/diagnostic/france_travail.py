@@ -34,11 +34,16 @@ def contraintes(diagnostic) -> list[dict]:
         .select_related("referentiel")
     )
     resultat = []
-    for evaluation in diagnostic.evaluations.select_related("domaine__axe").prefetch_related("situations"):
+    evaluations = diagnostic.evaluations.select_related("domaine").prefetch_related("situations", "domaine__situations")
+    for evaluation in evaluations:
         domaine = evaluation.domaine
         if not domaine.code_france_travail:
             continue
         observees = {s.code for s in evaluation.situations.all()}
+        # Les situations du domaine encore proposées, et celles observées même si elles ont été désactivées depuis.
+        situations = sorted(
+            (s for s in domaine.situations.all() if s.actif or s.code in observees), key=lambda s: s.code
+        )
         valeur = VALEUR_CONTRAINTE[evaluation.appreciation]
         resultat.append(
             {
@@ -51,7 +56,7 @@ def contraintes(diagnostic) -> list[dict]:
                         "libelle": s.libelle,
                         "valeur": (OUI if s.code in observees else NON) if valeur != NON_ABORDEE else NON_ABORDEE,
                     }
-                    for s in domaine.situations.filter(actif=True).order_by("code")
+                    for s in situations
                 ],
                 "objectifs": [
                     {"code": o.referentiel.code, "libelle": o.libelle, "valeur": VALEUR_OBJECTIF[o.statut]}

@@ -9,6 +9,9 @@ La suggestion montre ses raisons ; le professionnel la confirme ou l'écarte par
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
 
 from parcours.models import Diagnostic, EvaluationDomaine, Objectif, ObjectifReferentiel
 
@@ -37,6 +40,12 @@ class Suggestion:
     @property
     def libelle(self) -> str:
         return Parcours(self.parcours).label
+
+
+def smic_horaire(jour: date) -> Decimal:
+    """Le SMIC horaire brut en vigueur à cette date : un projet professionnel ne vise jamais moins."""
+    en_vigueur = [montant for debut, montant in sorted(settings.SPIE_SMIC_HORAIRE_BRUT.items()) if debut <= str(jour)]
+    return Decimal(en_vigueur[-1])
 
 
 def criteres(diagnostic, *, aujourd_hui: date) -> Criteres:

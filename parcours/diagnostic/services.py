@@ -4,17 +4,13 @@ Une version validée n'est jamais modifiée : la mettre à jour crée la version
 contenu. Un seul diagnostic en cours par carnet.
 """
 
-from datetime import date
-from decimal import Decimal
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from parcours import permissions as regles
 from parcours import services as carnet_services
-from parcours.diagnostic.regles import criteres, objectifs_suggeres, suggerer_parcours
+from parcours.diagnostic.regles import criteres, objectifs_suggeres, smic_horaire, suggerer_parcours
 from parcours.models import (
     AppellationRome,
     Carnet,
@@ -36,12 +32,6 @@ MODIFIE_ENTRE_TEMPS = (
     "Ce diagnostic a été enregistré par quelqu'un d'autre pendant votre saisie : rechargez la page pour voir "
     "sa version, puis reportez vos changements."
 )
-
-
-def smic_horaire(jour: date) -> Decimal:
-    """Le SMIC horaire brut en vigueur à cette date."""
-    en_vigueur = [montant for debut, montant in sorted(settings.SPIE_SMIC_HORAIRE_BRUT.items()) if debut <= str(jour)]
-    return Decimal(en_vigueur[-1])
 
 
 def _exiger_intervenant(acteur, carnet) -> None:

@@ -127,8 +127,10 @@ def test_au_plus_cinq_projets(equipe):
 def test_le_smic_en_vigueur_depend_de_la_date():
     from datetime import date
 
-    assert services.smic_horaire(date(2025, 6, 1)) == Decimal("11.88")
-    assert services.smic_horaire(date(2026, 11, 24)) == Decimal("12.02")
+    from parcours.diagnostic.regles import smic_horaire
+
+    assert smic_horaire(date(2025, 6, 1)) == Decimal("11.88")
+    assert smic_horaire(date(2026, 11, 24)) == Decimal("12.02")
 
 
 def test_la_page_refuse_un_metier_inconnu_avec_un_message_clair(equipe, client, connecter):
