@@ -7,6 +7,7 @@ class ParcoursConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from parcours import documents  # noqa: F401 - déclare les producteurs de documents
         from parcours.demo import charger_carnets_demo
         from partenaires.signals import demo_chargee
 

@@ -125,6 +125,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
+# Travaux planifiés : chaque tâche n'est qu'une enveloppe d'une commande de gestion.
+CELERY_BEAT_SCHEDULE = {
+    "purger-documents": {"task": "spie.tasks.purger_documents", "schedule": 3600.0},
+}
 
 AUTH_USER_MODEL = "partenaires.Utilisateur"
 # Les permissions objet se lisent par la façade partenaires.permissions, jamais par user.has_perm().
@@ -208,6 +212,8 @@ else:
 # Adresse publique du site, pour les liens envoyés par e-mail.
 SPIE_URL_SITE = os.environ.get("SPIE_URL_SITE", "http://127.0.0.1:8000")
 SPIE_INVITATION_DUREE_JOURS = 7
+# Les documents générés (PDF) contiennent des données personnelles : ils expirent puis sont supprimés.
+SPIE_DOCUMENTS_DUREE_HEURES = int(os.environ.get("SPIE_DOCUMENTS_DUREE_HEURES", "24"))
 # Un diagnostic validé plus ancien que cette durée est signalé « à réexaminer » (6 mois par défaut).
 SPIE_DIAGNOSTIC_VALIDITE_JOURS = int(os.environ.get("SPIE_DIAGNOSTIC_VALIDITE_JOURS", "183"))
 # SMIC horaire brut (en euros) par date d'entrée en vigueur : un projet ne peut pas viser moins.

@@ -12,6 +12,8 @@ admin.site.site_title = "Administration SPIE"
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("sante/", views.sante, name="sante"),
+    path("documents/<uuid:uuid>/", views.document, name="document"),
+    path("documents/<uuid:uuid>/telecharger/", views.document_telecharger, name="document_telecharger"),
     path("comptes/", include("allauth.urls")),
     path("", include("partenaires.urls")),
     path("", include("parcours.urls")),

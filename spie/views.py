@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from spie.models import DocumentGenere
 
 
 @login_not_required
@@ -31,3 +33,28 @@ def sante(request):
         etat["cache"] = f"erreur : {exc.__class__.__name__}"
     statut = 200 if all(valeur == "ok" for valeur in etat.values()) else 503
     return JsonResponse(etat, status=statut)
+
+
+def _document(request, uuid) -> DocumentGenere:
+    """Un document généré n'est montré qu'à qui l'a demandé (404 pour tout autre, sans oracle)."""
+    document = DocumentGenere.objects.filter(uuid=uuid, demandeur=request.user).first()
+    if document is None:
+        raise Http404("Document introuvable.")
+    return document
+
+
+@never_cache
+def document(request, uuid):
+    """La page d'attente d'un document : sa progression, relue par htmx (ou par rafraîchissement sans JavaScript)
+    jusqu'au lien de téléchargement."""
+    document = _document(request, uuid)
+    gabarit = "spie/includes/document_etat.html" if request.htmx else "spie/document.html"
+    return render(request, gabarit, {"document": document})
+
+
+@never_cache
+def document_telecharger(request, uuid):
+    document = _document(request, uuid)
+    if document.statut != DocumentGenere.Statut.PRET:
+        raise Http404("Ce document n'est pas (ou plus) disponible.")
+    return FileResponse(document.fichier.open("rb"), as_attachment=True, filename=document.nom_fichier)

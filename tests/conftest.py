@@ -35,6 +35,12 @@ def _est_a_nous(chemin: str) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _fichiers_dans_un_dossier_temporaire(settings, tmp_path):
+    """Les fichiers produits (documents générés) vont dans un dossier propre à chaque test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _environnement_de_test(request, settings):
     """Cache vidé (compteurs de limitation), tâches immédiates sauf pour les tests d'intégration Redis,
     hachage de mot de passe rapide, second facteur obligatoire comme en production."""

@@ -10,6 +10,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours import services as parcours_services
@@ -32,6 +33,7 @@ from parcours.models import (
 )
 from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
+from spie.models import DocumentGenere
 from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
 from tests.parcours.conftest import diagnostic_valide
 
@@ -300,7 +302,14 @@ MATRICE = {
         lambda c: [c["carnet"].uuid, c["diagnostic"].uuid],
         {"GET": (VOIR_CARNET, None)},
     ),
-    "parcours:diagnostic_pdf": (lambda c: [c["carnet"].uuid, c["diagnostic"].uuid], {"GET": (VOIR_CARNET, None)}),
+    # Le PDF est demandé (302 vers la page d'attente du document), puis produit par un worker.
+    "parcours:diagnostic_pdf": (
+        lambda c: [c["carnet"].uuid, c["diagnostic"].uuid],
+        {"GET": (apres_succes(VOIR_CARNET), None)},
+    ),
+    # Un document généré n'existe que pour qui l'a demandé (ici le professionnel).
+    "document": (lambda c: [c["document"].uuid], {"GET": (connectes(404, professionnel=200), None)}),
+    "document_telecharger": (lambda c: [c["document"].uuid], {"GET": (connectes(404, professionnel=200), None)}),
     "parcours:diagnostic_modifier": (
         lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid],
         {
@@ -457,7 +466,19 @@ def contexte(db):
             "diagnostic_en_cours": diagnostic_services.commencer(carnet, acteur=cible.utilisateur),
         }
 
-    fabriques = {"diagnostic": diagnostics, "diagnostic_en_cours": diagnostics}
+    def document():
+        document = DocumentGenere.objects.create(
+            demandeur=cible.utilisateur,
+            producteur="parcours.diagnostic",
+            titre="Diagnostic",
+            nom_fichier="diagnostic.pdf",
+            statut=DocumentGenere.Statut.PRET,
+            expire_le="2999-01-01T00:00:00Z",
+        )
+        document.fichier.save("diagnostic.pdf", ContentFile(b"%PDF-1.7"))
+        return {"document": document}
+
+    fabriques = {"diagnostic": diagnostics, "diagnostic_en_cours": diagnostics, "document": document}
     return ContexteParesseux(
         fabriques,
         {
@@ -524,8 +545,12 @@ def etat_de_la_base():
         ),
         list(ProjetProfessionnel.objects.order_by("pk").values_list("pk", "appellation")),
         list(EvaluationDomaine.objects.order_by("pk").values_list("pk", "appreciation", "impact")),
+        DocumentGenere.objects.count(),
     )
 
+
+# Des GET qui écrivent en cas de succès : la demande d'un document à produire (puis redirection vers son attente).
+GET_QUI_ECRIVENT = {"parcours:diagnostic_pdf"}
 
 CAS = [
     pytest.param(nom, methode, acteur, id=f"{nom}-{methode}-{acteur}")
@@ -549,11 +574,14 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
     else:
         reponse = client.post(url, donnees(contexte) if donnees else {})
     assert reponse.status_code == attendus[acteur], f"{methode} {url} par {acteur}"
+    reponse.close()  # un fichier servi (FileResponse) se referme
     if methode == "POST":
         accepte = (attendus[acteur] == 302 and acteur != "anonyme") or (
             nom == "partenaires:invitation" and acteur == "anonyme"
         )
     else:
-        accepte = attendus[acteur] == 200
+        accepte = attendus[acteur] == 200 or (
+            nom in GET_QUI_ECRIVENT and attendus[acteur] == 302 and acteur != "anonyme"
+        )
     if not accepte:
         assert etat_de_la_base() == avant, f"un {methode} refusé a modifié la base"

@@ -2,7 +2,6 @@ import uuid as uuid_module
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +16,8 @@ from parcours.diagnostic.affichage import afficher
 from parcours.diagnostic.forms import EvaluationForm, ProjetForm, SituationForm, ValidationForm
 from parcours.diagnostic.regles import objectifs_suggeres
 from parcours.models import AppellationRome, Diagnostic, Situation
+from spie import documents
 from spie.forms import reporter_erreurs
-from spie.pdf import ErreurPdf, rendre_pdf
 from spie.texte import normaliser_recherche
 
 RESULTATS_ROME = 20
@@ -285,48 +284,51 @@ def version(request, uuid, diagnostic_uuid):
     return render(request, "parcours/diagnostic/version.html", contexte)
 
 
-def _contexte_impression(request, carnet, diagnostic) -> dict:
-    """Pour le dossier, ou pour la personne (`?pour=personne`) : sans les commentaires des professionnels."""
-    pour_la_personne = request.GET.get("pour") == "personne"
+GABARIT_IMPRESSION = "parcours/diagnostic/impression.html"
+
+
+def contexte_impression(utilisateur, carnet, diagnostic, *, pour_la_personne=False) -> dict:
+    """Pour le dossier, ou pour la personne : sans les commentaires des professionnels."""
     return {
         "pour_la_personne": pour_la_personne,
         "carnet": carnet,
         "personne": carnet.personne,
         "diagnostic": diagnostic,
         "affiche": afficher(
-            diagnostic, voit_sensible=regles.can_view_sensible(request.user, carnet), pour_la_personne=pour_la_personne
+            diagnostic, voit_sensible=regles.can_view_sensible(utilisateur, carnet), pour_la_personne=pour_la_personne
         ),
         "imprime_le": timezone.now(),
-        "imprime_par": request.user,
+        "imprime_par": utilisateur,
     }
-
-
-GABARIT_IMPRESSION = "parcours/diagnostic/impression.html"
 
 
 def imprimer(request, uuid, diagnostic_uuid):
     carnet = regles.get_carnet_for_user(request.user, uuid)
     diagnostic = _diagnostic(carnet, diagnostic_uuid)
     _consulter(request, carnet, "diagnostic_impression")
-    return render(request, GABARIT_IMPRESSION, _contexte_impression(request, carnet, diagnostic))
+    pour_la_personne = request.GET.get("pour") == "personne"
+    contexte = contexte_impression(request.user, carnet, diagnostic, pour_la_personne=pour_la_personne)
+    return render(request, GABARIT_IMPRESSION, contexte)
 
 
 def pdf(request, uuid, diagnostic_uuid):
-    """Le même gabarit que l'impression, en PDF (WeasyPrint, par spie.pdf)."""
+    """Le PDF (même gabarit que l'impression) est produit par un worker : la page suit sa progression."""
     carnet = regles.get_carnet_for_user(request.user, uuid)
     diagnostic = _diagnostic(carnet, diagnostic_uuid)
-    contexte = _contexte_impression(request, carnet, diagnostic)
-    if contexte["pour_la_personne"] and not diagnostic.est_valide:
+    pour_la_personne = request.GET.get("pour") == "personne"
+    if pour_la_personne and not diagnostic.est_valide:
         messages.error(request, "Seul un diagnostic validé se remet à la personne.")
         return redirect(onglet_url(carnet))
     _consulter(request, carnet, "diagnostic_pdf")
-    try:
-        contenu = rendre_pdf(GABARIT_IMPRESSION, contexte, request=request)
-    except ErreurPdf as erreur:
-        messages.error(request, str(erreur))
-        return redirect(onglet_url(carnet))
-    reponse = HttpResponse(contenu, content_type="application/pdf")
-    suffixe = "-personne" if contexte["pour_la_personne"] else ""
-    nom = f"diagnostic-v{diagnostic.version}-{slugify(carnet.personne.nom)}{suffixe}.pdf"
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    return reponse
+    suffixe = "-personne" if pour_la_personne else ""
+    document = documents.demander(
+        "parcours.diagnostic",
+        demandeur=request.user,
+        titre=f"Diagnostic de {carnet.personne}, version {diagnostic.version}"
+        + (" (pour la personne)" if pour_la_personne else ""),
+        nom_fichier=f"diagnostic-v{diagnostic.version}-{slugify(carnet.personne.nom)}{suffixe}.pdf",
+        carnet=str(carnet.uuid),
+        diagnostic=str(diagnostic.uuid),
+        pour_la_personne=pour_la_personne,
+    )
+    return redirect("document", document.uuid)

@@ -33,7 +33,23 @@ def pages(carnet, diagnostic):
     }
 
 
-def texte_du_pdf(contenu: bytes) -> str:
+def telecharger(client, url, capturer, **parametres):
+    """Demande le PDF (produit après le commit par la tâche, ici immédiate), suit la page d'attente et télécharge
+    le fichier."""
+    from spie.models import DocumentGenere
+
+    with capturer(execute=True):
+        reponse = client.get(url, parametres)
+    assert reponse.status_code == 302 and "/documents/" in reponse.url
+    page = client.get(reponse.url).content.decode()
+    assert "Le document est prêt." in page
+    document = DocumentGenere.objects.get(uuid=reponse.url.rstrip("/").split("/")[-1])
+    return client.get(reverse("document_telecharger", args=[document.uuid]))
+
+
+def texte_du_pdf(reponse) -> str:
+    contenu = b"".join(reponse.streaming_content)
+    reponse.close()
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(contenu)).pages).split())
 
 
@@ -54,17 +70,19 @@ def test_un_intervenant_voit_la_sante_et_le_handicap(equipe, diagnostic, client,
     assert SECRET_SANTE in contenu and SECRET_HANDICAP in contenu and "Information réservée" not in contenu
 
 
-def test_le_pdf_masque_la_sante_pour_un_non_intervenant(equipe, diagnostic, client, connecter):
+def test_le_pdf_masque_la_sante_pour_un_non_intervenant(
+    equipe, diagnostic, client, connecter, django_capture_on_commit_callbacks
+):
     url = reverse("parcours:diagnostic_pdf", args=[equipe["carnet"].uuid, diagnostic.uuid])
     connecter(equipe["collegue_ft"])
-    reponse = client.get(url)
+    reponse = telecharger(client, url, django_capture_on_commit_callbacks)
     assert reponse["Content-Type"] == "application/pdf"
     assert reponse["Content-Disposition"] == 'attachment; filename="diagnostic-v1-lalanne.pdf"'
-    texte = texte_du_pdf(reponse.content)
+    texte = texte_du_pdf(reponse)
     assert "Diagnostic socio-professionnel" in texte and "Loyer impayé depuis mars" in texte
     assert "Information réservée" in texte and SECRET_SANTE not in texte and SECRET_HANDICAP not in texte
     connecter(equipe["referente"])
-    texte = texte_du_pdf(client.get(url).content)
+    texte = texte_du_pdf(telecharger(client, url, django_capture_on_commit_callbacks))
     assert SECRET_SANTE in texte and SECRET_HANDICAP in texte
 
 
@@ -92,13 +110,13 @@ def test_chaque_consultation_du_diagnostic_est_journalisee(equipe, diagnostic, c
 
 
 def test_le_pdf_pour_la_personne_garde_ses_mots_sans_les_commentaires_des_professionnels(
-    equipe, diagnostic, client, connecter
+    equipe, diagnostic, client, connecter, django_capture_on_commit_callbacks
 ):
     url = reverse("parcours:diagnostic_pdf", args=[equipe["carnet"].uuid, diagnostic.uuid])
     connecter(equipe["referente"])
-    reponse = client.get(url, {"pour": "personne"})
+    reponse = telecharger(client, url, django_capture_on_commit_callbacks, pour="personne")
     assert reponse["Content-Disposition"] == 'attachment; filename="diagnostic-v1-lalanne-personne.pdf"'
-    texte = texte_du_pdf(reponse.content)
+    texte = texte_du_pdf(reponse)
     assert "Votre diagnostic socio-professionnel" in texte and SECRET_HANDICAP in texte
     assert SECRET_SANTE not in texte and "Loyer impayé depuis mars" not in texte
 
@@ -155,3 +173,19 @@ def test_le_pdf_pour_la_personne_n_existe_que_pour_une_version_validee(equipe, c
     url = reverse("parcours:diagnostic_pdf", args=[equipe["carnet"].uuid, diagnostic.uuid])
     reponse = client.get(url, {"pour": "personne"}, follow=True)
     assert "Seul un diagnostic validé se remet à la personne." in reponse.content.decode()
+
+
+def test_un_acces_retire_avant_la_production_fait_echouer_le_document(equipe, diagnostic, client, connecter):
+    from parcours import services as carnet_services
+    from spie import documents
+    from spie.models import DocumentGenere
+
+    connecter(equipe["conseiller"])
+    client.get(reverse("parcours:diagnostic_pdf", args=[equipe["carnet"].uuid, diagnostic.uuid]))  # pas encore produit
+    intervention = equipe["carnet"].intervenants.actifs().get(utilisateur=equipe["conseiller"])
+    carnet_services.terminer_intervenant(intervention, acteur=equipe["referente"], motif="Relais pris")
+    document = DocumentGenere.objects.get(demandeur=equipe["conseiller"])
+    documents.produire(document.pk)
+    document.refresh_from_db()
+    assert document.statut == "echec" and not document.fichier
+    assert "plus accès à ce dossier" in document.erreur
