@@ -179,6 +179,19 @@ def test_le_referent_mene_le_diagnostic_le_valide_ajoute_un_objectif_puis_le_met
     expect(page.get_by_role("link", name="Version 1")).to_be_visible()
     controler(page, "carnet-diagnostic-comparaison")
 
+    # Le PDF pour le dossier : produit par le worker, la page d'attente se met à jour seule (htmx).
+    page.get_by_role("link", name="PDF pour le dossier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Diagnostic de Maëlle Darrigade, version 2")
+    expect(page.get_by_text("Le document est prêt.")).to_be_visible(timeout=60_000)
+    controler(page, "document-pret")
+    with page.expect_download() as telechargement:
+        page.get_by_role("link", name=re.compile("Télécharger diagnostic-v2-darrigade.pdf")).click()
+    assert telechargement.value.suggested_filename == "diagnostic-v2-darrigade.pdf"
+    with open(telechargement.value.path(), "rb") as fichier:
+        assert fichier.read(5) == b"%PDF-"
+    page.go_back()
+    page.goto(f"{base}/carnets/{carnet.uuid}/?onglet=diagnostic")
+
     assert sorted(carnet.diagnostics.values_list("version", "statut")) == [
         (1, Diagnostic.Statut.VALIDE),
         (2, Diagnostic.Statut.VALIDE),
