@@ -1,6 +1,7 @@
 import uuid as uuid_module
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -29,7 +30,16 @@ from parcours.forms import (
     SuiteRendezVousForm,
     choix_actions_par_axe,
 )
-from parcours.models import Action, Carnet, ContratEngagement, Intervenant, Objectif, RendezVous, Statut
+from parcours.models import (
+    Action,
+    Carnet,
+    ContratEngagement,
+    Diagnostic,
+    Intervenant,
+    Objectif,
+    RendezVous,
+    Statut,
+)
 from partenaires import permissions
 from partenaires.models import Utilisateur
 from spie.forms import reporter_erreurs
@@ -84,6 +94,24 @@ def _filtrer_par_public(carnets, public):
     return carnets
 
 
+FILTRES_DIAGNOSTIC = {
+    "sans": "Sans diagnostic validé",
+    "a_reexaminer": "Diagnostic à réexaminer",
+    "en_cours": "Diagnostic en cours",
+}
+
+
+def _filtrer_par_diagnostic(carnets, filtre):
+    if filtre == "sans":
+        return carnets.filter(diagnostic_valide_le__isnull=True)
+    if filtre == "a_reexaminer":
+        limite = timezone.now() - timedelta(days=settings.SPIE_DIAGNOSTIC_VALIDITE_JOURS)
+        return carnets.filter(diagnostic_valide_le__lt=limite)
+    if filtre == "en_cours":
+        return carnets.filter(Exists(Diagnostic.objects.en_cours().filter(carnet=OuterRef("pk"))))
+    return carnets
+
+
 def _est_un_uuid(valeur: str) -> bool:
     try:
         uuid_module.UUID(valeur)
@@ -107,6 +135,7 @@ def _referents_visibles(user):
 
 def mes_carnets(request):
     referents = Intervenant.objects.actifs().filter(carnet=OuterRef("pk"), role=Intervenant.Role.REFERENT)
+    diagnostics = Diagnostic.objects.valides().filter(carnet=OuterRef("pk")).order_by("-version")
     carnets = (
         regles.visible_carnets(request.user)
         .select_related("personne")
@@ -114,9 +143,10 @@ def mes_carnets(request):
             referent_prenom=Subquery(referents.values("utilisateur__prenom")[:1]),
             referent_nom=Subquery(referents.values("utilisateur__nom")[:1]),
             referent_organisation=Subquery(referents.values("organisation__nom")[:1]),
+            diagnostic_valide_le=Subquery(diagnostics.values("date_validation")[:1]),
         )
     )
-    cles = ("q", "filtre", "public", "rdv", "statut", "tri", "referent")
+    cles = ("q", "filtre", "public", "rdv", "statut", "tri", "referent", "diagnostic")
     parametres = {cle: request.GET.get(cle, "").strip() for cle in cles}
     if parametres["referent"] and not _est_un_uuid(parametres["referent"]):
         parametres["referent"] = ""
@@ -152,6 +182,7 @@ def mes_carnets(request):
             intervenants__role=Intervenant.Role.REFERENT,
             intervenants__date_fin__isnull=True,
         )
+    carnets = _filtrer_par_diagnostic(carnets, parametres["diagnostic"])
     tri = TRIS.get(parametres["tri"], TRIS["nom"])
     page, requete = paginer(request, carnets.order_by(*tri))
     contexte = {
@@ -160,6 +191,8 @@ def mes_carnets(request):
         "parametres": parametres,
         "publics": PUBLICS,
         "statuts_carnet": Carnet.Statut.choices,
+        "filtres_diagnostic": FILTRES_DIAGNOSTIC,
+        "limite_diagnostic": timezone.now() - timedelta(days=settings.SPIE_DIAGNOSTIC_VALIDITE_JOURS),
         "referents": _referents_visibles(request.user),
         "requete": requete,
     }

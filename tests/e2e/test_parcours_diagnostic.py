@@ -192,6 +192,15 @@ def test_le_referent_mene_le_diagnostic_le_valide_ajoute_un_objectif_puis_le_met
     page.go_back()
     page.goto(f"{base}/carnets/{carnet.uuid}/?onglet=diagnostic")
 
+    # Dans « Carnets de bord », la colonne et le filtre du diagnostic.
+    page.goto(f"{base}/carnets/")
+    ligne = page.get_by_role("row").filter(has_text="DARRIGADE Maëlle")
+    expect(ligne).to_contain_text(re.compile(r"validé le \d+/\d+/\d{4}"))
+    page.get_by_label("Diagnostic", exact=True).select_option(label="Sans diagnostic validé")
+    expect(page.locator("#resultats-carnets")).not_to_contain_text("DARRIGADE")
+    page.get_by_label("Diagnostic", exact=True).select_option(label="Indifférent")
+    expect(page.locator("#resultats-carnets")).to_contain_text("DARRIGADE")
+
     assert sorted(carnet.diagnostics.values_list("version", "statut")) == [
         (1, Diagnostic.Statut.VALIDE),
         (2, Diagnostic.Statut.VALIDE),

@@ -126,3 +126,32 @@ def test_les_filtres_gardent_un_nombre_de_requetes_fixe(
     with django_assert_num_queries(NOMBRE_DE_REQUETES):
         reponse = client.get(reverse("parcours:mes_carnets"), parametres)
     assert reponse.context["page"].paginator.count == taille
+
+
+def test_le_filtre_par_diagnostic(client, connecter, departement):
+    from datetime import timedelta
+
+    from parcours.diagnostic import services as diagnostic_services
+    from parcours.models import Diagnostic
+    from tests.parcours.conftest import diagnostic_valide
+
+    referente = membre(departement).utilisateur
+    ouvrir(referente, departement, 1, nom="Sansdiag")
+    recent = ouvrir(referente, departement, 2, nom="Recent")
+    ancien = ouvrir(referente, departement, 3, nom="Ancien")
+    encours = ouvrir(referente, departement, 4, nom="Encours")
+    diagnostic_valide(recent, referente)
+    vieux = diagnostic_valide(ancien, referente)
+    Diagnostic.objects.filter(pk=vieux.pk).update(date_validation=timezone.now() - timedelta(days=200))
+    diagnostic_services.commencer(encours, acteur=referente)
+    connecter(referente)
+
+    def noms(filtre):
+        page = client.get(reverse("parcours:mes_carnets"), {"diagnostic": filtre})
+        return {c.personne.nom for c in page.context["page"].object_list}
+
+    assert noms("sans") == {"Sansdiag", "Encours"}
+    assert noms("a_reexaminer") == {"Ancien"}
+    assert noms("en_cours") == {"Encours"}
+    page = client.get(reverse("parcours:mes_carnets")).content.decode()
+    assert page.count("à réexaminer</span>") == 1
