@@ -574,7 +574,8 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
     else:
         reponse = client.post(url, donnees(contexte) if donnees else {})
     assert reponse.status_code == attendus[acteur], f"{methode} {url} par {acteur}"
-    reponse.close()  # un fichier servi (FileResponse) se referme
+    if reponse.streaming:  # un fichier servi : le lire jusqu'au bout le referme (le client de test s'en charge)
+        b"".join(reponse.streaming_content)
     if methode == "POST":
         accepte = (attendus[acteur] == 302 and acteur != "anonyme") or (
             nom == "partenaires:invitation" and acteur == "anonyme"

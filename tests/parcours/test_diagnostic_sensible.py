@@ -48,8 +48,7 @@ def telecharger(client, url, capturer, **parametres):
 
 
 def texte_du_pdf(reponse) -> str:
-    contenu = b"".join(reponse.streaming_content)
-    reponse.close()
+    contenu = b"".join(reponse.streaming_content)  # lu jusqu'au bout, le fichier se referme
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(contenu)).pages).split())
 
 

@@ -48,7 +48,6 @@ def test_le_document_est_produit_apres_le_commit_et_telecharge_par_son_demandeur
     assert "Le document est prêt." in page and "hx-trigger" not in page
     reponse = client.get(reverse("document_telecharger", args=[document.uuid]))
     assert b"".join(reponse.streaming_content).decode() == "Bonjour Léa : synthèse"
-    reponse.close()
     assert reponse["Content-Disposition"] == 'attachment; filename="essai.txt"'
 
 

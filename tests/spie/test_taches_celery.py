@@ -97,5 +97,4 @@ def test_le_pdf_du_diagnostic_est_produit_par_un_vrai_worker(worker, client, con
     assert document.statut == "pret", document.erreur or "le worker n'a pas produit le PDF en 90 s"
     telechargement = client.get(reverse("document_telecharger", args=[document.uuid]))
     contenu = b"".join(telechargement.streaming_content)
-    telechargement.close()
     assert contenu.startswith(b"%PDF")
