@@ -34,3 +34,34 @@ def prevenir_referent_demande_acces(evenement_id: int) -> None:
         from_email=None,
         recipient_list=[referent.utilisateur.email],
     )
+
+
+# Travaux planifiés du parcours (beat) : chacun n'est qu'une enveloppe de sa commande de gestion.
+def _commande(nom: str, *arguments: str) -> None:
+    from django.core.management import call_command
+
+    call_command(nom, *arguments)
+
+
+@shared_task
+def calculer_point_de_situation() -> None:
+    """Chaque nuit : le point de situation par référent et par organisation, et les changements de statut."""
+    _commande("calculer_point_de_situation")
+
+
+@shared_task
+def envoyer_digest_hebdomadaire() -> None:
+    """Chaque lundi matin : le courriel « à traiter » de chaque référent."""
+    _commande("envoyer_digest_hebdomadaire")
+
+
+@shared_task
+def envoyer_rappels() -> None:
+    """Chaque heure : rappels de rendez-vous (2 jours avant) et relances des convocations sans réponse (3 jours)."""
+    _commande("envoyer_rappels")
+
+
+@shared_task
+def retirer_acces_transferts() -> None:
+    """Chaque nuit : les organisations du territoire de départ perdent la lecture 30 jours après un transfert."""
+    _commande("retirer_acces_transferts")

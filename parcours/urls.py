@@ -1,7 +1,11 @@
 from django.urls import path
 
 from parcours import views
+from parcours.convocations import urls as convocations
 from parcours.diagnostic import views as diagnostic
+from parcours.imports import urls as imports
+from parcours.orientation import urls as orientation
+from parcours.suivi import urls as suivi
 
 DIAGNOSTIC = "carnets/<uuid:uuid>/diagnostics/<uuid:diagnostic_uuid>/"
 
@@ -47,3 +51,6 @@ urlpatterns = [
     path(f"{DIAGNOSTIC}pdf/", diagnostic.pdf, name="diagnostic_pdf"),
     path("referentiels/metiers/", diagnostic.rome, name="rome"),
 ]
+
+# Chaque partie du parcours déclare ses URL dans son paquet (même espace de noms « parcours »).
+urlpatterns += orientation.urlpatterns + suivi.urlpatterns + convocations.urlpatterns + imports.urlpatterns

@@ -40,6 +40,8 @@ from parcours.models import (
     RendezVous,
     Statut,
 )
+from parcours.orientation import views as orientation_views
+from parcours.suivi import views as suivi_views
 from partenaires import permissions
 from partenaires.models import Utilisateur
 from spie.forms import reporter_erreurs
@@ -48,6 +50,7 @@ from spie.pagination import paginer
 ONGLETS = {
     "situation": "Situation",
     "diagnostic": "Diagnostic",
+    "orientation": "Orientation",
     "plan": "Plan d'action",
     "rendez_vous": "Rendez-vous",
     "notes": "Notes d'entretien",
@@ -280,12 +283,16 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         "voit_sensible": regles.can_view_sensible(request.user, carnet),
         "statuts_en_cours": [s for s in carnet.personne.statuts.all() if s.date_fin is None],
     }
+    contexte.update(orientation_views.contexte_entete(request, carnet))
+    contexte.update(suivi_views.contexte_entete(request, carnet))
     if onglet == "situation":
         contexte["statuts"] = carnet.personne.statuts.select_related("saisi_par")
         if peut_modifier:
             contexte["form"] = formulaires.get("form") or StatutForm()
     elif onglet == "diagnostic":
         contexte.update(diagnostic_views.contexte_onglet(request, carnet))
+    elif onglet == "orientation":
+        contexte.update(orientation_views.contexte_onglet(request, carnet))
     elif onglet == "plan":
         contexte.update(_contexte_plan(carnet, peut_modifier, formulaires))
     elif onglet == "rendez_vous":

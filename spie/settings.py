@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -128,6 +129,16 @@ CELERY_TIMEZONE = "Europe/Paris"
 # Travaux planifiés : chaque tâche n'est qu'une enveloppe d'une commande de gestion.
 CELERY_BEAT_SCHEDULE = {
     "purger-documents": {"task": "spie.tasks.purger_documents", "schedule": 3600.0},
+    "point-de-situation": {"task": "parcours.tasks.calculer_point_de_situation", "schedule": crontab(hour=2, minute=0)},
+    "retirer-acces-transferts": {
+        "task": "parcours.tasks.retirer_acces_transferts",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "rappels-rendez-vous": {"task": "parcours.tasks.envoyer_rappels", "schedule": crontab(minute=15)},
+    "digest-hebdomadaire": {
+        "task": "parcours.tasks.envoyer_digest_hebdomadaire",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
 }
 
 AUTH_USER_MODEL = "partenaires.Utilisateur"

@@ -35,6 +35,7 @@ from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
 from spie.models import DocumentGenere
 from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
+from tests.matrice import EXTENSIONS
 from tests.parcours.conftest import diagnostic_valide
 
 ACTEURS = [
@@ -48,6 +49,7 @@ ACTEURS = [
     "accompagnateur",  # d'une deuxième organisation, intervenant du carnet
     "collegue_organisation_partageante",  # de cette deuxième organisation, sans être intervenant
     "ancien_intervenant",  # d'une troisième organisation, sorti du groupe de suivi
+    "charge_orientation",  # du Département du territoire (comme le pilote), qui décide des orientations
 ]
 AUTRES_ORGANISATIONS = ["accompagnateur", "collegue_organisation_partageante", "ancien_intervenant"]
 CLE_INVITATION = "cle-de-test-de-la-matrice"
@@ -70,9 +72,11 @@ def connectes(statut, **exceptions):
 
 def etrangers(statut):
     """Les membres d'organisations qui ne sont pas l'organisation visée."""
-    return {"membre_autre_organisation": statut, "pilote_autre_territoire": statut} | dict.fromkeys(
-        AUTRES_ORGANISATIONS, statut
-    )
+    return {
+        "membre_autre_organisation": statut,
+        "pilote_autre_territoire": statut,
+        "charge_orientation": statut,
+    } | dict.fromkeys(AUTRES_ORGANISATIONS, statut)
 
 
 VOIR_ORGANISATION = connectes(200, **etrangers(404))
@@ -112,6 +116,7 @@ VOIR_CARNET = connectes(
     pilote_autre_territoire=404,
     superutilisateur=404,
     ancien_intervenant=404,
+    charge_orientation=404,
 )
 MODIFIER_CARNET = {**VOIR_CARNET, "collegue_organisation_partageante": 403}
 # Le diagnostic (santé, handicap compris) est mené par les seuls intervenants actifs du carnet.
@@ -368,6 +373,11 @@ MATRICE = {
 }
 
 
+# Les parties du parcours déclarent leurs URL dans tests/matrice/<partie>.py (MATRICE, fabriques, etat).
+for _extension in EXTENSIONS:
+    MATRICE.update(_extension.MATRICE)
+
+
 def motifs(resolveur=None, prefixe="", espace=""):
     """Tous les motifs d'URL du projet : (route complète, nom qualifié)."""
     resolveur = resolveur or get_resolver()
@@ -479,7 +489,7 @@ def contexte(db):
         return {"document": document}
 
     fabriques = {"diagnostic": diagnostics, "diagnostic_en_cours": diagnostics, "document": document}
-    return ContexteParesseux(
+    contexte = ContexteParesseux(
         fabriques,
         {
             "organisation": organisation,
@@ -501,11 +511,18 @@ def contexte(db):
                 "professionnel": cible.utilisateur,
                 "administrateur": admin.utilisateur,
                 "pilote": membre(pilotage, Role.PILOTE).utilisateur,
+                "charge_orientation": membre(pilotage, Role.CHARGE_ORIENTATION).utilisateur,
                 "pilote_autre_territoire": membre(ailleurs, Role.PILOTE).utilisateur,
                 "superutilisateur": UtilisateurFactory(is_superuser=True, is_staff=True),
             },
+            "pilotage": pilotage,
+            "ailleurs": ailleurs,
+            "deuxieme": deuxieme,
         },
     )
+    for extension in EXTENSIONS:
+        fabriques.update(extension.fabriques(contexte))
+    return contexte
 
 
 class ContexteParesseux(dict):
@@ -546,11 +563,12 @@ def etat_de_la_base():
         list(ProjetProfessionnel.objects.order_by("pk").values_list("pk", "appellation")),
         list(EvaluationDomaine.objects.order_by("pk").values_list("pk", "appreciation", "impact")),
         DocumentGenere.objects.count(),
+        *(extension.etat() for extension in EXTENSIONS),
     )
 
 
 # Des GET qui écrivent en cas de succès : la demande d'un document à produire (puis redirection vers son attente).
-GET_QUI_ECRIVENT = {"parcours:diagnostic_pdf"}
+GET_QUI_ECRIVENT = {"parcours:diagnostic_pdf"}.union(*(e.GET_QUI_ECRIVENT for e in EXTENSIONS))
 
 CAS = [
     pytest.param(nom, methode, acteur, id=f"{nom}-{methode}-{acteur}")

@@ -1,4 +1,5 @@
-"""Les modèles du parcours : le carnet de bord (`carnet`) et le diagnostic partagé (`diagnostic`)."""
+"""Les modèles du parcours : le carnet de bord (`carnet`), le diagnostic partagé (`diagnostic`),
+l'orientation (`orientation`), la sortie et le point de situation (`suivi`), les imports (`imports`)."""
 
 from parcours.models.carnet import (
     Action,
@@ -32,6 +33,21 @@ from parcours.models.diagnostic import (
     Situation,
     Source,
 )
+from parcours.models.imports import ImportPersonnes, ModeleCorrespondance
+from parcours.models.orientation import (
+    DecisionOrientation,
+    DecisionOrientationQuerySet,
+    DemandeOrientation,
+    DemandeOrientationQuerySet,
+    TransfertTerritoire,
+)
+from parcours.models.suivi import (
+    ElementATraiter,
+    ElementATraiterQuerySet,
+    ParametresTerritoire,
+    PointSuiviEmploi,
+    SortieParcours,
+)
 
 __all__ = [
     "Action",
@@ -42,24 +58,36 @@ __all__ = [
     "CarnetQuerySet",
     "ConsultationCarnet",
     "ContratEngagement",
+    "DecisionOrientation",
+    "DecisionOrientationQuerySet",
+    "DemandeOrientation",
+    "DemandeOrientationQuerySet",
     "Diagnostic",
     "DiagnosticQuerySet",
     "Domaine",
+    "ElementATraiter",
+    "ElementATraiterQuerySet",
     "ElementDuPlan",
     "ElementReferentiel",
     "EvaluationDomaine",
     "EvenementCarnet",
+    "ImportPersonnes",
     "Intervenant",
     "IntervenantQuerySet",
+    "ModeleCorrespondance",
     "Note",
     "NoteQuerySet",
     "Objectif",
     "ObjectifReferentiel",
+    "ParametresTerritoire",
     "Personne",
+    "PointSuiviEmploi",
     "ProjetProfessionnel",
     "RendezVous",
     "Situation",
+    "SortieParcours",
     "Source",
     "Statut",
     "Theme",
+    "TransfertTerritoire",
 ]

@@ -132,11 +132,12 @@ class Carnet(models.Model):
 
     class Statut(models.TextChoices):
         ACTIF = "actif", "Accompagnement en cours"
+        SUIVI_EMPLOI = "suivi_emploi", "Suivi dans l'emploi"
         CLOS = "clos", "Accompagnement terminé"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     personne = models.OneToOneField(Personne, on_delete=models.PROTECT, related_name="carnet")
-    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.ACTIF)
+    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.ACTIF)
     date_creation = models.DateTimeField("ouvert le", default=timezone.now, editable=False)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation_creatrice = models.ForeignKey(
@@ -233,6 +234,10 @@ class RendezVous(models.Model):
         EXCUSE = "excuse", "Excusé"
         ANNULE = "annule", "Annulé"
 
+    class Reponse(models.TextChoices):
+        CONFIRME = "confirme", "Présence confirmée"
+        EMPECHE = "empeche", "Empêchement signalé"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="rendez_vous")
     date_heure = models.DateTimeField("date et heure")
@@ -246,6 +251,12 @@ class RendezVous(models.Model):
     statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.PREVU)
     compte_rendu = models.TextField("suite donnée", blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Convocation : envoyée par courriel (et lettre imprimable), la personne répond par un lien signé.
+    convocation_envoyee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
+    reponse = models.CharField("réponse de la personne", max_length=15, choices=Reponse.choices, blank=True)
+    repondu_le = models.DateTimeField("répondu le", null=True, blank=True)
+    relance_envoyee_le = models.DateTimeField("relance envoyée le", null=True, blank=True)
+    rappel_envoye_le = models.DateTimeField("rappel envoyé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "rendez-vous"
@@ -354,6 +365,11 @@ class ContratEngagement(models.Model):
         PACEA = "pacea", "Parcours contractualisé d'accompagnement vers l'emploi et l'autonomie (PACEA)"
         CEJ = "cej", "Contrat d'engagement jeune (CEJ)"
 
+    class RaisonAmenagement(models.TextChoices):
+        SANTE = "sante", "Santé"
+        PARENT_ISOLE_SANS_GARDE = "parent_isole_sans_garde", "Parent isolé sans solution de garde"
+        AUTRE = "autre", "Autre"
+
     HEURES_LEGALES = 15
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -365,6 +381,9 @@ class ContratEngagement(models.Model):
         "signataires", max_length=250, help_text="La personne et les professionnels qui signent."
     )
     heures_hebdomadaires = models.PositiveSmallIntegerField("heures d'activité par semaine", default=HEURES_LEGALES)
+    raison_amenagement = models.CharField(
+        "raison de l'aménagement des heures", max_length=30, choices=RaisonAmenagement.choices, blank=True
+    )
     motif_amenagement = models.CharField(
         "motif de l'aménagement des heures", max_length=250, blank=True, help_text="Obligatoire sous 15 heures."
     )
@@ -506,6 +525,24 @@ class EvenementCarnet(models.Model):
         DIAGNOSTIC_COMPLETE = "diagnostic_complete", "Diagnostic complété"
         DIAGNOSTIC_VALIDE = "diagnostic_valide", "Diagnostic validé"
         DIAGNOSTIC_PARTAGE = "diagnostic_partage", "Diagnostic partagé avec la personne"
+        ORIENTATION_DEMANDEE = "orientation_demandee", "Orientation demandée"
+        REORIENTATION_DEMANDEE = "reorientation_demandee", "Réorientation demandée"
+        RETARD_ORIENTATION_EXPLIQUE = "retard_orientation_explique", "Cause d'un retard d'orientation"
+        ORIENTATION_DECIDEE = "orientation_decidee", "Orientation décidée"
+        ORIENTATION_MAINTENUE = "orientation_maintenue", "Orientation maintenue"
+        ORIENTATION_NOTIFIEE = "orientation_notifiee", "Décision d'orientation notifiée"
+        TRANSFERT_TERRITOIRE = "transfert_territoire", "Transfert vers un autre territoire"
+        ACCES_TRANSFERT_RETIRE = "acces_transfert_retire", "Accès du territoire de départ retiré"
+        CONVOCATION_ENVOYEE = "convocation_envoyee", "Convocation envoyée"
+        CONVOCATION_REPONDUE = "convocation_repondue", "Réponse à une convocation"
+        CONVOCATION_RELANCEE = "convocation_relancee", "Convocation relancée"
+        RAPPEL_RENDEZ_VOUS = "rappel_rendez_vous", "Rappel de rendez-vous envoyé"
+        REEXAMEN_SUGGERE = "reexamen_suggere", "Changement de situation à examiner"
+        SORTIE = "sortie", "Sortie de parcours"
+        POINT_SUIVI_EMPLOI = "point_suivi_emploi", "Point du suivi dans l'emploi"
+        FIN_SUIVI_EMPLOI = "fin_suivi_emploi", "Fin du suivi dans l'emploi"
+        REOUVERTURE = "reouverture", "Carnet rouvert"
+        IMPORT = "import", "Créé ou mis à jour par un import"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)
@@ -526,8 +563,11 @@ class EvenementCarnet(models.Model):
 
     @property
     def resume(self) -> str:
-        """Ce que l'événement concerne, en une ligne (jamais le contenu d'une donnée non visible)."""
+        """Ce que l'événement concerne, en une ligne (jamais le contenu d'une donnée non visible).
+        Les événements récents portent leur résumé tout écrit (`details["resume"]`), calculé par le service."""
         d = self.details
+        if "resume" in d:
+            return d["resume"]
         if self.type == self.Type.REFERENT_CHANGE:
             return f"{d.get('avant') or 'aucun'} → {d.get('apres', '')}"
         if self.type in (self.Type.PARTAGE_AJOUTE, self.Type.PARTAGE_RETIRE):

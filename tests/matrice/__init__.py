@@ -1,0 +1,10 @@
+"""Déclarations de la matrice des URL par partie du parcours (voir tests/test_matrice_urls.py).
+
+Chaque module expose : `MATRICE` (nom de l'URL → (arguments, {méthode: (attendus, données)})), `fabriques(contexte)`
+(entrées paresseuses du contexte : nom → fonction sans argument qui rend un dict), `etat()` (ce qu'un POST
+refusé ne doit pas changer) et `GET_QUI_ECRIVENT`.
+"""
+
+from tests.matrice import convocations, imports, orientation, suivi
+
+EXTENSIONS = [orientation, suivi, convocations, imports]

@@ -1,0 +1,10 @@
+MATRICE = {}
+GET_QUI_ECRIVENT = set()
+
+
+def fabriques(contexte):
+    return {}
+
+
+def etat():
+    return ()
