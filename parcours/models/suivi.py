@@ -143,7 +143,6 @@ class ElementATraiter(models.Model):
         PERDU_DE_VUE = "perdu_de_vue", "Sans contact depuis trop longtemps (perdu de vue)"
         ORIENTATION_EN_RETARD = "orientation_en_retard", "Orientation au-delà du délai légal"
         CONTRAT_EN_RETARD = "contrat_en_retard", "Contrat d'engagement non signé dans le mois"
-        ORIENTATION_SERVICE_SANS_REPONSE = (
             "orientation_service_sans_reponse",
             "Orientation vers un service sans réponse",
         )
