@@ -143,9 +143,6 @@ class ElementATraiter(models.Model):
         PERDU_DE_VUE = "perdu_de_vue", "Sans contact depuis trop longtemps (perdu de vue)"
         ORIENTATION_EN_RETARD = "orientation_en_retard", "Orientation au-delà du délai légal"
         CONTRAT_EN_RETARD = "contrat_en_retard", "Contrat d'engagement non signé dans le mois"
-            "orientation_service_sans_reponse",
-            "Orientation vers un service sans réponse",
-        )
         ACTION_ECHUE = "action_echue", "Action dont l'échéance est passée"
         SANS_REFERENT = "sans_referent", "Personne sans référent"
         DIAGNOSTIC_A_REEXAMINER = "diagnostic_a_reexaminer", "Diagnostic à réexaminer"
