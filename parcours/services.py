@@ -297,7 +297,8 @@ def ajouter_note(carnet, *, acteur, organisation, texte, visibilite) -> Note:
 @transaction.atomic
 def changer_statut(carnet, *, acteur, type, valeur, date_debut, motif="") -> Statut:
     """Clôt la valeur en cours de ce statut à la nouvelle date et ouvre la nouvelle. Un statut sensible (RQTH)
-    apparaît dans l'historique sans sa valeur."""
+    apparaît dans l'historique sans sa valeur. Un changement qui appelle un réexamen (entrée ou sortie du RSA…)
+    l'écrit aussi et prévient le référent ; le parcours continue."""
     permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
     if type not in Statut.Type.values:
         raise ValidationError({"type": "Ce statut n'existe pas."})
@@ -324,6 +325,10 @@ def changer_statut(carnet, *, acteur, type, valeur, date_debut, motif="") -> Sta
     if not statut.est_sensible:
         details["valeur"] = statut.libelle_valeur
     historiser(carnet, EvenementCarnet.Type.STATUT_CHANGE, acteur=acteur, **details)
+    from parcours.suivi.services import signaler_changement_de_statut  # le suivi s'appuie sur ce module
+
+    avant = en_cours.valeur if en_cours is not None else ""
+    signaler_changement_de_statut(carnet, acteur=acteur, type_statut=type, avant=avant, apres=valeur)
     return statut
 
 
