@@ -8,6 +8,7 @@ class ParcoursConfig(AppConfig):
 
     def ready(self):
         from parcours import documents  # noqa: F401 - déclare les producteurs de documents
+        from parcours.convocations import documents as convocations  # noqa: F401
         from parcours.demo import charger_carnets_demo
         from partenaires.signals import demo_chargee
 
