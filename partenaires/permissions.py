@@ -184,6 +184,38 @@ def partager(objet, organisation, *perms: str) -> None:
         assign_perm(perm, organisation.groupe, objet)
 
 
+def _permissions(modele, perms) -> list:
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    codenames = [perm.split(".")[-1] for perm in perms]
+    return list(
+        Permission.objects.filter(content_type=ContentType.objects.get_for_model(modele), codename__in=codenames)
+    )
+
+
+def partager_en_masse(objets, organisation, *perms: str) -> None:
+    """`partager` pour beaucoup d'objets d'un même modèle en quelques requêtes (imports) ; un partage déjà
+    en place est laissé tel quel."""
+    objets = list(objets)
+    if not objets:
+        return
+    modele = get_group_obj_perms_model(objets[0])
+    lignes = [
+        modele(group_id=organisation.groupe_id, permission=permission, content_object=objet)
+        for permission in _permissions(type(objets[0]), perms)
+        for objet in objets
+    ]
+    modele.objects.bulk_create(lignes, batch_size=2000, ignore_conflicts=True)
+
+
+def partages_de_l_organisation(queryset, organisation, perm: str):
+    """Restreint le queryset aux objets partagés avec cette organisation pour cette permission (une requête)."""
+    modele = get_group_obj_perms_model(queryset.model)
+    partages = modele.objects.filter(group=organisation.groupe_id, permission__codename=perm.split(".")[-1])
+    return queryset.filter(pk__in=partages.values("content_object"))
+
+
 def retirer_partage(objet, organisation, *perms: str) -> None:
     for perm in perms:
         remove_perm(perm, organisation.groupe, objet)

@@ -16,3 +16,22 @@ def departements() -> dict[str, str]:
 
 def choix_departements() -> list[tuple[str, str]]:
     return [(code, f"{code} – {nom}") for code, nom in departements().items()]
+
+
+@cache
+def communes() -> dict[str, dict[str, str]]:
+    """Code INSEE de la commune → sa ligne (nom, département, région, EPCI, codes postaux, population,
+    coordonnées et leur précision), toutes les colonnes de `communes.csv` en texte."""
+    with open(DOSSIER / "communes.csv", encoding="utf-8") as fichier:
+        return {ligne["code_insee"]: ligne for ligne in csv.DictReader(fichier)}
+
+
+@cache
+def communes_par_code_postal() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Code postal → les communes qu'il dessert, en (code INSEE, nom) ; une commune peut avoir plusieurs codes
+    postaux et un code postal plusieurs communes."""
+    par_code: dict[str, list[tuple[str, str]]] = {}
+    for code_insee, ligne in communes().items():
+        for code_postal in ligne["codes_postaux"].split():
+            par_code.setdefault(code_postal, []).append((code_insee, ligne["nom"]))
+    return {code_postal: tuple(liste) for code_postal, liste in par_code.items()}

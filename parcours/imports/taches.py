@@ -1,0 +1,18 @@
+"""Tâches de l'import de personnes : elles prennent l'id de l'import, sont idempotentes (l'état en base dit ce qui
+reste à faire) et acquittées tard (un worker perdu les fait rejouer)."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def analyser_import(import_id: int) -> None:
+    from parcours.imports import services
+
+    services.analyser(import_id)
+
+
+@shared_task(acks_late=True)
+def executer_import(import_id: int) -> None:
+    from parcours.imports import services
+
+    services.executer(import_id)
