@@ -1,0 +1,89 @@
+"""Où en est l'orientation d'un carnet : l'orientation en cours, la demande ouverte, l'horloge du contrat
+d'engagement (un mois après la notification) et la révision d'un parcours social. Trois requêtes."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from parcours import delais
+from parcours.models import ContratEngagement, DecisionOrientation, DemandeOrientation
+
+
+@dataclass(frozen=True)
+class HorlogeContrat:
+    date_limite: date | None  # None tant que la décision n'est pas notifiée
+    contrat: ContratEngagement | None  # le contrat signé depuis la notification
+    jours_restants: int | None
+
+    @property
+    def en_attente_de_notification(self) -> bool:
+        return self.date_limite is None
+
+    @property
+    def signe(self) -> bool:
+        return self.contrat is not None
+
+    @property
+    def en_retard(self) -> bool:
+        return not self.signe and self.jours_restants is not None and self.jours_restants < 0
+
+    @property
+    def jours_de_retard(self) -> int:
+        return -self.jours_restants if self.en_retard else 0
+
+
+@dataclass(frozen=True)
+class EtatOrientation:
+    orientation: DecisionOrientation | None  # la dernière décision qui fixe un parcours
+    demande_ouverte: DemandeOrientation | None
+    contrat: HorlogeContrat | None
+    jours_restants_demande: int | None = None  # délai légal de la demande ouverte (négatif : en retard)
+
+    @property
+    def demande_en_retard(self) -> bool:
+        return self.jours_restants_demande is not None and self.jours_restants_demande < 0
+
+    @property
+    def jours_de_retard_demande(self) -> int:
+        return -self.jours_restants_demande if self.demande_en_retard else 0
+
+    @property
+    def date_revision(self) -> date | None:
+        return self.orientation.date_revision if self.orientation else None
+
+    @property
+    def revision_due(self) -> bool:
+        revision = self.date_revision
+        return revision is not None and revision <= timezone.localdate()
+
+
+def horloge_contrat(decision, contrats, aujourd_hui: date) -> HorlogeContrat:
+    """Signé : un contrat qui commence le jour de la notification ou après (une nouvelle orientation relance
+    le mois : un contrat antérieur ne compte plus)."""
+    limite = decision.date_limite_contrat
+    if limite is None:
+        return HorlogeContrat(None, None, None)
+    signe = next((c for c in contrats if c.date_debut >= decision.notifiee_le), None)
+    return HorlogeContrat(limite, signe, delais.jours_restants(limite, aujourd_hui))
+
+
+def etat_du_carnet(carnet, aujourd_hui: date | None = None) -> EtatOrientation:
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    orientation = (
+        DecisionOrientation.objects.orientations()
+        .filter(carnet=carnet)
+        .select_related("organisme_referent", "referent")
+        .first()
+    )
+    demande = (
+        DemandeOrientation.objects.en_attente().filter(carnet=carnet).select_related("organisation_orientation").first()
+    )
+    contrat = None
+    if orientation is not None and orientation.notifiee_le is not None:
+        contrats = carnet.contrats.filter(date_debut__gte=orientation.notifiee_le).order_by("date_debut")
+        contrat = horloge_contrat(orientation, list(contrats[:1]), aujourd_hui)
+    elif orientation is not None:
+        contrat = horloge_contrat(orientation, [], aujourd_hui)
+    restants = demande.jours_restants(aujourd_hui) if demande is not None else None
+    return EtatOrientation(orientation, demande, contrat, restants)
