@@ -271,7 +271,7 @@ def rouvrir(carnet, *, acteur, motif) -> SortieParcours:
 
 
 @transaction.atomic
-def regler_jours_sans_contact(*, acteur, departement: str, jours: int) -> ParametresTerritoire:
+def regler_jours_sans_contact(*, acteur, departement: str, jours_sans_contact: int) -> ParametresTerritoire:
     """Le pilote du territoire règle le nombre de jours sans contact avant « perdu de vue » ; tracé dans le journal
     de son organisation de pilotage."""
     pilotage = (
@@ -281,6 +281,7 @@ def regler_jours_sans_contact(*, acteur, departement: str, jours: int) -> Parame
         .first()
     )
     permissions.require(pilotage is not None, "Seul un pilote du territoire règle ses paramètres.")
+    jours = jours_sans_contact
     if not 7 <= jours <= 365:
         raise ValidationError({"jours_sans_contact": "Choisissez un nombre de jours entre 7 et 365."})
     parametres, _ = ParametresTerritoire.objects.select_for_update().get_or_create(departement=departement)

@@ -138,8 +138,8 @@ def _par_regle(elements) -> list[dict]:
 
 
 def a_traiter(request):
-    """Les éléments du dernier point de situation : ceux du référent, puis ceux de ses organisations qui n'ont
-    pas de référent désigné (lus seulement si le carnet lui est visible, ou s'il traite les orientations)."""
+    """Les éléments du dernier point de situation : ceux du référent, puis ceux de ses organisations sans référent
+    désigné (si le carnet lui est visible) ; les orientations en retard, à qui oriente pour son organisation."""
     user = request.user
     membres = permissions.membres_actifs(user)
     visibles = regles.visible_carnets(user)
@@ -147,7 +147,10 @@ def a_traiter(request):
         ElementATraiter.objects.du_dernier_calcul()
         .filter(
             Q(referent=user)
-            | Q(referent__isnull=True, organisation__in=membres.values("organisation"), carnet__in=visibles)
+            | (
+                Q(referent__isnull=True, organisation__in=membres.values("organisation"), carnet__in=visibles)
+                & ~Q(regle=Regle.ORIENTATION_EN_RETARD)
+            )
             | Q(
                 referent__isnull=True,
                 regle=Regle.ORIENTATION_EN_RETARD,
