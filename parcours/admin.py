@@ -8,7 +8,7 @@ données personnelles.
 
 from django.contrib import admin
 
-from parcours.models import AppellationRome, Domaine, Situation, Source
+from parcours.models import AppellationRome, Domaine, ParametresTerritoire, Situation, Source
 
 
 class EntreeReferentielAdmin(admin.ModelAdmin):
@@ -60,3 +60,11 @@ class AppellationRomeAdmin(EntreeReferentielAdmin):
     list_display = ["code", "libelle", "rome", "actif", "source", "modifie_localement"]
     search_fields = ["code", "libelle", "rome"]
     list_per_page = 50
+
+
+@admin.register(ParametresTerritoire)
+class ParametresTerritoireAdmin(admin.ModelAdmin):
+    """Le seuil « perdu de vue » d'un territoire (les pilotes le règlent aussi depuis le point de situation)."""
+
+    list_display = ["departement", "jours_sans_contact"]
+    ordering = ["departement"]
