@@ -1,6 +1,7 @@
 """L'import confirmé : créer ou mettre à jour, idempotent, tout ou rien, lignes valides seulement, panne au milieu,
 partage et référent, statuts, compte rendu, purge du fichier."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -301,3 +302,11 @@ def test_le_referentiel_des_communes(departement):
     assert len(communes_par_code_postal()["40990"]) == 7
     assert "00000" not in communes_par_code_postal()
     assert communes_par_code_postal() is communes_par_code_postal()  # lu une fois
+
+
+def test_la_commande_de_mesure_importe_puis_annule_tout(db):
+    sortie = io.StringIO()
+    call_command("mesurer_import_personnes", "--lignes", "30", stdout=sortie)
+    assert "{'creees': 30, 'mises_a_jour': 0, 'inchangees': 0}" in sortie.getvalue()
+    assert "{'creees': 0, 'mises_a_jour': 0, 'inchangees': 30}" in sortie.getvalue()
+    assert not Personne.objects.exists() and not ImportPersonnes.objects.exists()
