@@ -307,6 +307,6 @@ def test_le_referentiel_des_communes(departement):
 def test_la_commande_de_mesure_importe_puis_annule_tout(db):
     sortie = io.StringIO()
     call_command("mesurer_import_personnes", "--lignes", "30", stdout=sortie)
-    assert "{'creees': 30, 'mises_a_jour': 0, 'inchangees': 0}" in sortie.getvalue()
-    assert "{'creees': 0, 'mises_a_jour': 0, 'inchangees': 30}" in sortie.getvalue()
+    assert "30 créées, 0 mise à jour, 0 inchangée" in sortie.getvalue()
+    assert "0 créée, 0 mise à jour, 30 inchangées" in sortie.getvalue()
     assert not Personne.objects.exists() and not ImportPersonnes.objects.exists()

@@ -136,7 +136,10 @@ class Command(BaseCommand):
         import_personnes.refresh_from_db()
         if import_personnes.statut != ImportPersonnes.Statut.TERMINE:
             raise CommandError(f"Import en échec : {import_personnes.message_erreur}")
-        compte = {cle: len(v) for cle, v in import_personnes.rapport.items()}
+        compte = ", ".join(
+            f"{len(import_personnes.rapport[cle])} {libelle}{'s' if len(import_personnes.rapport[cle]) > 1 else ''}"
+            for cle, libelle in services.RESULTATS.items()
+        )
         self.stdout.write(
             f"  lecture {lecture:.2f} s, analyse {analyse:.2f} s, import {duree:.2f} s "
             f"({len(requetes)} requêtes SQL) : {compte}"
