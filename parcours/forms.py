@@ -188,8 +188,15 @@ class StatutActionForm(forms.Form):
 class ContratForm(forms.ModelForm):
     class Meta:
         model = ContratEngagement
-        fields = ["type", "date_debut", "date_fin", "signataires", "heures_hebdomadaires", "motif_amenagement"]
+        fields = [
+            "type", "date_debut", "date_fin", "signataires", "heures_hebdomadaires", "raison_amenagement",
+            "motif_amenagement",
+        ]  # fmt: skip
         widgets = {"date_debut": _date(), "date_fin": _date()}
+        help_texts = {
+            "heures_hebdomadaires": "15 heures au moins, sauf aménagement motivé (loi pour le plein emploi).",
+            "raison_amenagement": "Obligatoire sous 15 heures, avec le motif.",
+        }
 
 
 class AccordForm(forms.Form):

@@ -429,6 +429,10 @@ def changer_statut_action(action, *, acteur, statut) -> Action:
 def enregistrer_contrat(carnet, *, acteur, **champs) -> ContratEngagement:
     permissions.require(regles.can_edit_carnet(acteur, carnet), "Vous ne pouvez pas modifier ce carnet.")
     contrat = ContratEngagement(carnet=carnet, cree_par=acteur, **champs)
+    if contrat.heures_hebdomadaires < ContratEngagement.HEURES_LEGALES and not contrat.raison_amenagement:
+        raise ValidationError(
+            {"raison_amenagement": "Sous 15 heures d'activité par semaine, indiquez la raison de l'aménagement."}
+        )
     contrat.full_clean()
     contrat.save()
     historiser(carnet, EvenementCarnet.Type.CONTRAT_ENREGISTRE, acteur=acteur, contrat=str(contrat))

@@ -1,5 +1,5 @@
 """Où en est l'orientation d'un carnet : l'orientation en cours, la demande ouverte, l'horloge du contrat
-d'engagement (un mois après la notification) et la révision d'un parcours social. Trois requêtes."""
+d'engagement (un mois après la notification) et la révision d'un parcours social."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -38,7 +38,8 @@ class EtatOrientation:
     orientation: DecisionOrientation | None  # la dernière décision qui fixe un parcours
     demande_ouverte: DemandeOrientation | None
     contrat: HorlogeContrat | None
-    jours_restants_demande: int | None = None  # délai légal de la demande ouverte (négatif : en retard)
+    jours_restants_demande: int | None  # délai légal de la demande ouverte (négatif : en retard)
+    aujourd_hui: date
 
     @property
     def demande_en_retard(self) -> bool:
@@ -55,7 +56,7 @@ class EtatOrientation:
     @property
     def revision_due(self) -> bool:
         revision = self.date_revision
-        return revision is not None and revision <= timezone.localdate()
+        return revision is not None and revision <= self.aujourd_hui
 
 
 def horloge_contrat(decision, contrats, aujourd_hui: date) -> HorlogeContrat:
@@ -69,16 +70,19 @@ def horloge_contrat(decision, contrats, aujourd_hui: date) -> HorlogeContrat:
 
 
 def etat_du_carnet(carnet, aujourd_hui: date | None = None) -> EtatOrientation:
+    """Une requête pour les demandes (et leurs décisions), une de plus pour le contrat d'une orientation
+    notifiée."""
     aujourd_hui = aujourd_hui or timezone.localdate()
-    orientation = (
-        DecisionOrientation.objects.orientations()
-        .filter(carnet=carnet)
-        .select_related("organisme_referent", "referent")
-        .first()
+    demandes = list(
+        DemandeOrientation.objects.filter(carnet=carnet).select_related(
+            "organisation_orientation", "decision__organisme_referent", "decision__referent"
+        )
     )
-    demande = (
-        DemandeOrientation.objects.en_attente().filter(carnet=carnet).select_related("organisation_orientation").first()
-    )
+    demande = next((d for d in demandes if d.statut == DemandeOrientation.Statut.EN_ATTENTE), None)
+    decisions = [
+        d.decision for d in demandes if hasattr(d, "decision") and d.decision.sens != DecisionOrientation.Sens.MAINTENIR
+    ]
+    orientation = max(decisions, key=lambda d: (d.date_decision, d.pk), default=None)
     contrat = None
     if orientation is not None and orientation.notifiee_le is not None:
         contrats = carnet.contrats.filter(date_debut__gte=orientation.notifiee_le).order_by("date_debut")
@@ -86,4 +90,4 @@ def etat_du_carnet(carnet, aujourd_hui: date | None = None) -> EtatOrientation:
     elif orientation is not None:
         contrat = horloge_contrat(orientation, [], aujourd_hui)
     restants = demande.jours_restants(aujourd_hui) if demande is not None else None
-    return EtatOrientation(orientation, demande, contrat, restants)
+    return EtatOrientation(orientation, demande, contrat, restants, aujourd_hui)

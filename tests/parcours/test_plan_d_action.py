@@ -106,17 +106,24 @@ def test_l_action_est_portee_par_une_organisation_du_groupe(contexte):
 
 def test_le_contrat_d_engagement_ses_heures_et_l_accord_de_la_personne(contexte):
     carnet, referente = contexte["carnet"], contexte["referente"]
-    with pytest.raises(ValidationError, match="indiquez le motif de l'aménagement"):
+    with pytest.raises(ValidationError, match="indiquez la raison de l'aménagement"):
         services.enregistrer_contrat(
             carnet, acteur=referente, date_debut=date(2026, 1, 1), signataires="Léa Martin", heures_hebdomadaires=8
         )
+    with pytest.raises(ValidationError, match="indiquez le motif de l'aménagement"):
+        services.enregistrer_contrat(
+            carnet, acteur=referente, date_debut=date(2026, 1, 1), signataires="Léa Martin", heures_hebdomadaires=8,
+            raison_amenagement="parent_isole_sans_garde",
+        )  # fmt: skip
+    assert not ContratEngagement.objects.exists()
     with pytest.raises(ValidationError, match="ne peut pas précéder son début"):
         services.enregistrer_contrat(
             carnet, acteur=referente, date_debut=date(2026, 3, 1), date_fin=date(2026, 2, 1), signataires="Léa Martin"
         )
     contrat = services.enregistrer_contrat(
         carnet, acteur=referente, date_debut=date(2026, 1, 1), signataires="Léa Martin, Claire Duprat",
-        heures_hebdomadaires=8, motif_amenagement="Parent isolé sans solution de garde",
+        heures_hebdomadaires=8, raison_amenagement="parent_isole_sans_garde",
+        motif_amenagement="Aucune place en crèche avant septembre",
     )  # fmt: skip
     with pytest.raises(ValidationError, match="ne peut pas précéder le début du contrat"):
         services.enregistrer_accord(contrat, acteur=referente, date_accord=date(2025, 12, 1))
@@ -147,4 +154,4 @@ def test_l_onglet_plan_a_un_nombre_de_requetes_fixe(client, connecter, contexte,
         client.get(url)
 
 
-NOMBRE_PLAN = 21
+NOMBRE_PLAN = 22  # dont l'orientation de l'en-tête (demandes et décisions)
