@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parcours import permissions as regles
@@ -31,6 +32,19 @@ ONGLET_DE_LA_REGLE = {
     Regle.REEXAMEN_STATUT: "situation",
     Regle.POINT_SUIVI_EMPLOI: "situation",
 }
+# En-têtes de colonnes du tableau du pilote (le libellé complet est dans docs/point-de-situation.md).
+LIBELLES_COURTS = {
+    Regle.PERDU_DE_VUE: "Perdus de vue",
+    Regle.ORIENTATION_EN_RETARD: "Orientations en retard",
+    Regle.CONTRAT_EN_RETARD: "Contrats en retard",
+    Regle.ACTION_ECHUE: "Actions échues",
+    Regle.SANS_REFERENT: "Sans référent",
+    Regle.DIAGNOSTIC_A_REEXAMINER: "Diagnostics à réexaminer",
+    Regle.REVISION_PARCOURS_SOCIAL: "Révisions sociales dues",
+    Regle.HEURES_SANS_MOTIF: "Moins de 15 h sans motif",
+    Regle.REEXAMEN_STATUT: "Statuts à examiner",
+    Regle.POINT_SUIVI_EMPLOI: "Points de suivi dus",
+}
 # Qui traite, pour son organisation, une orientation en retard sans voir le carnet.
 ROLES_ORIENTATION = [Role.CHARGE_ORIENTATION, Role.PILOTE, Role.ADMINISTRATEUR]
 
@@ -44,8 +58,11 @@ def contexte_entete(request, carnet) -> dict:
     parcours en cours)."""
     if carnet.statut == Carnet.Statut.ACTIF:
         return {"sortie_en_cours": None, "points_suivi": []}
+    aujourd_hui = timezone.localdate()
     sortie = carnet.sorties.filter(rouvert_le__isnull=True).prefetch_related("points_suivi").first()
     points = list(sortie.points_suivi.all()) if sortie else []
+    for point in points:
+        point.du = point.fait_le is None and point.date_prevue <= aujourd_hui
     return {
         "sortie_en_cours": sortie,
         "points_suivi": points,
@@ -235,7 +252,7 @@ def point_de_situation(request):
     rangees, pied = _tableau(pilotes)
     noms = departements()
     contexte = {
-        "regles": Regle.choices,
+        "regles": [(regle, LIBELLES_COURTS[regle], libelle) for regle, libelle in Regle.choices],
         "rangees": rangees,
         "pied": pied,
         "territoires": [

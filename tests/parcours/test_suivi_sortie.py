@@ -229,6 +229,7 @@ def test_le_referent_clot_le_parcours_depuis_l_en_tete_du_carnet(aujourd_hui, cl
     page = reponse.content.decode()
     assert "suivi dans l&#x27;emploi de 2 mois" in page
     assert "Point prévu le 16/04/2026" in page and "Enregistrer ce point" in page
+    assert "à venir" in page and "à faire" not in page  # aucun point n'est encore dû
     # déjà clos : message clair, rien d'écrit
     reponse = client.post(url, {"motif": "refus", "date_sortie": "2026-03-16", "suivi_emploi_mois": "0"})
     assert reponse.status_code == 400 and "Ce parcours est déjà clos" in reponse.content.decode()
@@ -260,6 +261,8 @@ def test_point_arret_et_reouverture_par_les_pages(en_suivi, client, connecter):
     carnet = en_suivi["carnet"]
     premier = PointSuiviEmploi.objects.order_by("date_prevue").first()
     connecter(en_suivi["referente"])
+    page = client.get(reverse("parcours:carnet", args=[carnet.uuid])).content.decode()
+    assert page.count(">à faire</span>") == 2  # les points du 10/02 et du 10/03 sont dus
     url_point = reverse("parcours:point_suivi_emploi", args=[carnet.uuid, premier.uuid])
     assert client.get(url_point).status_code == 200
     assert client.post(url_point, {"situation": "", "fait_le": "2026-03-16"}).status_code == 400
