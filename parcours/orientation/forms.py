@@ -77,7 +77,7 @@ class DecisionForm(forms.Form):
     )
     organisme_referent = _ChoixParUuid(label="Organisme référent", required=False)
     referent = forms.ChoiceField(
-        label="Référent désigné (facultatif)",
+        label="Référent désigné",
         required=False,
         help_text="Un membre actif de l'organisme référent ; sinon l'organisme le désignera.",
     )
@@ -136,6 +136,10 @@ class DecisionForm(forms.Form):
         sens = DecisionOrientation.Sens
         permis = [sens.REORIENTER, sens.MAINTENIR] if demande.motif == Motif.REORIENTATION else [sens.ORIENTER]
         self.maintien_possible = sens.MAINTENIR in permis
+        for champ in ("parcours", "organisme_referent"):  # un maintien s'en passe ; une orientation, jamais
+            self.fields[champ].required = not self.maintien_possible
+        if self.maintien_possible:
+            self.fields["organisme_referent"].help_text = "Sauf pour un maintien."
         self.fields["sens"].choices = [(s.value, s.label) for s in permis]
         if len(permis) == 1:
             self.fields["sens"].initial = permis[0].value
