@@ -72,7 +72,14 @@ CHAMPS = (
         "E-mail du référent",
         False,
         "Un membre actif de votre organisation, qui devient le référent de parcours.",
-        ("courriel referent", "referent", "mail referent", "e mail du referent", "referent email"),
+        (
+            "courriel referent",
+            "courriel du referent",
+            "referent",
+            "mail referent",
+            "e mail du referent",
+            "email du referent",
+        ),
     ),
     Champ(
         "droit_rsa",

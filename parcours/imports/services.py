@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from parcours.imports import analyse, ecriture, lecture
 from parcours.imports import regles as regles_imports
-from parcours.imports.champs import PAR_CODE, suggerer
+from parcours.imports.champs import CHAMPS, PAR_CODE, suggerer
 from parcours.models import ImportPersonnes, ModeleCorrespondance
 from partenaires import permissions
 
@@ -304,7 +304,9 @@ def compte_rendu_csv(import_personnes) -> bytes:
         lignes += [(numero, libelle, "") for numero in import_personnes.rapport.get(cle, [])]
     for erreur in import_personnes.erreurs:
         messages = list(erreur["generales"])
-        messages += [f"{PAR_CODE[champ].libelle} : {m}" for champ, liste in erreur["cellules"].items() for m in liste]
+        messages += [
+            f"{champ.libelle} : {message}" for champ in CHAMPS for message in erreur["cellules"].get(champ.code, [])
+        ]
         lignes.append((erreur["ligne"], "erreur (non importée)", " ; ".join(messages)))
     sortie = io.StringIO()
     ecrivain = csv.writer(sortie, delimiter=";")
