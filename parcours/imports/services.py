@@ -169,6 +169,10 @@ def analyser(import_id: int) -> None:
     except ValidationError as erreur:
         _echouer(import_personnes, statut, " ".join(erreur.messages))
         return
+    except Exception:
+        journal.exception("Analyse de l'import de personnes %s interrompue", import_id)
+        _echouer(import_personnes, statut, "L'analyse s'est interrompue sur une erreur technique. Réessayez plus tard.")
+        return
     erreurs = [ligne.en_json() for ligne in lignes if not ligne.valide]
     ImportPersonnes.objects.filter(pk=import_id, statut=statut).update(
         statut=Statut.ANALYSE,

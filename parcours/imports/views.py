@@ -2,10 +2,12 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -29,10 +31,51 @@ def liste(request):
     return render(request, "parcours/imports/liste.html", {"page": page, "requete": requete})
 
 
+MARGE = 64 * 1024  # l'enveloppe multipart autour du fichier
+
+
+class TailleLimitee(FileUploadHandler):
+    """Cesse de recevoir un envoi plus gros que la limite, sans l'écrire nulle part (un fichier de 100 Mo est
+    refusé sans remplir le disque)."""
+
+    trop_gros = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.trop_gros = content_length > TAILLE_MAX + MARGE
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        if self.trop_gros:
+            raise StopUpload(connection_reset=False)
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > TAILLE_MAX:
+            self.trop_gros = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt
 def televerser(request):
+    """Le gestionnaire d'envoi se pose avant que la protection CSRF ne lise le corps ; elle s'applique ensuite."""
+    limite = TailleLimitee(request)
+    request.upload_handlers.insert(0, limite)
+    return _televerser(request, limite)
+
+
+@csrf_protect
+def _televerser(request, limite):
     organisation = regles.organisation_pour_importer(request)
     form = TeleversementForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and limite.trop_gros:
+        form = TeleversementForm(request.POST, {})
+        form.full_clean()
+        message = f"Le fichier dépasse {TAILLE_MAX // 1024 // 1024} Mo : découpez-le en plusieurs fichiers."
+        form.errors["fichier"] = form.error_class([message])
+    elif request.method == "POST" and form.is_valid():
         try:
             import_personnes = services.televerser(
                 acteur=request.user, organisation=organisation, fichier=form.cleaned_data["fichier"]

@@ -135,3 +135,27 @@ def test_la_liste_des_imports_a_un_nombre_de_requetes_fixe(client, connecter, de
     with CaptureQueriesContext(connection) as requetes:
         assert client.get(reverse("parcours:imports")).status_code == 200
     assert len(requetes) == 8, [q["sql"] for q in requetes]
+
+
+def test_un_envoi_de_plus_de_10_mo_est_arrete_a_la_reception(client, connecter, departement, settings):
+    connecter(departement["admin"])
+    gros = SimpleUploadedFile("gros.csv", b"Nom;Prenom\n" + b"a;b\n" * (3 * 1024 * 1024))  # 12 Mo
+    reponse = client.post(reverse("parcours:import_televerser"), {"fichier": gros})
+    assert reponse.status_code == 400
+    assert "Le fichier dépasse 10 Mo : découpez-le en plusieurs fichiers." in reponse.content.decode()
+    assert not ImportPersonnes.objects.exists()
+
+
+def test_le_televersement_reste_protege_contre_la_falsification_de_requete(departement):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(departement["admin"])
+    from tests.outils import activer_totp
+
+    activer_totp(departement["admin"])
+    reponse = client.post(
+        reverse("parcours:import_televerser"), {"fichier": SimpleUploadedFile("l.csv", csv_octets([ligne()]))}
+    )
+    assert reponse.status_code == 403
+    assert not ImportPersonnes.objects.exists()
