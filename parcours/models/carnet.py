@@ -357,6 +357,14 @@ class ActionReferentiel(ElementReferentiel):
         verbose_name = "action du référentiel"
 
 
+class ContratEngagementQuerySet(models.QuerySet):
+    def signes_depuis(self, jour):
+        """Les contrats signés le jour donné ou après (la signature est le début du contrat) : la règle du
+        contrat d'engagement signé dans le mois de la notification, pour l'horloge du carnet comme pour le
+        point de situation. `jour` peut être une date ou une expression (OuterRef)."""
+        return self.filter(date_debut__gte=jour)
+
+
 class ContratEngagement(models.Model):
     class Type(models.TextChoices):
         CONTRAT_ENGAGEMENT = "contrat_engagement", "Contrat d'engagement (loi plein emploi, 2025)"
@@ -389,6 +397,8 @@ class ContratEngagement(models.Model):
     )
     accord_personne_le = models.DateField("accord de la personne le", null=True, blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ContratEngagementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "contrat d'engagement"

@@ -59,14 +59,13 @@ class EtatOrientation:
         return revision is not None and revision <= self.aujourd_hui
 
 
-def horloge_contrat(decision, contrats, aujourd_hui: date) -> HorlogeContrat:
-    """Signé : un contrat qui commence le jour de la notification ou après (une nouvelle orientation relance
-    le mois : un contrat antérieur ne compte plus)."""
+def horloge_contrat(decision, contrat_signe, aujourd_hui: date) -> HorlogeContrat:
+    """`contrat_signe` : le premier contrat signé depuis la notification (`ContratEngagement.objects.signes_depuis`),
+    ou None ; une nouvelle orientation relance le mois : un contrat antérieur ne compte plus."""
     limite = decision.date_limite_contrat
     if limite is None:
         return HorlogeContrat(None, None, None)
-    signe = next((c for c in contrats if c.date_debut >= decision.notifiee_le), None)
-    return HorlogeContrat(limite, signe, delais.jours_restants(limite, aujourd_hui))
+    return HorlogeContrat(limite, contrat_signe, delais.jours_restants(limite, aujourd_hui))
 
 
 def etat_du_carnet(carnet, aujourd_hui: date | None = None) -> EtatOrientation:
@@ -84,10 +83,10 @@ def etat_du_carnet(carnet, aujourd_hui: date | None = None) -> EtatOrientation:
     ]
     orientation = max(decisions, key=lambda d: (d.date_decision, d.pk), default=None)
     contrat = None
-    if orientation is not None and orientation.notifiee_le is not None:
-        contrats = carnet.contrats.filter(date_debut__gte=orientation.notifiee_le).order_by("date_debut")
-        contrat = horloge_contrat(orientation, list(contrats[:1]), aujourd_hui)
-    elif orientation is not None:
-        contrat = horloge_contrat(orientation, [], aujourd_hui)
+    if orientation is not None:
+        signe = None
+        if orientation.notifiee_le is not None:
+            signe = carnet.contrats.signes_depuis(orientation.notifiee_le).order_by("date_debut").first()
+        contrat = horloge_contrat(orientation, signe, aujourd_hui)
     restants = demande.jours_restants(aujourd_hui) if demande is not None else None
     return EtatOrientation(orientation, demande, contrat, restants, aujourd_hui)

@@ -201,9 +201,9 @@ def _derniere_decision(*, orientations_seulement: bool):
 
 
 def contrats_en_retard(aujourd_hui: date) -> list[ElementATraiter]:
-    """La dernière orientation notifiée (une nouvelle orientation relance le mois) sans contrat accepté par la
-    personne depuis sa notification, un mois après celle-ci."""
-    signe = ContratEngagement.objects.filter(carnet=OuterRef("carnet"), accord_personne_le__gte=OuterRef("notifiee_le"))
+    """La dernière orientation notifiée (une nouvelle orientation relance le mois) sans contrat signé depuis sa
+    notification, un mois après celle-ci."""
+    signe = ContratEngagement.objects.filter(carnet=OuterRef("carnet")).signes_depuis(OuterRef("notifiee_le"))
     decisions = (
         avec_referent(DecisionOrientation.objects.orientations(), "carnet")
         .filter(

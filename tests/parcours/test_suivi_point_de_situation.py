@@ -134,16 +134,15 @@ def test_contrat_non_signe_dans_le_mois_de_la_notification(equipe, temps, notifi
     assert (Regle.CONTRAT_EN_RETARD in regles_de(equipe["carnet"])) is en_retard
 
 
-def test_un_contrat_accepte_apres_la_notification_eteint_le_retard(equipe, temps):
+def test_un_contrat_signe_depuis_la_notification_eteint_le_retard(equipe, temps):
     carnet, referente = equipe["carnet"], equipe["referente"]
     decision(carnet, equipe["departement"], referente, date_decision=date(2026, 1, 5), notifiee_le=date(2026, 1, 6))
     contrat = ContratEngagement.objects.create(
-        carnet=carnet, date_debut=date(2026, 1, 5), signataires="Inès Lalanne", cree_par=referente,
-        accord_personne_le=date(2026, 1, 5),
-    )  # fmt: skip
+        carnet=carnet, date_debut=date(2026, 1, 5), signataires="Inès Lalanne", cree_par=referente
+    )
     calculer(temps)
-    assert Regle.CONTRAT_EN_RETARD in regles_de(carnet)  # accepté avant la notification : ce n'est pas le nouveau
-    contrat.accord_personne_le = date(2026, 2, 20)
+    assert Regle.CONTRAT_EN_RETARD in regles_de(carnet)  # signé avant la notification : ce n'est pas le nouveau
+    contrat.date_debut = date(2026, 1, 6)  # signé le jour de la notification
     contrat.save()
     calculer(temps)
     assert Regle.CONTRAT_EN_RETARD not in regles_de(carnet)
