@@ -29,6 +29,23 @@ def entrees(request) -> list[Entree]:
                 ("mes_carnets", "carnet", "carnet_ouvrir", "intervenant_ajouter", "intervenant_terminer"),
             )
         )
+        menu.append(Entree("À traiter", reverse("parcours:a_traiter"), ("a_traiter",)))
+        if membre.role in (Role.CHARGE_ORIENTATION, Role.PILOTE):
+            menu.append(
+                Entree(
+                    "File d'orientation",
+                    reverse("parcours:orientation_file"),
+                    ("orientation_file", "orientation_decider", "orientation_retard"),
+                )
+            )
+        if membre.role in (Role.ADMINISTRATEUR, Role.CHARGE_ORIENTATION):
+            menu.append(
+                Entree(
+                    "Imports",
+                    reverse("parcours:imports"),
+                    ("imports", "import_televerser", "import", "import_correspondance", "import_confirmer"),
+                )
+            )
         organisation = membre.organisation.uuid
         libelle = "Membres et invitations" if membre.role == Role.ADMINISTRATEUR else "Mon organisation"
         menu.append(
@@ -38,6 +55,8 @@ def entrees(request) -> list[Entree]:
                 ("membres", "membre_inviter", "membre_desactiver"),
             )
         )
+    if membre and membre.role == Role.PILOTE:
+        menu.append(Entree("Point de situation", reverse("parcours:point_de_situation"), ("point_de_situation",)))
     if user.is_superuser or (membre and membre.role == Role.PILOTE):
         menu.append(
             Entree(

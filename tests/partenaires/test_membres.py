@@ -130,11 +130,24 @@ def test_on_change_d_organisation_courante_depuis_l_en_tete(client, connecter, o
     [
         (
             Role.PROFESSIONNEL,
-            ["Mon organisation", "Partenaires"],
-            ["Membres et invitations", "Organisations du territoire"],
+            ["Mon organisation", "Partenaires", "À traiter"],
+            ["Membres et invitations", "Organisations du territoire", "File d&#x27;orientation", "Imports", "Point de"],
         ),
-        (Role.ADMINISTRATEUR, ["Membres et invitations", "Partenaires"], ["Organisations du territoire"]),
-        (Role.PILOTE, ["Mon organisation", "Organisations du territoire"], ["Partenaires<"]),
+        (
+            Role.ADMINISTRATEUR,
+            ["Membres et invitations", "Partenaires", "Imports"],
+            ["Organisations du territoire", "File d&#x27;orientation", "Point de"],
+        ),
+        (
+            Role.PILOTE,
+            ["Mon organisation", "Organisations du territoire", "File d&#x27;orientation", "Point de situation"],
+            ["Partenaires<", "Imports"],
+        ),
+        (
+            Role.CHARGE_ORIENTATION,
+            ["File d&#x27;orientation", "Imports", "À traiter"],
+            ["Organisations du territoire", "Point de"],
+        ),
     ],
 )
 def test_la_navigation_depend_du_role(client, connecter, organisation, role, attendues, absentes):
