@@ -29,6 +29,7 @@ class Tableau:
     lignes: list[tuple[int, list[str]]] = field(default_factory=list)
     encodage: str = ""
     separateur: str = ""
+    ligne_en_tete: int = 1
 
 
 def _format(nom: str, contenu: bytes) -> str:
@@ -132,7 +133,7 @@ def _lire_csv(contenu: bytes) -> Tableau:
         for numero, cellules in enumerate(lecteur, 1):
             if not tableau.colonnes:
                 if any(c.strip() for c in cellules):
-                    tableau.colonnes = _en_tetes(cellules)
+                    tableau.colonnes, tableau.ligne_en_tete = _en_tetes(cellules), numero
                 continue
             _ajouter(tableau, numero, cellules)
     except csv.Error as erreur:
@@ -152,7 +153,7 @@ def _texte_cellule(valeur) -> str:
         return valeur.isoformat()
     if isinstance(valeur, float) and valeur.is_integer():
         return str(int(valeur))
-    return str(valeur)
+    return CONTROLE.sub("", str(valeur))
 
 
 def _lire_xlsx(contenu: bytes) -> Tableau:
@@ -167,7 +168,7 @@ def _lire_xlsx(contenu: bytes) -> Tableau:
                 cellules = [_texte_cellule(v) for v in valeurs[: COLONNES_MAX + 1]]
                 if not tableau.colonnes:
                     if any(c.strip() for c in cellules):
-                        tableau.colonnes = _en_tetes(cellules)
+                        tableau.colonnes, tableau.ligne_en_tete = _en_tetes(cellules), numero
                     continue
                 _ajouter(tableau, numero, cellules)
         finally:
@@ -179,3 +180,18 @@ def _lire_xlsx(contenu: bytes) -> Tableau:
             "Le fichier XLSX est illisible ou corrompu : ouvrez-le dans votre tableur et enregistrez-le de nouveau."
         ) from erreur
     return tableau
+
+
+def en_csv(tableau: Tableau) -> bytes:
+    """Le tableau en CSV UTF-8 (point-virgule), chaque ligne à son numéro d'origine : un XLSX est rangé ainsi, pour
+    que l'aperçu et l'import le relisent vite."""
+    sortie = io.StringIO()
+    ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
+    par_numero = dict(tableau.lignes)
+    dernier = tableau.lignes[-1][0] if tableau.lignes else tableau.ligne_en_tete
+    for numero in range(1, dernier + 1):
+        if numero == tableau.ligne_en_tete:
+            ecrivain.writerow(tableau.colonnes)
+        else:
+            ecrivain.writerow(par_numero.get(numero, []))
+    return sortie.getvalue().encode("utf-8")

@@ -62,8 +62,9 @@ def televerser(*, acteur, organisation, fichier) -> ImportPersonnes:
         correspondance=suggerer(lu.colonnes),
         nb_lignes=len(lu.lignes),
     )
-    # Le nom rangé ne dit rien de la personne ni de l'organisation.
-    import_personnes.fichier.save(f"{import_personnes.uuid}.{lu.format}", ContentFile(contenu), save=False)
+    # Le nom rangé ne dit rien de la personne ni de l'organisation ; un XLSX est rangé en CSV (relu vite ensuite).
+    a_ranger = contenu if lu.format == "csv" else lecture.en_csv(lu)
+    import_personnes.fichier.save(f"{import_personnes.uuid}.csv", ContentFile(a_ranger), save=False)
     import_personnes.save()
     return import_personnes
 
@@ -129,7 +130,7 @@ def tableau(import_personnes) -> lecture.Tableau:
             contenu = fichier.read()
     except OSError as erreur:
         raise ValidationError("Le fichier n'est plus disponible : téléversez-le de nouveau.") from erreur
-    return lecture.lire(import_personnes.nom_fichier, contenu)
+    return lecture.lire(import_personnes.fichier.name, contenu)
 
 
 def _avancer(import_personnes, statut, pourcentage: int) -> None:

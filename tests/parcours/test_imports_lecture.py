@@ -207,3 +207,21 @@ def test_des_csv_quelconques_ne_levent_jamais_d_erreur_non_geree(departement, li
     except UnicodeEncodeError:
         contenu = texte.encode("utf-8")
     _lire_puis_analyser(departement, "f.csv", contenu)
+
+
+def test_un_xlsx_est_range_en_csv_avec_ses_numeros_de_ligne(departement):
+    contenu = xlsx_octets(
+        [
+            ["Lalanne", "Inès", datetime(1988, 5, 3), "", "40100", "Dax", ""],
+            [None] * 7,
+            ["Darrigade", "Maëlle\nseconde ligne", "2999-01-01", "", "40990", "Herm; Landes", None],
+        ]
+    )
+    import_personnes = televerser(departement, contenu, nom="liste.xlsx")
+    assert (import_personnes.format, import_personnes.fichier.name.endswith(".csv")) == ("xlsx", True)
+    relu = services.tableau(import_personnes)
+    assert relu.colonnes == EN_TETES
+    assert relu.lignes == [
+        (2, ["Lalanne", "Inès", "1988-05-03", "", "40100", "Dax", ""]),
+        (4, ["Darrigade", "Maëlle\nseconde ligne", "2999-01-01", "", "40990", "Herm; Landes", ""]),
+    ]
