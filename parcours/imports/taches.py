@@ -16,3 +16,11 @@ def executer_import(import_id: int) -> None:
     from parcours.imports import services
 
     services.executer(import_id)
+
+
+@shared_task
+def purger_imports() -> None:
+    """Tâche planifiée (beat, chaque nuit) : mince enveloppe de la commande `purger_imports`."""
+    from django.core.management import call_command
+
+    call_command("purger_imports", "--wet-run")

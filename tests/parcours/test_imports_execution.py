@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from parcours import services as carnet_services
 from parcours.choix import MODIFIER_CARNET, VOIR_CARNET
-from parcours.imports import services
+from parcours.imports import services, taches
 from parcours.models import (
     Carnet,
     CarnetPermissionGroupe,
@@ -243,7 +243,7 @@ def test_la_commande_de_purge_abandonne_les_imports_laisses_en_plan(departement)
     call_command("purger_imports")  # à blanc : rien ne change
     ancien.refresh_from_db()
     assert ancien.statut == "analyse" and ancien.fichier
-    call_command("purger_imports", "--wet-run")
+    taches.purger_imports.delay()  # la tâche planifiée, mince enveloppe de la commande (--wet-run)
     ancien.refresh_from_db()
     recent.refresh_from_db()
     assert (ancien.statut, ancien.fichier.name) == ("abandonne", "")
