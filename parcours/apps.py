@@ -9,7 +9,6 @@ class ParcoursConfig(AppConfig):
     def ready(self):
         from parcours import documents  # noqa: F401 - déclare les producteurs de documents
         from parcours.convocations import documents as convocations  # noqa: F401
-        from parcours.imports import taches as imports  # noqa: F401 - tâches de l'import, connues du worker
         from parcours.demo import charger_carnets_demo
         from partenaires.signals import demo_chargee
 

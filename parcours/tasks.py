@@ -4,6 +4,13 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+# Les tâches de chaque partie du parcours : importées ici pour que l'autodécouverte de Celery (qui importe
+# `parcours.tasks`) les enregistre dans le worker.
+from parcours.convocations import taches as _convocations  # noqa: F401
+from parcours.imports import taches as _imports  # noqa: F401
+from parcours.orientation import taches as _orientation  # noqa: F401
+from parcours.suivi import taches as _suivi  # noqa: F401
+
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def prevenir_referent_demande_acces(evenement_id: int) -> None:

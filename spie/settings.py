@@ -134,6 +134,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parcours.tasks.retirer_acces_transferts",
         "schedule": crontab(hour=2, minute=30),
     },
+    "purger-imports": {"task": "parcours.imports.taches.purger_imports", "schedule": crontab(hour=3, minute=0)},
     "rappels-rendez-vous": {"task": "parcours.tasks.envoyer_rappels", "schedule": crontab(minute=15)},
     "digest-hebdomadaire": {
         "task": "parcours.tasks.envoyer_digest_hebdomadaire",
