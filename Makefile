@@ -49,6 +49,8 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
 		$(BIN)/python manage.py mesurer_recherche_rome --expliquer $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
+		$(BIN)/python manage.py mesurer_import_personnes $(BENCH_IMPORT_ARGS)
 
 quality: install
 	$(BIN)/ruff format --check .
