@@ -36,23 +36,17 @@ from partenaires.models import EvenementOrganisation, Invitation, Membre, Organi
 from spie.models import DocumentGenere
 from tests.factories import OrganisationFactory, UtilisateurFactory, membre, siret_valide
 from tests.matrice import EXTENSIONS
+from tests.matrice.acteurs import (
+    ACTEURS,
+    MODIFIER_CARNET,
+    POST_SANS_GET,
+    VOIR_CARNET,
+    apres_succes,
+    connectes,
+    etrangers,
+    tous,
+)
 from tests.parcours.conftest import diagnostic_valide
-
-ACTEURS = [
-    "anonyme",
-    "membre_autre_organisation",
-    "professionnel",  # de l'organisation visée, et référent du carnet
-    "administrateur",  # de l'organisation visée, qui partage le carnet
-    "pilote",
-    "pilote_autre_territoire",
-    "superutilisateur",
-    "accompagnateur",  # d'une deuxième organisation, intervenant du carnet
-    "collegue_organisation_partageante",  # de cette deuxième organisation, sans être intervenant
-    "ancien_intervenant",  # d'une troisième organisation, sorti du groupe de suivi
-    "charge_orientation",  # du Département du territoire (comme le pilote), qui décide des orientations
-]
-AUTRES_ORGANISATIONS = ["accompagnateur", "collegue_organisation_partageante", "ancien_intervenant"]
-CLE_INVITATION = "cle-de-test-de-la-matrice"
 
 # Applications tierces montées telles quelles : leurs pages sont publiques (connexion, mot de passe
 # oublié) ou réservées par elles-mêmes (compte, second facteur, administration technique du staff).
@@ -60,34 +54,12 @@ PREFIXES_TIERS = {
     "comptes/": "django-allauth : connexion, mot de passe, second facteur",
     "admin/": "administration technique Django, réservée au staff (connexion allauth)",
 }
-
-
-def tous(statut):
-    return dict.fromkeys(ACTEURS, statut)
-
-
-def connectes(statut, **exceptions):
-    return {**tous(statut), "anonyme": 302, **exceptions}
-
-
-def etrangers(statut):
-    """Les membres d'organisations qui ne sont pas l'organisation visée."""
-    return {
-        "membre_autre_organisation": statut,
-        "pilote_autre_territoire": statut,
-        "charge_orientation": statut,
-    } | dict.fromkeys(AUTRES_ORGANISATIONS, statut)
-
+CLE_INVITATION = "cle-de-test-de-la-matrice"
 
 VOIR_ORGANISATION = connectes(200, **etrangers(404))
 ADMINISTRER = connectes(403, **etrangers(404), administrateur=200)
 ADMINISTRER["superutilisateur"] = 200
 MODIFIER = {**ADMINISTRER, "pilote": 200}
-POST_SANS_GET = connectes(405)
-
-
-def apres_succes(attendus, statut_succes=302):
-    return {acteur: (statut_succes if statut == 200 else statut) for acteur, statut in attendus.items()}
 
 
 def donnees_organisation(contexte, **surcharges):
@@ -107,18 +79,6 @@ def donnees_organisation(contexte, **surcharges):
     }
 
 
-# Carnet : partagé avec l'organisation visée (référent : le professionnel) et la deuxième organisation
-# (l'accompagnateur) ; ni le pilote, ni le superutilisateur, ni l'ancien intervenant ne le voient.
-VOIR_CARNET = connectes(
-    200,
-    membre_autre_organisation=404,
-    pilote=404,
-    pilote_autre_territoire=404,
-    superutilisateur=404,
-    ancien_intervenant=404,
-    charge_orientation=404,
-)
-MODIFIER_CARNET = {**VOIR_CARNET, "collegue_organisation_partageante": 403}
 # Le diagnostic (santé, handicap compris) est mené par les seuls intervenants actifs du carnet.
 MENER_DIAGNOSTIC = {**MODIFIER_CARNET, "administrateur": 403}
 

@@ -4,34 +4,12 @@
 from datetime import UTC, datetime
 
 from parcours.models import RendezVous
+from tests.matrice.acteurs import MODIFIER_CARNET, POST_SANS_GET, apres_succes, tous
 
-# Recopie de la logique de tests/test_matrice_urls.py (qui importe ce module avant de définir ses dicts).
-ACTEURS = [
-    "anonyme",
-    "membre_autre_organisation",
-    "professionnel",
-    "administrateur",
-    "pilote",
-    "pilote_autre_territoire",
-    "superutilisateur",
-    "accompagnateur",
-    "collegue_organisation_partageante",
-    "ancien_intervenant",
-    "charge_orientation",
-]
-TOUS_200 = dict.fromkeys(ACTEURS, 200)
-TOUS_400 = dict.fromkeys(ACTEURS, 400)
-POST_SANS_GET = {**dict.fromkeys(ACTEURS, 405), "anonyme": 302}
-NE_VOIENT_PAS = ["membre_autre_organisation", "pilote", "pilote_autre_territoire", "superutilisateur"]
-NE_VOIENT_PAS += ["ancien_intervenant", "charge_orientation"]
+TOUS_200 = tous(200)
+TOUS_400 = tous(400)
 # Convoquer et la lettre : qui peut modifier le carnet (intervenants actifs, administrateur qui le partage).
-MODIFIER_CARNET = {
-    **TOUS_200,
-    "anonyme": 302,
-    **dict.fromkeys(NE_VOIENT_PAS, 404),
-    "collegue_organisation_partageante": 403,
-}
-APRES_SUCCES = {acteur: 302 if statut == 200 else statut for acteur, statut in MODIFIER_CARNET.items()}
+APRES_SUCCES = apres_succes(MODIFIER_CARNET)
 
 RENDEZ_VOUS = lambda c: [c["carnet"].uuid, c["rendez_vous_convocable"].uuid]  # noqa: E731
 

@@ -3,34 +3,11 @@ organisation courante (403 sinon) ; un import n'est visible que d'eux dans son o
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.matrice.acteurs import POST_SANS_GET, apres_succes, connectes
+
 CSV = "Nom;Prénom;Date de naissance\nLalanne;Inès;03/05/1988\n".encode()
 
 
-# Recopie de la logique de tests/test_matrice_urls.py (qui importe ce module avant de définir ses dicts).
-ACTEURS = [
-    "anonyme",
-    "membre_autre_organisation",
-    "professionnel",
-    "administrateur",
-    "pilote",
-    "pilote_autre_territoire",
-    "superutilisateur",
-    "accompagnateur",
-    "collegue_organisation_partageante",
-    "ancien_intervenant",
-    "charge_orientation",
-]
-
-
-def connectes(statut, **exceptions):
-    return {**dict.fromkeys(ACTEURS, statut), "anonyme": 302, **exceptions}
-
-
-def apres_succes(attendus):
-    return {acteur: (302 if statut == 200 else statut) for acteur, statut in attendus.items()}
-
-
-POST_SANS_GET = connectes(405)
 # L'administrateur de l'organisation visée, celui de l'autre organisation et le chargé d'orientation du Département
 # importent, chacun pour son organisation courante ; les autres rôles ne le peuvent pas (superutilisateur compris).
 LISTE = connectes(403, administrateur=200, membre_autre_organisation=200, charge_orientation=200)

@@ -6,40 +6,18 @@ from django.utils import timezone
 
 from parcours.models import CarnetPermissionGroupe, DecisionOrientation, DemandeOrientation, TransfertTerritoire
 from parcours.orientation import services
+from tests.matrice.acteurs import MODIFIER_CARNET, POST_SANS_GET, apres_succes, connectes
 
-# Recopie de la logique de tests/test_matrice_urls.py (qui importe ce module avant de définir ses dicts).
-ACTEURS = [
-    "anonyme",
-    "membre_autre_organisation",
-    "professionnel",
-    "administrateur",
-    "pilote",
-    "pilote_autre_territoire",
-    "superutilisateur",
-    "accompagnateur",
-    "collegue_organisation_partageante",
-    "ancien_intervenant",
-    "charge_orientation",
-]
-CONNECTES = {**dict.fromkeys(ACTEURS, 200), "anonyme": 302}
-POST_SANS_GET = {**dict.fromkeys(ACTEURS, 405), "anonyme": 302}
-NE_VOIENT_PAS = ["membre_autre_organisation", "pilote", "pilote_autre_territoire", "superutilisateur"]
-NE_VOIENT_PAS += ["ancien_intervenant", "charge_orientation"]
-MODIFIER_CARNET = {**CONNECTES, **dict.fromkeys(NE_VOIENT_PAS, 404), "collegue_organisation_partageante": 403}
+CONNECTES = connectes(200)
 # Une fois la demande faite, le Département qui oriente lit le carnet sans pouvoir le modifier.
 REORIENTER = {
     **MODIFIER_CARNET,
     **dict.fromkeys(["administrateur", "accompagnateur", "pilote", "charge_orientation"], 403),
 }
 # La file : tout chargé d'orientation ou pilote l'ouvre (il n'y voit que les demandes de ses organisations).
-FILE = {**dict.fromkeys(ACTEURS, 403), "anonyme": 302}
-FILE |= dict.fromkeys(["pilote", "charge_orientation", "pilote_autre_territoire"], 200)
+FILE = connectes(403, pilote=200, charge_orientation=200, pilote_autre_territoire=200)
 # Une demande de la file du Département « pilotage » : ses seuls chargés d'orientation et pilotes la voient.
-ORIENTER = {**dict.fromkeys(ACTEURS, 404), "anonyme": 302, "pilote": 200, "charge_orientation": 200}
-
-
-def apres_succes(attendus):
-    return {acteur: 302 if statut == 200 else statut for acteur, statut in attendus.items()}
+ORIENTER = connectes(404, pilote=200, charge_orientation=200)
 
 
 def _aujourd_hui():

@@ -4,33 +4,12 @@ professionnel connecté : il n'y voit que les siens), point de situation (les pi
 from django.utils import timezone
 
 from parcours.models import Carnet, ParametresTerritoire, PointSuiviEmploi, SortieParcours
+from tests.matrice.acteurs import MODIFIER_CARNET, POST_SANS_GET, apres_succes, connectes
 
-# Recopie de la logique de tests/test_matrice_urls.py (qui importe ce module avant de définir ses dicts).
-ACTEURS = [
-    "anonyme",
-    "membre_autre_organisation",
-    "professionnel",
-    "administrateur",
-    "pilote",
-    "pilote_autre_territoire",
-    "superutilisateur",
-    "accompagnateur",
-    "collegue_organisation_partageante",
-    "ancien_intervenant",
-    "charge_orientation",
-]
-CONNECTES_200 = {**dict.fromkeys(ACTEURS, 200), "anonyme": 302}
-POST_SANS_GET = {**dict.fromkeys(ACTEURS, 405), "anonyme": 302}
-NE_VOIENT_PAS = ["membre_autre_organisation", "pilote", "pilote_autre_territoire", "superutilisateur"]
-NE_VOIENT_PAS += ["ancien_intervenant", "charge_orientation"]
-MODIFIER_CARNET = {
-    **CONNECTES_200,
-    **dict.fromkeys(NE_VOIENT_PAS, 404),
-    "collegue_organisation_partageante": 403,
-}
-APRES_SUCCES = {acteur: 302 if statut == 200 else statut for acteur, statut in MODIFIER_CARNET.items()}
+CONNECTES_200 = connectes(200)
+APRES_SUCCES = apres_succes(MODIFIER_CARNET)
 # Le point de situation : les pilotes (chacun pour son territoire) ; pas de raccourci superutilisateur.
-PILOTES = {**dict.fromkeys(ACTEURS, 403), "anonyme": 302, "pilote": 200, "pilote_autre_territoire": 200}
+PILOTES = connectes(403, pilote=200, pilote_autre_territoire=200)
 # Régler le territoire 40 : son pilote seul ; le pilote du 64 ne se le voit pas proposer (formulaire refusé).
 REGLER_40 = {**PILOTES, "pilote": 302, "pilote_autre_territoire": 400}
 

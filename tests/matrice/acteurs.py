@@ -1,0 +1,55 @@
+"""Les acteurs de la matrice des URL et les attendus qui reviennent d'une URL à l'autre (voir
+tests/test_matrice_urls.py). Un seul endroit, importé par la matrice et par chaque partie du parcours."""
+
+ACTEURS = [
+    "anonyme",
+    "membre_autre_organisation",
+    "professionnel",  # de l'organisation visée, et référent du carnet
+    "administrateur",  # de l'organisation visée, qui partage le carnet
+    "pilote",
+    "pilote_autre_territoire",
+    "superutilisateur",
+    "accompagnateur",  # d'une deuxième organisation, intervenant du carnet
+    "collegue_organisation_partageante",  # de cette deuxième organisation, sans être intervenant
+    "ancien_intervenant",  # d'une troisième organisation, sorti du groupe de suivi
+    "charge_orientation",  # du Département du territoire (comme le pilote), qui décide des orientations
+]
+AUTRES_ORGANISATIONS = ["accompagnateur", "collegue_organisation_partageante", "ancien_intervenant"]
+
+
+def tous(statut):
+    return dict.fromkeys(ACTEURS, statut)
+
+
+def connectes(statut, **exceptions):
+    return {**tous(statut), "anonyme": 302, **exceptions}
+
+
+def etrangers(statut):
+    """Les membres d'organisations qui ne sont pas l'organisation visée."""
+    return {
+        "membre_autre_organisation": statut,
+        "pilote_autre_territoire": statut,
+        "charge_orientation": statut,
+    } | dict.fromkeys(AUTRES_ORGANISATIONS, statut)
+
+
+def apres_succes(attendus, statut_succes=302):
+    return {acteur: (statut_succes if statut == 200 else statut) for acteur, statut in attendus.items()}
+
+
+POST_SANS_GET = connectes(405)
+
+# Carnet : partagé avec l'organisation visée (référent : le professionnel) et la deuxième organisation
+# (l'accompagnateur) ; ni le pilote, ni le superutilisateur, ni l'ancien intervenant, ni le chargé d'orientation
+# (tant qu'aucune demande d'orientation ne lui est adressée) ne le voient.
+VOIR_CARNET = connectes(
+    200,
+    membre_autre_organisation=404,
+    pilote=404,
+    pilote_autre_territoire=404,
+    superutilisateur=404,
+    ancien_intervenant=404,
+    charge_orientation=404,
+)
+MODIFIER_CARNET = {**VOIR_CARNET, "collegue_organisation_partageante": 403}
