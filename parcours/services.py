@@ -178,7 +178,7 @@ def changer_referent(carnet, *, acteur, intervenant) -> Intervenant:
     )
     if not intervenant.est_actif or intervenant.role == Intervenant.Role.REFERENT:
         raise ValidationError("Choisissez un accompagnateur actif du groupe de suivi.")
-    ancien = carnet.intervenants.actifs().filter(role=Intervenant.Role.REFERENT).select_related("utilisateur").first()
+    ancien = carnet.intervenants.referents().select_related("utilisateur").first()
     aujourd_hui = timezone.localdate()
     if ancien is not None:
         ancien.date_fin, ancien.motif_fin = aujourd_hui, "Changement de référent"

@@ -20,12 +20,7 @@ def prevenir_referent_demande_acces(evenement_id: int) -> None:
     evenement = EvenementCarnet.objects.select_related("carnet__personne").filter(pk=evenement_id).first()
     if evenement is None:
         return
-    referent = (
-        Intervenant.objects.actifs()
-        .filter(carnet=evenement.carnet, role=Intervenant.Role.REFERENT)
-        .select_related("utilisateur")
-        .first()
-    )
+    referent = Intervenant.objects.referents().filter(carnet=evenement.carnet).select_related("utilisateur").first()
     if referent is None:
         return
     contexte = {

@@ -137,7 +137,7 @@ def _referents_visibles(user):
 
 
 def mes_carnets(request):
-    referents = Intervenant.objects.actifs().filter(carnet=OuterRef("pk"), role=Intervenant.Role.REFERENT)
+    referents = Intervenant.objects.referents().filter(carnet=OuterRef("pk"))
     diagnostics = Diagnostic.objects.valides().filter(carnet=OuterRef("pk")).order_by("-version")
     carnets = (
         regles.visible_carnets(request.user)

@@ -17,17 +17,14 @@ def responsable(rendez_vous):
     """Qui la personne joint pour cette convocation, et au nom de qui la plateforme agit quand la personne répond
     ou qu'un rappel part : le référent actif du carnet, sinon le professionnel qui a prévu le rendez-vous."""
     referent = (
-        Intervenant.objects.actifs()
-        .filter(carnet_id=rendez_vous.carnet_id, role=Intervenant.Role.REFERENT)
-        .select_related("utilisateur")
-        .first()
+        Intervenant.objects.referents().filter(carnet_id=rendez_vous.carnet_id).select_related("utilisateur").first()
     )
     return referent.utilisateur if referent else rendez_vous.cree_par
 
 
 def annoter_responsable(rendez_vous):
     """La même règle que `responsable`, en une requête pour tout un ensemble de rendez-vous."""
-    referents = Intervenant.objects.actifs().filter(carnet=OuterRef("carnet"), role=Intervenant.Role.REFERENT)
+    referents = Intervenant.objects.referents().filter(carnet=OuterRef("carnet"))
     referent = Subquery(referents.values("utilisateur")[:1])
     return rendez_vous.annotate(
         responsable_id=Coalesce(referent, "cree_par", output_field=RendezVous._meta.get_field("cree_par").target_field)

@@ -170,6 +170,10 @@ class IntervenantQuerySet(models.QuerySet):
     def actifs(self):
         return self.filter(date_fin__isnull=True)
 
+    def referents(self):
+        """Le référent actif (un seul par carnet, contrainte en base)."""
+        return self.actifs().filter(role=Intervenant.Role.REFERENT)
+
 
 class Intervenant(models.Model):
     """Un professionnel du groupe de suivi. On termine sa participation, on ne la supprime pas."""

@@ -201,12 +201,7 @@ def _libelle_orientation(decision) -> str:
 
 def _changer_de_referent(carnet, *, acteur, organisme, referent, devenir, motif_fin):
     """L'ancien référent reste accompagnateur ou sort ; le nouveau est posé (s'il est désigné). Rend l'ancien."""
-    ancien = (
-        carnet.intervenants.actifs()
-        .filter(role=Intervenant.Role.REFERENT)
-        .select_related("utilisateur", "organisation", "carnet")
-        .first()
-    )
+    ancien = carnet.intervenants.referents().select_related("utilisateur", "organisation", "carnet").first()
     if ancien is not None and referent is not None and ancien.utilisateur_id == referent.pk:
         if ancien.organisation_id == organisme.pk:
             return None  # le référent ne change pas
