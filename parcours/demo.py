@@ -1,6 +1,7 @@
 """Carnets de démonstration : une cinquantaine de personnes fictives accompagnées par les partenaires des Landes.
 
-Déterministe (graine fixe) et idempotent : les personnes sont repérées par leur identifiant « DEMO-… ».
+Déterministe (graine fixe) et idempotent : les personnes sont repérées par leur identifiant « DEMO-0… » ; les
+parcours de l'orientation au suivi dans l'emploi (« DEMO-P… ») viennent ensuite, de `parcours.demo_parcours`.
 """
 
 import random
@@ -50,7 +51,14 @@ DIAGNOSTICS = [
 
 
 def charger_carnets_demo(sender=None, organisations=None, **kwargs) -> str:
-    if Personne.objects.filter(identifiant_departement__startswith="DEMO-").exists():
+    from parcours import demo_parcours  # qui réutilise les diagnostics de ce module
+
+    resumes = [_carnets(organisations), demo_parcours.charger(organisations)]
+    return " ".join(resume for resume in resumes if resume)
+
+
+def _carnets(organisations) -> str:
+    if Personne.objects.filter(identifiant_departement__startswith="DEMO-0").exists():
         return ""
     hasard = random.Random(40)
     professionnels = [

@@ -17,7 +17,8 @@ def test_la_demo_est_idempotente_et_donne_un_compte_par_role():
 
     assert set(Membre.objects.values_list("role", flat=True)) == set(Role.values)
     assert all(siret_est_valide(siret) for siret in Organisation.objects.values_list("siret", flat=True))
-    assert set(Organisation.objects.values_list("departement", flat=True)) == {"40"}
+    # les Landes, et le Département d'où arrive un transfert (parcours de démonstration)
+    assert set(Organisation.objects.values_list("departement", flat=True)) == {"40", "64"}
     for organisation in Organisation.objects.all():
         assert 2 <= organisation.membres.filter(is_active=True).count() <= 3, organisation
         assert organisation.membres.filter(role=Role.ADMINISTRATEUR).exists(), organisation
@@ -32,15 +33,19 @@ def test_la_demo_cree_une_cinquantaine_de_carnets_varies_une_seule_fois():
 
     call_command("charger_demo", verbosity=0)
     call_command("charger_demo", verbosity=0)
-    assert Carnet.objects.count() == 50
-    referents = Intervenant.objects.filter(role="referent", date_fin__isnull=True)
+    demo = {"personne__identifiant_departement__startswith": "DEMO-0"}  # les parcours « DEMO-P… » à part
+    assert Carnet.objects.filter(**demo).count() == 50
+    referents = Intervenant.objects.filter(
+        role="referent", date_fin__isnull=True, carnet__in=Carnet.objects.filter(**demo)
+    )
     assert referents.count() == 50
     assert referents.values("organisation").distinct().count() >= 5
     assert Intervenant.objects.filter(role="accompagnateur").exists()  # des groupes de suivi entre organisations
     assert RendezVous.objects.filter(statut="prevu").exists() and RendezVous.objects.exclude(statut="prevu").exists()
-    assert Note.objects.count() == 50
+    assert Note.objects.filter(carnet__in=Carnet.objects.filter(**demo)).count() == 50
     from parcours.models import Diagnostic
 
-    assert Diagnostic.objects.valides().values("carnet").distinct().count() == 34  # deux carnets sur trois
+    diagnostics = Diagnostic.objects.valides().filter(carnet__in=Carnet.objects.filter(**demo))
+    assert diagnostics.values("carnet").distinct().count() == 34  # deux carnets sur trois
     assert Diagnostic.objects.filter(version=2).exists()
     assert set(Diagnostic.objects.values_list("parcours_retenu", flat=True)) >= {"emploi", "socio_professionnel"}
