@@ -3,7 +3,7 @@ du professionnel et « Point de situation » du pilote."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -155,26 +155,27 @@ def _par_regle(elements) -> list[dict]:
 
 
 def a_traiter(request):
-    """Les éléments du dernier point de situation : ceux du référent, puis ceux de ses organisations sans référent
-    désigné (si le carnet lui est visible) ; les orientations en retard, à qui oriente pour son organisation."""
+    """Les éléments du dernier point de situation dont le carnet lui est visible : ceux du référent, puis ceux de ses
+    organisations sans référent désigné ; les orientations en retard, à qui oriente pour son organisation."""
     user = request.user
     membres = permissions.membres_actifs(user)
     visibles = regles.visible_carnets(user)
+    # Le calcul date de la nuit : un carnet qui ne lui est plus partagé depuis n'apparaît plus (pas même son nom).
     elements = (
         ElementATraiter.objects.du_dernier_calcul()
         .filter(
             Q(referent=user)
             | (
-                Q(referent__isnull=True, organisation__in=membres.values("organisation"), carnet__in=visibles)
+                Q(referent__isnull=True, organisation__in=membres.values("organisation"))
                 & ~Q(regle=Regle.ORIENTATION_EN_RETARD)
             )
             | Q(
                 referent__isnull=True,
                 regle=Regle.ORIENTATION_EN_RETARD,
                 organisation__in=membres.filter(role__in=ROLES_ORIENTATION).values("organisation"),
-            )
+            ),
+            carnet__in=visibles,
         )
-        .annotate(carnet_visible=Exists(visibles.filter(pk=OuterRef("carnet"))))
         .select_related("carnet__personne", "organisation")
         .order_by("regle", "echeance", "pk")
     )

@@ -8,7 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from parcours.choix import VOIR_CARNET
 from parcours.models import ElementATraiter, ParametresTerritoire
+from partenaires import permissions
 from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation
 from tests.factories import OrganisationFactory, membre
@@ -27,12 +29,13 @@ def _carnets(equipe, nombre, premier=0):
 
 @pytest.fixture
 def calcule(equipe, temps):
-    """Le carnet d'Inès, perdu de vue ; une orientation en retard pour le service d'orientation (qui ne voit pas
-    le carnet)."""
+    """Le carnet d'Inès, perdu de vue ; une orientation en retard pour le service d'orientation, qui lit le carnet
+    (comme le fait toute demande adressée à une file)."""
     orientation = OrganisationFactory(nom="Service d'orientation", departement="40")
     equipe["charge"] = membre(orientation, Role.CHARGE_ORIENTATION).utilisateur
     autre = ouvrir(equipe["referente"], equipe["departement"], nom="Orientée")
     demande(autre, orientation, equipe["referente"], date_reception=OUVERTURE)
+    permissions.partager(autre, orientation, VOIR_CARNET)
     calculer(temps)
     temps.move_to(instant(AUJOURD_HUI, 9), tick=False)
     return equipe
@@ -55,7 +58,15 @@ def test_le_charge_d_orientation_voit_les_orientations_en_retard_de_son_organisa
     assert 'id="organisation-orientation_en_retard"' in page and "ORIENTÉE Alex" in page
     assert "perdu de vue" not in page  # ni référent, ni carnet visible : rien d'autre
     assert reverse("parcours:carnet", args=[ElementATraiter.objects.get(regle="orientation_en_retard").carnet.uuid]) \
-        not in page  # fmt: skip
+        in page  # fmt: skip
+
+
+def test_un_carnet_qui_n_est_plus_partage_disparait_du_tableau_avant_le_calcul_suivant(calcule, client, connecter):
+    element = ElementATraiter.objects.get(regle="orientation_en_retard")
+    permissions.retirer_partage(element.carnet, element.organisation, VOIR_CARNET)
+    connecter(calcule["charge"])
+    page = client.get(URL).content.decode()
+    assert "ORIENTÉE" not in page and str(element.carnet.uuid) not in page
 
 
 def test_un_professionnel_d_une_autre_organisation_ne_voit_rien(calcule, client, connecter):
