@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 
+from parcours.choix import VOIR_CARNET
 from parcours.imports.champs import CHAMPS, OBLIGATOIRES, PAR_CODE
 from parcours.imports.lecture import CELLULE_MAX, Tableau
-from parcours.models import Personne, Statut
+from parcours.models import Carnet, Personne, Statut
 from parcours.validators import normaliser_nir, valider_nir
+from partenaires import permissions
 from partenaires.referentiels import communes, communes_par_code_postal
 from spie.texte import normaliser_recherche
 
@@ -31,6 +33,12 @@ OUI = {"oui", "o", "1", "vrai", "x", "yes"}
 NON = {"non", "n", "0", "faux", "no"}
 TELEPHONE = re.compile(r"^[\d\s+().-]{6,30}$")
 LOT = 500
+# Ce que voit l'organisation d'une personne dont le carnet ne lui est pas partagé : le message de l'écran des doublons
+# de l'ouverture d'un carnet, rien de plus (ni NIR, ni identité, ni rien qui la compare à la ligne).
+ACCOMPAGNEE_AILLEURS = (
+    "Cette personne est déjà accompagnée par une autre organisation : ouvrez son carnet depuis « Ouvrir un carnet » "
+    "pour demander l'accès à son référent."
+)
 
 
 @dataclass
@@ -261,17 +269,33 @@ def _connues(lignes: list[Ligne]) -> dict[tuple[str, tuple], list[Personne]]:
     return index
 
 
-def rapprocher(lignes: list[Ligne]) -> dict[int, Personne]:
+def _non_partagees(personnes: Iterable[int], organisation) -> set[int]:
+    """Parmi ces personnes, celles qui ont un carnet que l'organisation ne voit pas (une requête par lot)."""
+    partages = permissions.partages_de_l_organisation(Carnet.objects.all(), organisation, VOIR_CARNET)
+    resultat: set[int] = set()
+    for lot in _lots(sorted(personnes)):
+        carnets = Carnet.objects.filter(personne__in=lot).exclude(pk__in=partages.values("pk"))
+        resultat.update(carnets.values_list("personne_id", flat=True))
+    return resultat
+
+
+def rapprocher(lignes: list[Ligne], organisation) -> dict[int, Personne]:
     """Numéro de ligne → la personne déjà connue qu'elle désigne. Les lignes ambiguës (plusieurs personnes, NIR
-    porté par quelqu'un d'autre, deux lignes pour une même personne) passent en erreur."""
+    porté par quelqu'un d'autre, deux lignes pour une même personne) passent en erreur, comme celles qui désignent
+    une personne dont le carnet n'est pas partagé avec l'organisation qui importe (elle n'en apprend rien d'autre
+    que le message de l'écran des doublons)."""
     valides = [ligne for ligne in lignes if ligne.valide]
     index = _connues(valides)
+    fermees = _non_partagees({p.pk for liste in index.values() for p in liste}, organisation)
     trouvees: dict[int, Personne] = {}
     premiere_ligne: dict[int, int] = {}
     for ligne in valides:
         par_cle = {cle[0]: index.get(cle, []) for cle in cles(ligne)}
         autres = {p.pk: p for champ, liste in par_cle.items() if champ != "nir" for p in liste}
         par_nir = {p.pk: p for p in par_cle.get("nir", [])}
+        if fermees & (autres.keys() | par_nir.keys()):
+            ligne.erreur(None, ACCOMPAGNEE_AILLEURS)
+            continue
         if len(autres) > 1 or (not autres and len(par_nir) > 1):
             ligne.erreur(
                 None,

@@ -1,19 +1,21 @@
 """Écriture d'un import confirmé, en masse (quelques requêtes par table, quel que soit le nombre de lignes).
 
-Appelée par `services.executer` dans sa transaction : chaque ligne valide crée la personne et son carnet, ou met à
-jour la personne reconnue ; l'organisation qui importe reçoit le partage du carnet, le référent donné est posé, les
-statuts donnés sont ouverts ; un événement « import » par carnet qui change. Une ligne qui ne change rien n'écrit
-rien (réimporter le même fichier ne laisse aucune trace)."""
+Appelée par `services.executer` dans sa transaction : chaque ligne valide crée la personne et son carnet (partagé
+avec l'organisation qui importe), ou met à jour la personne reconnue (son carnet lui est déjà partagé : l'analyse a
+mis en erreur les autres) ; le référent donné est posé, les statuts donnés sont ouverts ; un événement « import » par
+carnet qui change, et l'avis de réexamen du suivi quand un statut change comme l'aurait fait `changer_statut`. Une
+ligne qui ne change rien n'écrit rien (réimporter le même fichier ne laisse aucune trace)."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
 
-from parcours.choix import PERMISSIONS_DU_PARTAGE, VOIR_CARNET
+from parcours.choix import PERMISSIONS_DU_PARTAGE
 from parcours.imports.analyse import CLES_SI, Ligne
 from parcours.imports.champs import PAR_CODE
 from parcours.models import Carnet, EvenementCarnet, Intervenant, Personne, Statut
+from parcours.suivi import services as suivi_services
 from partenaires import permissions
 from partenaires.models import Utilisateur
 
@@ -52,16 +54,17 @@ class _Ecritures:
     intervenants: list[Intervenant] = field(default_factory=list)
     a_partager: list[Carnet] = field(default_factory=list)
     evenements: list[EvenementCarnet] = field(default_factory=list)
+    changements_de_statut: list[tuple[Carnet, str, str, str]] = field(default_factory=list)
 
 
 def _valeur(ligne: Ligne, champ: str):
     return ligne.date_naissance if champ == "date_naissance" else ligne.valeurs[champ]
 
 
-def _etat_existant(carnets: list[Carnet], organisation):
-    """Pour les carnets déjà connus : statuts en cours, intervenants actifs, partage avec l'organisation."""
+def _etat_existant(carnets: list[Carnet]):
+    """Pour les carnets déjà connus : statuts en cours, intervenants actifs."""
     ids = [c.pk for c in carnets]
-    statuts, intervenants, partages = {}, {}, set()
+    statuts, intervenants = {}, {}
     for lot in range(0, len(ids), LOT):
         morceau = ids[lot : lot + LOT]
         for statut in Statut.objects.filter(
@@ -70,12 +73,7 @@ def _etat_existant(carnets: list[Carnet], organisation):
             statuts[(statut.personne_id, statut.type)] = statut
         for intervenant in Intervenant.objects.actifs().filter(carnet__in=morceau).select_related("utilisateur"):
             intervenants.setdefault(intervenant.carnet_id, []).append(intervenant)
-        partages.update(
-            permissions.partages_de_l_organisation(
-                Carnet.objects.filter(pk__in=morceau), organisation, VOIR_CARNET
-            ).values_list("pk", flat=True)
-        )
-    return statuts, intervenants, partages
+    return statuts, intervenants
 
 
 def _poser_referent(ecritures, carnet, referent, organisation, actifs) -> str:
@@ -113,7 +111,8 @@ def _poser_referent(ecritures, carnet, referent, organisation, actifs) -> str:
     return f"référent : {referent}"
 
 
-def _statuts(ecritures, ligne, personne, en_cours, acteur) -> list[str]:
+def _statuts(ecritures, ligne, personne, en_cours, acteur, carnet=None) -> list[str]:
+    """Les statuts donnés qui changent ; pour un carnet existant, chaque changement est gardé pour le suivi."""
     changes = []
     for champ, type_statut in STATUTS.items():
         valeur = ligne.valeurs.get(champ)
@@ -134,6 +133,8 @@ def _statuts(ecritures, ligne, personne, en_cours, acteur) -> list[str]:
             )
         )
         changes.append(PAR_CODE[champ].libelle.lower())
+        if carnet is not None:
+            ecritures.changements_de_statut.append((carnet, type_statut, actuel.valeur if actuel else "", valeur))
     return changes
 
 
@@ -158,7 +159,7 @@ def ecrire(import_personnes, lignes: list[Ligne], trouvees: dict[int, Personne],
     ids = [p.pk for p in trouvees.values()]
     for debut in range(0, len(ids), LOT):
         carnets_connus.update({c.personne_id: c for c in Carnet.objects.filter(personne__in=ids[debut : debut + LOT])})
-    statuts, intervenants, partages = _etat_existant(list(carnets_connus.values()), organisation)
+    statuts, intervenants = _etat_existant(list(carnets_connus.values()))
     nouvelles: list[tuple[Ligne, Personne]] = []
     for ligne in lignes:
         personne = trouvees.get(ligne.numero)
@@ -178,10 +179,7 @@ def ecrire(import_personnes, lignes: list[Ligne], trouvees: dict[int, Personne],
         if carnet is None:  # une personne sans carnet (saisie hors de la plateforme) : le carnet s'ouvre
             nouvelles.append((ligne, personne))
             continue
-        changes += _statuts(ecritures, ligne, personne, statuts, acteur)
-        if carnet.pk not in partages:
-            ecritures.a_partager.append(carnet)
-            changes.append(f"partagé avec {organisation.nom}")
+        changes += _statuts(ecritures, ligne, personne, statuts, acteur, carnet)
         if ligne.valeurs.get("email_referent"):
             referent = referents[ligne.valeurs["email_referent"]]
             changes.append(_poser_referent(ecritures, carnet, referent, organisation, intervenants.get(carnet.pk, [])))
@@ -202,6 +200,9 @@ def ecrire(import_personnes, lignes: list[Ligne], trouvees: dict[int, Personne],
     _creer(ecritures, nouvelles, acteur=acteur, import_personnes=import_personnes, referents=referents)
     resultat.creees = [ligne.numero for ligne, _ in nouvelles]
     _enregistrer(ecritures, organisation)
+    suivi_services.signaler_changements_de_statut(
+        ecritures.changements_de_statut, acteur=acteur, organisation=organisation
+    )
     return resultat
 
 

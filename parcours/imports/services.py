@@ -166,7 +166,7 @@ def analyser(import_id: int) -> None:
             _contexte(import_personnes),
             lambda pourcentage: _avancer(import_personnes, statut, pourcentage),
         )
-        analyse.rapprocher(lignes)
+        analyse.rapprocher(lignes, import_personnes.organisation)
     except ValidationError as erreur:
         _echouer(import_personnes, statut, " ".join(erreur.messages))
         return
@@ -255,7 +255,7 @@ def executer(import_id: int) -> None:
 
 
 def _ecrire(import_personnes, lignes) -> None:
-    trouvees = analyse.rapprocher(lignes)
+    trouvees = analyse.rapprocher(lignes, import_personnes.organisation)
     invalides = [ligne for ligne in lignes if not ligne.valide]
     if invalides and not import_personnes.importer_valides_seulement:
         raise ValidationError(

@@ -45,6 +45,11 @@ def _referent(carnet):
 # --- Changements de situation ------------------------------------------------------------------
 
 
+def _details_avis(code: str, phrase: str, automatique: bool) -> dict:
+    resume = f"{phrase} (avis automatique de la plateforme)" if automatique else phrase
+    return {"code": code, "automatique": automatique, "resume": resume}
+
+
 def suggerer_reexamen(carnet, *, acteur, code: str, phrase: str, organisation=None, automatique=False):
     """Écrit l'avis « changement de situation à examiner » et prévient le référent par courriel après commit
     (sauf s'il est lui-même l'auteur du changement). Rien n'est fermé : le parcours continue."""
@@ -53,9 +58,7 @@ def suggerer_reexamen(carnet, *, acteur, code: str, phrase: str, organisation=No
         EvenementCarnet.Type.REEXAMEN_SUGGERE,
         acteur=acteur,
         organisation=organisation,
-        code=code,
-        automatique=automatique,
-        resume=f"{phrase} (avis automatique de la plateforme)" if automatique else phrase,
+        **_details_avis(code, phrase, automatique),
     )
     referent = _referent(carnet)
     if referent is not None and (automatique or referent.utilisateur_id != acteur.pk):
@@ -68,6 +71,37 @@ def signaler_changement_de_statut(carnet, *, acteur, type_statut: str, avant: st
     motif = regles_suivi.motif_reexamen(type_statut, avant, apres)
     if motif is not None:
         suggerer_reexamen(carnet, acteur=acteur, code=motif[0], phrase=motif[1])
+
+
+def signaler_changements_de_statut(changements, *, acteur, organisation, lot: int = 1000) -> list[EvenementCarnet]:
+    """`signaler_changement_de_statut` en masse (import de personnes) : `changements` est une liste de
+    (carnet, type de statut, avant, après) ; mêmes avis, mêmes courriels après commit, en quelques requêtes."""
+    avis = []
+    for carnet, type_statut, avant, apres in changements:
+        motif = regles_suivi.motif_reexamen(type_statut, avant, apres)
+        if motif is not None:
+            details = _details_avis(motif[0], motif[1], automatique=False)
+            avis.append(
+                EvenementCarnet(
+                    carnet=carnet,
+                    type=EvenementCarnet.Type.REEXAMEN_SUGGERE,
+                    acteur=acteur,
+                    organisation=organisation,
+                    details=details,
+                )
+            )
+    EvenementCarnet.objects.bulk_create(avis, batch_size=lot)
+    ids = sorted({evenement.carnet_id for evenement in avis})
+    a_prevenir: set[int] = set()
+    for debut in range(0, len(ids), lot):
+        referents = (
+            Intervenant.objects.referents().filter(carnet__in=ids[debut : debut + lot]).exclude(utilisateur=acteur)
+        )
+        a_prevenir.update(referents.values_list("carnet_id", flat=True))
+    evenements = [evenement.pk for evenement in avis if evenement.carnet_id in a_prevenir]
+    if evenements:
+        transaction.on_commit(lambda: [prevenir_referent_reexamen.delay(pk) for pk in evenements])
+    return avis
 
 
 @transaction.atomic

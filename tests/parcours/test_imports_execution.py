@@ -1,18 +1,21 @@
 """L'import confirmé : créer ou mettre à jour, idempotent, tout ou rien, lignes valides seulement, panne au milieu,
-partage et référent, statuts, compte rendu, purge du fichier."""
+partage et référent, carnets d'autres organisations intouchés, statuts et avis de réexamen, compte rendu, purge du
+fichier."""
 
 import io
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
 from parcours import services as carnet_services
-from parcours.choix import MODIFIER_CARNET, VOIR_CARNET
+from parcours.choix import MODIFIER_CARNET, PERMISSIONS_DU_PARTAGE, VOIR_CARNET
 from parcours.imports import services, taches
+from parcours.imports.analyse import ACCOMPAGNEE_AILLEURS
 from parcours.models import (
     Carnet,
     CarnetPermissionGroupe,
@@ -30,6 +33,7 @@ from tests.parcours.fichiers_import import (
     analyser,
     csv_octets,
     equipe_du_departement,
+    erreurs_de,
     importer,
     ligne,
     nir,
@@ -104,20 +108,27 @@ def test_reimporter_le_meme_fichier_ne_change_rien(departement):
     assert photo() == avant
 
 
-def test_une_personne_reconnue_est_mise_a_jour_et_partagee(departement):
+def _carnet_de_france_travail(prenom="Inès", **identite):
     france_travail = OrganisationFactory(nom="France Travail Dax", type="france_travail")
-    conseiller = membre(france_travail, Role.PROFESSIONNEL).utilisateur
+    conseiller = membre(france_travail, Role.PROFESSIONNEL, email="conseiller@ft.fr").utilisateur
     carnet = carnet_services.ouvrir_carnet(
         acteur=conseiller,
         organisation=france_travail,
         nom="Lalanne",
-        prenom="Ines",
+        prenom=prenom,
         date_naissance=NAISSANCE,
-        identifiant_departement="CD-1",
+        **identite,
     )
+    return carnet, france_travail, conseiller
+
+
+def test_une_personne_reconnue_dont_le_carnet_est_partage_est_mise_a_jour(departement):
+    carnet, france_travail, conseiller = _carnet_de_france_travail(prenom="Ines", identifiant_departement="CD-1")
     carnet_services.changer_statut(
         carnet, acteur=conseiller, type="droit_rsa", valeur="ouvert_suspendu", date_debut=date(2025, 1, 1)
     )
+    # Le Département accompagne déjà la personne : le carnet lui est partagé (par exemple à l'orientation).
+    permissions.partager(carnet, departement["organisation"], *PERMISSIONS_DU_PARTAGE)
     import_personnes = importer(departement, _fichier())
     assert import_personnes.rapport["mises_a_jour"] == [2]
     carnet.personne.refresh_from_db()
@@ -135,8 +146,97 @@ def test_une_personne_reconnue_est_mise_a_jour_et_partagee(departement):
     assert [(s.valeur, s.date_fin is None) for s in rsa] == [("ouvert_suspendu", False), ("ouvert_versable", True)]
     resume = carnet.evenements.filter(type="import").get().resume
     assert resume.startswith("Mis à jour par l'import « personnes.csv » : prénom, nir")
-    assert "droit au rsa, inscrit à france travail, partagé avec Département des Landes, référent :" in resume
+    assert "droit au rsa, inscrit à france travail, référent :" in resume
     assert "ouvert_versable" not in resume and nir(NAISSANCE) not in resume  # jamais de valeur dans l'historique
+
+
+@pytest.mark.parametrize(
+    "cellules",
+    [
+        {},  # mêmes nom, prénom et date de naissance
+        {"identifiant": "CD-1", "nom": "Lalanne-Dupuy"},  # son identifiant au Département
+        {"numero": nir(NAISSANCE), "nom": "Ducasse"},  # son NIR, sous un autre nom (autre personne ?)
+        {"numero": nir(NAISSANCE, ordre=2)},  # elle, avec un autre NIR
+    ],
+)
+def test_une_personne_dont_le_carnet_n_est_pas_partage_n_est_pas_touchee(departement, cellules):
+    """Une organisation du 64 qui importe la personne suivie dans le 40 n'en prend pas la main : la ligne est en
+    erreur, avec le seul message de l'écran des doublons, et rien n'est écrit pour elle."""
+    carnet, france_travail, conseiller = _carnet_de_france_travail(identifiant_departement="CD-1", nir=nir(NAISSANCE))
+    organisation = OrganisationFactory(nom="Association basque", departement="64")  # ne voit pas ce carnet
+    basque = {
+        "organisation": organisation,
+        "admin": membre(organisation, Role.ADMINISTRATEUR, email="admin@basque.fr").utilisateur,
+    }
+    membre(organisation, Role.PROFESSIONNEL, email="referente@basque.fr")
+    cellules = dict(cellules)
+    identifiant = cellules.pop("identifiant", "")
+    fichier = csv_octets(
+        [
+            [
+                *ligne(cp="64100", commune="Bayonne", referent="referente@basque.fr", **cellules),
+                identifiant,
+                "clos",
+                "non",
+            ],
+            [*ligne(nom="Darrigade", prenom="Maëlle", naissance="23/08/1994", cp="40990", commune="Herm"), "", "", ""],
+        ],
+        en_tetes=EN_TETES_STATUTS,
+    )
+    avant, evenements = photo(), carnet.evenements.count()
+    apercu = analyser(basque, fichier)
+    assert erreurs_de(apercu, 2) == {"ligne": 2, "cellules": {}, "generales": [ACCOMPAGNEE_AILLEURS]}
+    with pytest.raises(ValidationError):
+        services.confirmer(apercu, acteur=basque["admin"])
+    assert photo() == avant
+    import_personnes = importer(basque, fichier, valides_seulement=True)
+    assert import_personnes.rapport == {"creees": [3], "mises_a_jour": [], "inchangees": []}
+    assert erreurs_de(import_personnes, 2)["generales"] == [ACCOMPAGNEE_AILLEURS]
+    assert photo()[0][0] == avant[0][0]  # la personne du 40 : rien de changé
+    assert [i.utilisateur for i in carnet.intervenants.actifs()] == [conseiller]
+    assert list(permissions.organisations_partageant(carnet, VOIR_CARNET)) == [france_travail]
+    assert not carnet_services.regles.can_view_carnet(basque["admin"], carnet)
+    assert carnet.evenements.count() == evenements
+    assert not carnet.personne.statuts.exists()
+
+
+def test_un_statut_importe_qui_change_la_situation_previent_le_referent(
+    departement, django_capture_on_commit_callbacks
+):
+    """Comme `changer_statut` : l'entrée dans le RSA d'un carnet existant écrit l'avis de réexamen du suivi et
+    prévient le référent après commit ; un carnet ouvert par l'import n'en a pas (rien n'a changé pour lui)."""
+    carnet, france_travail, conseiller = _carnet_de_france_travail()
+    carnet_services.changer_statut(
+        carnet, acteur=conseiller, type="droit_rsa", valeur="refuse", date_debut=date(2025, 1, 1)
+    )
+    carnet_services.changer_statut(
+        carnet, acteur=conseiller, type="inscrit_france_travail", valeur="oui", date_debut=date(2025, 1, 1)
+    )
+    permissions.partager(carnet, departement["organisation"], *PERMISSIONS_DU_PARTAGE)
+    mail.outbox.clear()
+    fichier = csv_octets(
+        [
+            [*ligne(), "", "ouvert_versable", "oui"],  # entrée dans le RSA ; France Travail inchangé
+            [*ligne(nom="Darrigade", prenom="Maëlle", naissance="23/08/1994"), "", "ouvert_versable", "oui"],
+        ],
+        en_tetes=EN_TETES_STATUTS,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_personnes = importer(departement, fichier)
+    assert import_personnes.rapport == {"creees": [3], "mises_a_jour": [2], "inchangees": []}
+    avis_de_l_import = EvenementCarnet.objects.filter(
+        type=EvenementCarnet.Type.REEXAMEN_SUGGERE, acteur=departement["admin"]
+    )
+    (avis,) = avis_de_l_import
+    assert (avis.carnet, avis.acteur, avis.organisation) == (carnet, departement["admin"], departement["organisation"])
+    assert avis.details["code"] == "entree_rsa" and avis.resume.startswith("Entrée dans le RSA")
+    (courriel,) = mail.outbox
+    assert courriel.to == ["conseiller@ft.fr"] and "Entrée dans le RSA" in courriel.body
+    # Réimporter le même fichier ne change rien : pas de nouvel avis, pas de courriel.
+    with django_capture_on_commit_callbacks(execute=True):
+        importer(departement, fichier)
+    assert avis_de_l_import.count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_un_fichier_avec_des_erreurs_ne_s_importe_pas_sans_le_choix_des_lignes_valides(departement):
