@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 
-from parcours.choix import VOIR_CARNET
+from parcours.choix import MODIFIER_CARNET
 from parcours.imports.champs import CHAMPS, OBLIGATOIRES, PAR_CODE
 from parcours.imports.lecture import CELLULE_MAX, Tableau
 from parcours.models import Carnet, Personne, Statut
@@ -270,8 +270,10 @@ def _connues(lignes: list[Ligne]) -> dict[tuple[str, tuple], list[Personne]]:
 
 
 def _non_partagees(personnes: Iterable[int], organisation) -> set[int]:
-    """Parmi ces personnes, celles qui ont un carnet que l'organisation ne voit pas (une requête par lot)."""
-    partages = permissions.partages_de_l_organisation(Carnet.objects.all(), organisation, VOIR_CARNET)
+    """Parmi ces personnes, celles qui ont un carnet que l'organisation ne peut pas modifier (une requête par lot) :
+    mettre à jour une personne par import, c'est modifier son carnet ; une lecture seule (la file d'orientation
+    d'un Département, par exemple) n'y suffit pas."""
+    partages = permissions.partages_de_l_organisation(Carnet.objects.all(), organisation, MODIFIER_CARNET)
     resultat: set[int] = set()
     for lot in _lots(sorted(personnes)):
         carnets = Carnet.objects.filter(personne__in=lot).exclude(pk__in=partages.values("pk"))

@@ -200,6 +200,20 @@ def test_une_personne_dont_le_carnet_n_est_pas_partage_n_est_pas_touchee(departe
     assert not carnet.personne.statuts.exists()
 
 
+def test_une_lecture_seule_ne_suffit_pas_pour_mettre_a_jour_par_import(departement):
+    """Le Département qui lit un carnet (sa file d'orientation) ne le modifie pas par un import."""
+    carnet, _, conseiller = _carnet_de_france_travail()
+    permissions.partager(carnet, departement["organisation"], VOIR_CARNET)
+    fichier = csv_octets([[*ligne(cp="40990", commune="Herm"), "", "", ""]], en_tetes=EN_TETES_STATUTS)
+    avant = photo()
+    apercu = analyser(departement, fichier)
+    assert erreurs_de(apercu, 2)["generales"] == [ACCOMPAGNEE_AILLEURS]
+    with pytest.raises(ValidationError):
+        services.confirmer(apercu, acteur=departement["admin"])
+    assert photo() == avant
+    assert [i.utilisateur for i in carnet.intervenants.actifs()] == [conseiller]
+
+
 def test_un_statut_importe_qui_change_la_situation_previent_le_referent(
     departement, django_capture_on_commit_callbacks
 ):
