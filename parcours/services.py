@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from parcours import permissions as regles
-from parcours.choix import PERMISSIONS_DU_PARTAGE
+from parcours.choix import MODIFIER_CARNET, PERMISSIONS_DU_PARTAGE
 from parcours.models import (
     Action,
     ActionReferentiel,
@@ -23,6 +23,7 @@ from parcours.models import (
     Statut,
     Theme,
 )
+from parcours.orientation import regles as orientation_regles
 from parcours.tasks import prevenir_referent_demande_acces
 from parcours.validators import normaliser_nir
 from partenaires import permissions
@@ -150,8 +151,11 @@ def _terminer(intervenant, *, acteur, motif, date_fin) -> Intervenant:
         motif=motif,
     )
     if not carnet.intervenants.actifs().filter(organisation=organisation).exists():
-        permissions.retirer_partage(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
-        historiser(carnet, EvenementCarnet.Type.PARTAGE_RETIRE, acteur=acteur, nom=organisation.nom)
+        # L'organisation qui oriente le carnet (file de sa dernière demande d'orientation) garde la lecture.
+        oriente = organisation.pk == orientation_regles.organisation_qui_oriente(carnet)
+        permissions.retirer_partage(carnet, organisation, *((MODIFIER_CARNET,) if oriente else PERMISSIONS_DU_PARTAGE))
+        nom = f"{organisation.nom} (modification ; la lecture reste : elle oriente)" if oriente else organisation.nom
+        historiser(carnet, EvenementCarnet.Type.PARTAGE_RETIRE, acteur=acteur, nom=nom)
     return intervenant
 
 

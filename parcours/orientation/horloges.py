@@ -4,10 +4,11 @@ d'engagement (un mois après la notification) et la révision d'un parcours soci
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from parcours import delais
-from parcours.models import ContratEngagement, DecisionOrientation, DemandeOrientation
+from parcours.models import ContratEngagement, DecisionOrientation, DemandeOrientation, Diagnostic
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,23 @@ class HorlogeContrat:
         return -self.jours_restants if self.en_retard else 0
 
 
+def revision_depuis():
+    """Expression (sur une requête de décisions ou d'éléments portant `carnet`) : la date de la dernière décision
+    du carnet, tous sens confondus. La révision d'un parcours social court depuis cette date : l'orientation, ou
+    le maintien qui l'a suivie après examen (un maintien relance la révision)."""
+    decisions = DecisionOrientation.objects.filter(carnet=OuterRef("carnet"))
+    return Subquery(decisions.order_by("-date_decision", "-pk").values("date_decision")[:1])
+
+
+def date_revision(orientation, depuis: date) -> date | None:
+    """La révision d'un parcours social : 6 mois après `depuis` (la dernière décision du carnet, `revision_depuis`),
+    12 mois avec le motif légal de l'orientation (santé, handicap…), que le maintien garde. La seule règle, pour
+    l'en-tête du carnet et pour le point de situation."""
+    if orientation is None or orientation.parcours != Diagnostic.Parcours.SOCIAL:
+        return None
+    return delais.date_revision_sociale(depuis, prolongee=bool(orientation.motif_prolongation))
+
+
 @dataclass(frozen=True)
 class EtatOrientation:
     orientation: DecisionOrientation | None  # la dernière décision qui fixe un parcours
@@ -40,6 +58,7 @@ class EtatOrientation:
     contrat: HorlogeContrat | None
     jours_restants_demande: int | None  # délai légal de la demande ouverte (négatif : en retard)
     aujourd_hui: date
+    revision_depuis: date | None = None  # la dernière décision du carnet (orientation ou maintien)
 
     @property
     def demande_en_retard(self) -> bool:
@@ -51,7 +70,11 @@ class EtatOrientation:
 
     @property
     def date_revision(self) -> date | None:
-        return self.orientation.date_revision if self.orientation else None
+        return date_revision(self.orientation, self.revision_depuis) if self.orientation else None
+
+    @property
+    def revision_relancee_par_maintien(self) -> bool:
+        return self.date_revision is not None and self.revision_depuis != self.orientation.date_decision
 
     @property
     def revision_due(self) -> bool:
@@ -78,10 +101,10 @@ def etat_du_carnet(carnet, aujourd_hui: date | None = None) -> EtatOrientation:
         )
     )
     demande = next((d for d in demandes if d.statut == DemandeOrientation.Statut.EN_ATTENTE), None)
-    decisions = [
-        d.decision for d in demandes if hasattr(d, "decision") and d.decision.sens != DecisionOrientation.Sens.MAINTENIR
-    ]
+    toutes = [d.decision for d in demandes if hasattr(d, "decision")]
+    decisions = [d for d in toutes if d.sens != DecisionOrientation.Sens.MAINTENIR]
     orientation = max(decisions, key=lambda d: (d.date_decision, d.pk), default=None)
+    depuis = max((d.date_decision for d in toutes), default=None)  # la même date que `revision_depuis()`
     contrat = None
     if orientation is not None:
         signe = None
@@ -89,4 +112,4 @@ def etat_du_carnet(carnet, aujourd_hui: date | None = None) -> EtatOrientation:
             signe = carnet.contrats.signes_depuis(orientation.notifiee_le).order_by("date_debut").first()
         contrat = horloge_contrat(orientation, signe, aujourd_hui)
     restants = demande.jours_restants(aujourd_hui) if demande is not None else None
-    return EtatOrientation(orientation, demande, contrat, restants, aujourd_hui)
+    return EtatOrientation(orientation, demande, contrat, restants, aujourd_hui, depuis)

@@ -1,7 +1,8 @@
 """Qui oriente, qui voit la file d'orientation : des règles bâties sur la façade `partenaires.permissions`.
 
 - la file d'une organisation est ouverte à ses membres actifs chargés d'orientation ou pilotes ;
-- une demande qu'on ne peut pas traiter n'existe pas pour soi (404, pas d'oracle d'existence) ;
+- une demande qu'on ne peut pas traiter n'existe pas pour soi (404, pas d'oracle d'existence), ni celle d'un carnet
+  qu'on ne lit pas (toute demande partage le carnet en lecture avec sa file : défense en profondeur) ;
 - une organisation oriente si elle est un Département, ou si elle compte un chargé d'orientation actif ;
   on choisit une organisation du territoire du carnet (le département des organisations qui le suivent).
 """
@@ -9,6 +10,7 @@
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from parcours import permissions as regles_carnet
 from parcours.choix import MODIFIER_CARNET
 from parcours.models import DecisionOrientation, DemandeOrientation, Intervenant
 from partenaires import permissions
@@ -28,11 +30,23 @@ def peut_ouvrir_la_file(user) -> bool:
 
 
 def demandes_visibles(user):
-    return DemandeOrientation.objects.filter(organisation_orientation__in=organisations_de_la_file(user))
+    """Les demandes de ses files, dont on voit le carnet (jamais les données d'un carnet qu'on ne lit pas)."""
+    return DemandeOrientation.objects.filter(
+        organisation_orientation__in=organisations_de_la_file(user), carnet__in=regles_carnet.visible_carnets(user)
+    )
 
 
 def peut_orienter(user, demande) -> bool:
-    return permissions.a_le_role(user, demande.organisation_orientation, *ROLES_ORIENTATION)
+    return permissions.a_le_role(
+        user, demande.organisation_orientation, *ROLES_ORIENTATION
+    ) and regles_carnet.can_view_carnet(user, demande.carnet)
+
+
+def organisation_qui_oriente(carnet) -> int | None:
+    """L'organisation dont la file a reçu la dernière demande d'orientation du carnet (ouverte ou décidée) : elle
+    garde la lecture du carnet quand son dernier intervenant sort (`parcours.services._terminer`)."""
+    derniere = DemandeOrientation.objects.filter(carnet=carnet).order_by("-date_demande", "-id").first()
+    return derniere.organisation_orientation_id if derniere else None
 
 
 def get_demande_pour_orienter(user, uuid) -> DemandeOrientation:

@@ -47,7 +47,8 @@ def _pas_dans_le_futur(jour, champ: str, quoi: str) -> None:
 
 
 def _partager_en_lecture(carnet, organisation, *, acteur) -> None:
-    """La file d'orientation voit le carnet (lecture seule : elle décide par le service d'orientation)."""
+    """La file d'orientation voit le carnet (lecture seule : elle décide par le service d'orientation). Appelé pour
+    toute demande adressée à une file (`_creer_demande`)."""
     if not regles_carnet.organisation_partage(carnet, organisation):
         permissions.partager(carnet, organisation, VOIR_CARNET)
         carnet_services.historiser(
@@ -71,6 +72,7 @@ def _creer_demande(carnet, *, acteur, **champs) -> DemandeOrientation:
     )
     demande.full_clean()  # dont « une seule demande ouverte par carnet », avec son message
     demande.save()
+    _partager_en_lecture(carnet, demande.organisation_orientation, acteur=acteur)
     return demande
 
 
@@ -93,7 +95,6 @@ def demander_orientation(carnet, *, acteur, organisation_orientation, motif, dat
         organisation_orientation=organisation_orientation,
         date_reception=date_reception,
     )
-    _partager_en_lecture(carnet, organisation_orientation, acteur=acteur)
     resume = f"{demande.get_motif_display()}, file de {organisation_orientation.nom}"
     if demande.date_limite:
         resume += f", à décider au plus tard le {demande.date_limite:%d/%m/%Y}"
@@ -403,12 +404,13 @@ def transferer(carnet, *, acteur, organisation_accueil, motif) -> TransfertTerri
         raise ValidationError(
             "Une demande d'orientation est ouverte pour cette personne : elle doit être décidée avant le transfert."
         )
+    # Toutes les organisations du territoire de départ qui lisent le carnet (dont le Département qui l'a orienté,
+    # en lecture seule) ; une organisation du département d'accueil qui le partageait déjà n'en est pas.
     sortantes = list(
-        permissions.organisations_partageant(carnet, MODIFIER_CARNET).exclude(
-            departement=organisation_accueil.departement
-        )
+        permissions.organisations_partageant(carnet, VOIR_CARNET).exclude(departement=organisation_accueil.departement)
     )
     aujourd_hui = timezone.localdate()
+    _partager_pour_accompagner(carnet, organisation_accueil, acteur=acteur)  # avant la demande : un seul partage
     demande = _creer_demande(
         carnet,
         acteur=acteur,
@@ -428,7 +430,6 @@ def transferer(carnet, *, acteur, organisation_accueil, motif) -> TransfertTerri
         fin_lecture_le=aujourd_hui + timedelta(days=TransfertTerritoire.DUREE_LECTURE_JOURS),
     )
     transfert.organisations_sortantes.set(sortantes)
-    _partager_pour_accompagner(carnet, organisation_accueil, acteur=acteur)
     for sortante in sortantes:
         permissions.retirer_partage(carnet, sortante, MODIFIER_CARNET)
     carnet_services.historiser(

@@ -34,6 +34,7 @@ from parcours.models import (
     RendezVous,
     SortieParcours,
 )
+from parcours.orientation import horloges
 from partenaires.models import Membre, Organisation
 
 Regle = ElementATraiter.Regle
@@ -296,27 +297,36 @@ def diagnostics_a_reexaminer(aujourd_hui: date) -> list[ElementATraiter]:
 
 
 def revisions_parcours_social(aujourd_hui: date) -> list[ElementATraiter]:
-    """La dernière décision du carnet oriente vers le parcours social et sa révision (6 mois, 12 avec un motif
-    légal) est arrivée ; une décision plus récente (maintien, réorientation) vaut révision."""
-    decisions = avec_referent(DecisionOrientation.objects.orientations(), "carnet").filter(
-        pk=_derniere_decision(orientations_seulement=False),
-        parcours=Diagnostic.Parcours.SOCIAL,
-        carnet__statut=Carnet.Statut.ACTIF,
-        date_decision__lte=aujourd_hui - timedelta(days=JOURS_MIN_PAR_MOIS * delais.REVISION_SOCIALE_MOIS),
-    )
-    return [
-        _element(
-            Regle.REVISION_PARCOURS_SOCIAL,
-            decision,
-            carnet_id=decision.carnet_id,
-            aujourd_hui=aujourd_hui,
-            echeance=decision.date_revision,
-            detail=f"Parcours social décidé le {decision.date_decision:%d/%m/%Y} ; révision due le "
-            f"{decision.date_revision:%d/%m/%Y}" + (" (12 mois, motif légal)" if decision.motif_prolongation else ""),
+    """L'orientation en cours est le parcours social et sa révision est arrivée : la règle de l'en-tête du carnet
+    (`horloges.date_revision`), depuis la dernière décision du carnet (un maintien relance la révision)."""
+    decisions = (
+        avec_referent(DecisionOrientation.objects.orientations(), "carnet")
+        .annotate(revision_depuis=horloges.revision_depuis())
+        .filter(
+            pk=_derniere_decision(orientations_seulement=True),
+            parcours=Diagnostic.Parcours.SOCIAL,
+            carnet__statut=Carnet.Statut.ACTIF,
+            revision_depuis__lte=aujourd_hui - timedelta(days=JOURS_MIN_PAR_MOIS * delais.REVISION_SOCIALE_MOIS),
         )
-        for decision in decisions
-        if decision.date_revision <= aujourd_hui
-    ]
+    )
+    elements = []
+    for decision in decisions:
+        revision = horloges.date_revision(decision, decision.revision_depuis)
+        if revision > aujourd_hui:
+            continue
+        quoi = "maintenu" if decision.revision_depuis != decision.date_decision else "décidé"
+        elements.append(
+            _element(
+                Regle.REVISION_PARCOURS_SOCIAL,
+                decision,
+                carnet_id=decision.carnet_id,
+                aujourd_hui=aujourd_hui,
+                echeance=revision,
+                detail=f"Parcours social {quoi} le {decision.revision_depuis:%d/%m/%Y} ; révision due le "
+                f"{revision:%d/%m/%Y}" + (" (12 mois, motif légal)" if decision.motif_prolongation else ""),
+            )
+        )
+    return elements
 
 
 def heures_sans_motif(aujourd_hui: date) -> list[ElementATraiter]:

@@ -88,6 +88,36 @@ def test_la_revision_du_parcours_social(t, motif, revision):
     assert etat_du_carnet(t.carnet, aujourd_hui=revision).revision_due
 
 
+@pytest.mark.parametrize(("motif", "revision"), [("", date(2026, 11, 30)), ("sante", date(2027, 5, 31))])
+def test_un_maintien_relance_la_revision_depuis_sa_date(client, connecter, t, motif, revision):
+    """Un maintien après examen relance la révision (6 mois, ou 12 avec le motif légal de l'orientation) ; le
+    point de situation du jour de la révision la relève à la même date."""
+    from parcours.models import ElementATraiter
+    from parcours.suivi import point_de_situation
+
+    orienter_et_notifier(
+        t, NOTIFICATION, organisme=t.ccas, referent=t.referente, parcours="social", motif_prolongation=motif
+    )
+    with time_machine.travel(date(2026, 5, 31), tick=False):
+        demande = services.demander_reorientation(
+            t.carnet, acteur=t.referente, parcours_recommande="emploi", motif_demande="Projet professionnel"
+        )
+        services.decider(
+            demande, acteur=t.charge, sens="maintenir", motif="Parcours adapté", date_decision=date(2026, 5, 31)
+        )
+    veille = date.fromordinal(revision.toordinal() - 1)
+    assert etat_du_carnet(t.carnet, aujourd_hui=veille).date_revision == revision
+    assert not etat_du_carnet(t.carnet, aujourd_hui=veille).revision_due
+    assert etat_du_carnet(t.carnet, aujourd_hui=revision).revision_due
+    regle = ElementATraiter.Regle.REVISION_PARCOURS_SOCIAL
+    assert not [e for e in point_de_situation.revisions_parcours_social(veille) if e.regle == regle]
+    assert [e.echeance for e in point_de_situation.revisions_parcours_social(revision)] == [revision]
+    with time_machine.travel(revision, tick=False):
+        connecter(t.referente)
+        page = client.get(reverse("parcours:carnet", args=[t.carnet.uuid])).content.decode()
+    assert "(orientation maintenue le 31/05/2026)" in page and f"due depuis le {revision:%d/%m/%Y}" in page
+
+
 def test_l_en_tete_du_carnet_montre_l_horloge_et_la_revision(client, connecter, t):
     orienter_et_notifier(t, NOTIFICATION, organisme=t.ccas, referent=t.referente, parcours="social")
     connecter(t.referente)

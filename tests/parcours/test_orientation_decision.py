@@ -312,3 +312,56 @@ def test_une_demande_d_une_autre_file_n_existe_pas(client, connecter, t):
     for intrus in (t.charge_pyrenees, t.referente, membre(OrganisationFactory()).utilisateur):
         connecter(intrus)
         assert client.get(url).status_code == 404
+
+
+def test_la_file_qui_oriente_garde_la_lecture_quand_l_ancien_referent_sort(client, connecter, t):
+    """Le Département suit lui-même la personne ; il oriente vers France Travail et son référent sort du groupe :
+    il garde la lecture (il oriente la personne), la réorientation arrive dans sa file et s'ouvre."""
+    from parcours import services as carnet_services
+    from parcours.models import ConsultationCarnet
+
+    referente_dep = membre(t.departement, prenom="Anne", nom="Bordes").utilisateur
+    carnet = carnet_services.ouvrir_carnet(
+        acteur=referente_dep, organisation=t.departement, nom="Lartigue", prenom="Léa", date_naissance=date(1990, 2, 2)
+    )
+    t.carnet = carnet
+    t.orienter(t.demander(date(2026, 3, 2), acteur=referente_dep), devenir="fin")
+    assert regles_carnet.can_view_carnet(t.charge, carnet)
+    assert not regles_carnet.can_edit_carnet(referente_dep, carnet)
+    retrait = carnet.evenements.filter(type=EvenementCarnet.Type.PARTAGE_RETIRE).get()
+    assert "la lecture reste" in retrait.resume
+    reorientation = services.demander_reorientation(
+        carnet, acteur=t.conseiller, parcours_recommande="social", motif_demande="Santé fragile"
+    )
+    connecter(t.charge)
+    page = client.get(reverse("parcours:orientation_decider", args=[reorientation.uuid]))
+    assert page.status_code == 200 and "LARTIGUE" in page.content.decode()
+    assert client.get(reverse("parcours:carnet", args=[carnet.uuid])).status_code == 200
+    assert ConsultationCarnet.objects.filter(carnet=carnet, utilisateur=t.charge).count() == 2
+
+
+def test_une_reorientation_partage_le_carnet_en_lecture_avec_sa_file(t):
+    from partenaires import permissions
+
+    t.orienter(t.demander(date(2026, 3, 2)))
+    permissions.retirer_partage(t.carnet, t.departement, "parcours.view_carnet")  # un carnet d'avant la règle
+    assert not regles_carnet.can_view_carnet(t.charge, t.carnet)
+    services.demander_reorientation(
+        t.carnet, acteur=t.conseiller, parcours_recommande="social", motif_demande="Santé fragile"
+    )
+    assert regles_carnet.can_view_carnet(t.charge, t.carnet)
+    assert not regles_carnet.can_edit_carnet(t.charge, t.carnet)
+
+
+def test_la_demande_d_un_carnet_qu_on_ne_lit_pas_n_existe_pas(client, connecter, t):
+    """Défense en profondeur : sans la lecture du carnet, ni la file, ni la page de décision, ni le service."""
+    from partenaires import permissions
+
+    demande = t.demander(date(2026, 3, 2))
+    permissions.retirer_partage(t.carnet, t.departement, "parcours.view_carnet")
+    connecter(t.charge)
+    assert client.get(reverse("parcours:orientation_decider", args=[demande.uuid])).status_code == 404
+    assert "LALANNE" not in client.get(reverse("parcours:orientation_file")).content.decode()
+    with pytest.raises(PermissionDenied):
+        t.orienter(demande)
+    assert not DecisionOrientation.objects.exists()

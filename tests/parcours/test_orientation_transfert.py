@@ -14,7 +14,7 @@ from parcours import services as carnet_services
 from parcours.models import DemandeOrientation, EvenementCarnet, TransfertTerritoire
 from parcours.orientation import services
 from partenaires import permissions
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, membre
 from tests.parcours import outils_orientation
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +118,33 @@ def test_la_lecture_est_retiree_apres_30_jours_par_la_commande_idempotente(t):
     assert t.carnet.evenements.count() == evenements  # rien de plus la seconde fois
     retrait = t.carnet.evenements.get(type=EvenementCarnet.Type.ACCES_TRANSFERT_RETIRE)
     assert "CCAS de Dax" in retrait.resume and "France Travail Dax" in retrait.resume
+
+
+def test_le_departement_qui_a_oriente_perd_aussi_la_lecture_apres_30_jours(t):
+    """Toutes les organisations du territoire de départ, dont le Département qui a orienté (partage en lecture
+    seule), gardent la lecture 30 jours puis la perdent ; une organisation du département d'accueil qui partageait
+    déjà le carnet n'est pas du territoire de départ et le garde."""
+    basque = OrganisationFactory(nom="Association basque", departement="64")
+    accompagnatrice = membre(basque).utilisateur
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        carnet_services.ajouter_intervenant(
+            t.carnet, acteur=t.referente, utilisateur=accompagnatrice, organisation=basque
+        )
+        t.orienter(t.demander(date(2026, 3, 2)), organisme=t.ccas, referent=t.referente)
+    assert regles_carnet.can_view_carnet(t.charge, t.carnet)
+    assert not regles_carnet.can_edit_carnet(t.charge, t.carnet)
+    transfert = transferer(t)
+    assert set(transfert.organisations_sortantes.all()) == {t.ccas, t.france_travail, t.departement}
+    with time_machine.travel(date(2026, 4, 15), tick=False):
+        call_command("retirer_acces_transferts")
+        assert regles_carnet.can_view_carnet(t.charge, t.carnet)  # encore dans les 30 jours
+    with time_machine.travel(date(2026, 4, 16), tick=False):
+        call_command("retirer_acces_transferts")
+    for professionnel in (t.charge, t.pilote, t.referente, t.conseiller):
+        assert not regles_carnet.can_view_carnet(professionnel, t.carnet)
+    assert regles_carnet.can_edit_carnet(accompagnatrice, t.carnet)
+    retrait = t.carnet.evenements.get(type=EvenementCarnet.Type.ACCES_TRANSFERT_RETIRE)
+    assert "Département des Landes" in retrait.resume
 
 
 def test_une_organisation_de_depart_redevenue_organisme_referent_garde_son_acces(t):

@@ -231,6 +231,29 @@ def test_une_decision_plus_recente_vaut_revision_du_parcours_social(equipe, temp
     assert Regle.REVISION_PARCOURS_SOCIAL not in regles_de(carnet)
 
 
+@pytest.mark.parametrize(
+    ("maintien", "prolongation", "echeance"),
+    [(date(2025, 9, 16), "", date(2026, 3, 16)), (date(2025, 9, 17), "", None),
+     (date(2025, 3, 16), "logement", date(2026, 3, 16)), (date(2025, 3, 17), "logement", None)],
+)  # fmt: skip
+def test_un_maintien_relance_la_revision_comme_l_en_tete_du_carnet(equipe, temps, maintien, prolongation, echeance):
+    """La révision court depuis le maintien (6 mois, 12 avec le motif légal de l'orientation maintenue) ; le point
+    de situation et l'en-tête du carnet donnent la même échéance."""
+    from parcours.orientation.horloges import etat_du_carnet
+
+    carnet, departement, referente = equipe["carnet"], equipe["departement"], equipe["referente"]
+    decision(carnet, departement, referente, date_decision=date(2024, 6, 3), parcours="social",
+             motif_prolongation=prolongation)  # fmt: skip
+    decision(carnet, departement, referente, date_decision=maintien, sens="maintenir")
+    calculer(temps)
+    elements = [e for e in ElementATraiter.objects.all() if e.regle == Regle.REVISION_PARCOURS_SOCIAL]
+    etat = etat_du_carnet(carnet, AUJOURD_HUI)
+    assert etat.revision_due is (echeance is not None)
+    assert [e.echeance for e in elements] == ([echeance] if echeance else [])
+    if echeance:
+        assert etat.date_revision == echeance and "maintenu le" in elements[0].detail
+
+
 # --- Référent, statuts, suivi dans l'emploi ------------------------------------------------------
 
 
