@@ -77,7 +77,9 @@ def _membre_actif(utilisateur, organisation):
 
 
 def _partager_si_besoin(carnet, organisation, *, acteur) -> None:
-    if not regles.organisation_partage(carnet, organisation):
+    """L'organisation d'un intervenant lit et modifie le carnet (une lecture seule, celle d'une file d'orientation
+    par exemple, devient un partage complet)."""
+    if not permissions.organisations_partageant(carnet, MODIFIER_CARNET).filter(pk=organisation.pk).exists():
         permissions.partager(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
         historiser(carnet, EvenementCarnet.Type.PARTAGE_AJOUTE, acteur=acteur, nom=organisation.nom)
 

@@ -446,16 +446,16 @@ def transferer(carnet, *, acteur, organisation_accueil, motif) -> TransfertTerri
 @transaction.atomic
 def retirer_acces(transfert, *, aujourd_hui=None) -> bool:
     """Après la lecture de 30 jours : les organisations de départ perdent le partage, leurs intervenants sortent
-    du groupe. Sans effet une seconde fois, ni avant l'échéance, ni pour une organisation qui a retrouvé la
-    modification entre-temps (nouvel organisme référent). Rend vrai si quelque chose a été retiré."""
+    du groupe, même gardés comme accompagnateurs par la décision du territoire d'accueil (l'organisme référent est
+    toujours de ce territoire). Sans effet une seconde fois, ni avant l'échéance. Rend vrai si quelque chose a été
+    retiré."""
     aujourd_hui = aujourd_hui or timezone.localdate()
     transfert = TransfertTerritoire.objects.select_for_update().select_related("carnet", "acteur").get(pk=transfert.pk)
     if transfert.acces_retires_le is not None or transfert.fin_lecture_le >= aujourd_hui:
         return False
     carnet, acteur = transfert.carnet, transfert.acteur
-    modifient = set(permissions.organisations_partageant(carnet, MODIFIER_CARNET).values_list("pk", flat=True))
     retirees = []
-    for organisation in transfert.organisations_sortantes.exclude(pk__in=modifient):
+    for organisation in transfert.organisations_sortantes.all():
         for intervenant in (
             carnet.intervenants.actifs()
             .filter(organisation=organisation)

@@ -28,6 +28,14 @@ def t():
     return outils_orientation.territoire()
 
 
+def test_un_professionnel_de_l_organisation_qui_oriente_ajoute_au_groupe_modifie_le_carnet(t):
+    """La lecture donnée à la file devient un partage complet quand un de ses professionnels rejoint le groupe."""
+    t.demander(date(2026, 3, 2))
+    assert not regles_carnet.can_edit_carnet(t.charge, t.carnet)
+    carnet_services.ajouter_intervenant(t.carnet, acteur=t.referente, utilisateur=t.charge, organisation=t.departement)
+    assert regles_carnet.can_edit_carnet(t.charge, t.carnet)
+
+
 def test_la_demande_va_dans_la_file_du_departement_qui_lit_le_carnet_sans_le_modifier(t):
     assert not regles_carnet.can_view_carnet(t.charge, t.carnet)
     demande = t.demander(date(2026, 3, 2))

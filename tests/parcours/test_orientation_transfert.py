@@ -13,7 +13,6 @@ from parcours import permissions as regles_carnet
 from parcours import services as carnet_services
 from parcours.models import DemandeOrientation, EvenementCarnet, TransfertTerritoire
 from parcours.orientation import services
-from partenaires import permissions
 from tests.factories import OrganisationFactory, membre
 from tests.parcours import outils_orientation
 
@@ -147,7 +146,9 @@ def test_le_departement_qui_a_oriente_perd_aussi_la_lecture_apres_30_jours(t):
     assert "Département des Landes" in retrait.resume
 
 
-def test_une_organisation_de_depart_redevenue_organisme_referent_garde_son_acces(t):
+def test_l_ancienne_referente_gardee_comme_accompagnatrice_perd_l_acces_au_jour_31(t):
+    """Le territoire d'accueil oriente et garde l'ancienne référente du CCAS comme accompagnatrice : elle travaille
+    encore sur le carnet pendant les 30 jours, puis le CCAS (organisation de départ) perd l'accès, et elle sort."""
     transfert = transferer(t)
     with time_machine.travel(date(2026, 3, 20), tick=False):
         services.decider(
@@ -159,12 +160,12 @@ def test_une_organisation_de_depart_redevenue_organisme_referent_garde_son_acces
             date_decision=date(2026, 3, 20),
             devenir_ancien_referent="accompagnateur",
         )
-    # France Travail (national) reste organisme de la personne ici : on lui rend la modification à la main
-    permissions.partager(t.carnet, t.france_travail, "parcours.change_carnet")
+    assert regles_carnet.can_edit_carnet(t.referente, t.carnet)
     with time_machine.travel(AUJOURD_HUI + timedelta(days=31), tick=False):
         call_command("retirer_acces_transferts")
-    assert regles_carnet.can_edit_carnet(t.conseiller, t.carnet)
+    assert not regles_carnet.can_view_carnet(t.referente, t.carnet)
     assert not regles_carnet.can_view_carnet(t.collegue_ccas, t.carnet)
+    assert not t.carnet.intervenants.actifs().filter(utilisateur=t.referente).exists()
 
 
 def test_le_transfert_depuis_l_onglet(client, connecter, t):
