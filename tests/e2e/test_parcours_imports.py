@@ -16,26 +16,27 @@ from tests.factories import MOT_DE_PASSE, OrganisationFactory, membre
 from tests.outils import activer_totp
 
 
-def _csv(referent: str) -> bytes:
+def _csv(referent: str, noms=("Lesbats", "Castaing"), nir="2 88 05 40 088 123 70") -> bytes:
     return "\r\n".join(
         [
             "NOM;Prénom;Date de naissance;NIR;CP;Ville;Courriel du référent;Droit RSA",
-            f"Lesbats;Inès;03/05/1988;2 88 05 40 088 123 70;40100;Dax;{referent};ouvert_versable",
-            f"Castaing;Maëlle;23/08/1994;;40990;Herm;{referent};ouvert_suspendu",
+            f"{noms[0]};Inès;03/05/1988;{nir};40100;Dax;{referent};ouvert_versable",
+            f"{noms[1]};Maëlle;23/08/1994;;40990;Herm;{referent};ouvert_suspendu",
             '=HYPERLINK("http://pirate.example");Paul;01/02/1979;;40100;Dax;;',
             "Lagarde;Jean;01/01/2999;;99999;Nulle-Part;;",
-            "Lesbats;Inès;03/05/1988;;40100;Dax;;",
+            f"{noms[0]};Inès;03/05/1988;;40100;Dax;;",
         ]
     ).encode("cp1252", errors="strict")
 
 
-def _departement(suffixe: str):
-    """Chaque test a son Département (les données restent d'un test à l'autre) ; rend l'administrateur et le fichier."""
+def _departement(suffixe: str, **personnes):
+    """Chaque test a son Département et ses personnes (les données restent d'un test à l'autre, et une personne
+    suivie par un autre Département ne s'importe pas) ; rend l'administrateur et le fichier."""
     departement = OrganisationFactory(nom=f"Département des Landes ({suffixe})", departement="40")
     admin = membre(departement, Role.ADMINISTRATEUR, email=f"admin.{suffixe}@landes.fr", prenom="Hélène", nom="Dufau")
     referent = f"ref.{suffixe}@landes.fr"
     membre(departement, Role.PROFESSIONNEL, email=referent, prenom="Claire", nom="Duprat")
-    return admin.utilisateur, _csv(referent)
+    return admin.utilisateur, _csv(referent, **personnes)
 
 
 def test_l_administrateur_importe_une_liste_et_lit_l_apercu_des_erreurs(base, ouvrir, controler):
@@ -109,7 +110,7 @@ def test_l_administrateur_importe_une_liste_et_lit_l_apercu_des_erreurs(base, ou
 
 
 def test_sans_javascript_l_attente_se_suit_par_le_lien_actualiser(base, ouvrir, controler):
-    admin, fichier = _departement("sans-js")
+    admin, fichier = _departement("sans-js", noms=("Etcheverry", "Harguindeguy"), nir="")
     secret = activer_totp(admin)
     page = ouvrir(js=False)
     se_connecter(page, base, admin.email, MOT_DE_PASSE, secret)
