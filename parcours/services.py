@@ -76,7 +76,7 @@ def _membre_actif(utilisateur, organisation):
     return membre
 
 
-def _partager_si_besoin(carnet, organisation, *, acteur) -> None:
+def partager_pour_accompagner(carnet, organisation, *, acteur) -> None:
     """L'organisation d'un intervenant lit et modifie le carnet (une lecture seule, celle d'une file d'orientation
     par exemple, devient un partage complet)."""
     if not permissions.organisations_partageant(carnet, MODIFIER_CARNET).filter(pk=organisation.pk).exists():
@@ -113,7 +113,7 @@ def _ajouter(carnet, *, acteur, utilisateur, organisation, role) -> Intervenant:
     intervenant = Intervenant(carnet=carnet, utilisateur=utilisateur, organisation=organisation, role=role)
     intervenant.full_clean()
     intervenant.save()
-    _partager_si_besoin(carnet, organisation, acteur=acteur)
+    partager_pour_accompagner(carnet, organisation, acteur=acteur)
     historiser(
         carnet,
         EvenementCarnet.Type.INTERVENANT_AJOUTE,

@@ -1,5 +1,4 @@
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,6 +9,7 @@ from parcours.convocations import taches as _convocations  # noqa: F401
 from parcours.imports import taches as _imports  # noqa: F401
 from parcours.orientation import taches as _orientation  # noqa: F401
 from parcours.suivi import taches as _suivi  # noqa: F401
+from spie.liens import lien_absolu
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -26,9 +26,7 @@ def prevenir_referent_demande_acces(evenement_id: int) -> None:
     contexte = {
         "evenement": evenement,
         "referent": referent.utilisateur,
-        "lien": settings.SPIE_URL_SITE.rstrip("/")
-        + reverse("parcours:carnet", args=[evenement.carnet.uuid])
-        + "?onglet=groupe",
+        "lien": lien_absolu(reverse("parcours:carnet", args=[evenement.carnet.uuid]) + "?onglet=groupe"),
     }
     send_mail(
         subject=render_to_string("parcours/emails/demande_acces_objet.txt", contexte).strip(),

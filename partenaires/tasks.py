@@ -1,8 +1,9 @@
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from spie.liens import lien_absolu
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -17,7 +18,7 @@ def envoyer_invitation(invitation_id: int, cle: str) -> None:
         return
     contexte = {
         "invitation": invitation,
-        "lien": settings.SPIE_URL_SITE.rstrip("/") + reverse("partenaires:invitation", kwargs={"cle": cle}),
+        "lien": lien_absolu(reverse("partenaires:invitation", kwargs={"cle": cle})),
     }
     send_mail(
         subject=render_to_string("partenaires/emails/invitation_objet.txt", contexte).strip(),

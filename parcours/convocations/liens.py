@@ -4,10 +4,11 @@ la réponse proposée et leur date d'expiration (la date et l'heure du rendez-vo
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+
+from spie.liens import lien_absolu
 
 SEL = "parcours.convocations.reponse"
 
@@ -50,4 +51,4 @@ def lire(valeur: str, *, maintenant=None) -> Jeton:
 def url_reponse(rendez_vous, reponse: str) -> str:
     """L'adresse absolue du lien de réponse, pour un courriel."""
     chemin = reverse("parcours:convocation_repondre", args=[signer(rendez_vous, reponse)])
-    return settings.SPIE_URL_SITE.rstrip("/") + chemin
+    return lien_absolu(chemin)

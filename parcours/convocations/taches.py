@@ -2,7 +2,6 @@
 relit son état : un rendez-vous annulé ou passé entre-temps ne reçoit plus rien."""
 
 from celery import shared_task
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -10,6 +9,7 @@ from django.urls import reverse
 
 from parcours.convocations import contenu, liens
 from parcours.models import RendezVous
+from spie.liens import lien_absolu
 
 GABARITS = "parcours/convocations/emails"
 REESSAIS = {"acks_late": True, "autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
@@ -77,9 +77,7 @@ def prevenir_empechement(rendez_vous_id: int) -> None:
     if rendez_vous is None or rendez_vous.reponse != RendezVous.Reponse.EMPECHE:
         return
     contexte = contenu.contexte(rendez_vous) | {
-        "lien": settings.SPIE_URL_SITE.rstrip("/")
-        + reverse("parcours:carnet", args=[rendez_vous.carnet.uuid])
-        + "?onglet=rendez_vous"
+        "lien": lien_absolu(reverse("parcours:carnet", args=[rendez_vous.carnet.uuid]) + "?onglet=rendez_vous")
     }
     destinataires = list(dict.fromkeys([contexte["contact"].email, rendez_vous.intervenant.email]))
     _envoyer("empechement", contexte, destinataires)

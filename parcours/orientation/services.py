@@ -56,13 +56,6 @@ def _partager_en_lecture(carnet, organisation, *, acteur) -> None:
         )
 
 
-def _partager_pour_accompagner(carnet, organisation, *, acteur) -> None:
-    """Lecture et modification : l'organisation accompagne la personne (déjà lectrice, elle est complétée)."""
-    if not permissions.organisations_partageant(carnet, MODIFIER_CARNET).filter(pk=organisation.pk).exists():
-        permissions.partager(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
-        carnet_services.historiser(carnet, EvenementCarnet.Type.PARTAGE_AJOUTE, acteur=acteur, nom=organisation.nom)
-
-
 def _creer_demande(carnet, *, acteur, **champs) -> DemandeOrientation:
     demande = DemandeOrientation(
         carnet=carnet,
@@ -224,7 +217,7 @@ def _changer_de_referent(carnet, *, acteur, organisme, referent, devenir, motif_
             )
         else:
             carnet_services._terminer(ancien, acteur=acteur, motif=motif_fin, date_fin=timezone.localdate())
-    _partager_pour_accompagner(carnet, organisme, acteur=acteur)
+    carnet_services.partager_pour_accompagner(carnet, organisme, acteur=acteur)
     if referent is not None:
         deja = carnet.intervenants.actifs().filter(utilisateur=referent).select_related("utilisateur").first()
         if deja is not None:  # un accompagnateur du groupe devient référent
@@ -410,7 +403,9 @@ def transferer(carnet, *, acteur, organisation_accueil, motif) -> TransfertTerri
         permissions.organisations_partageant(carnet, VOIR_CARNET).exclude(departement=organisation_accueil.departement)
     )
     aujourd_hui = timezone.localdate()
-    _partager_pour_accompagner(carnet, organisation_accueil, acteur=acteur)  # avant la demande : un seul partage
+    carnet_services.partager_pour_accompagner(
+        carnet, organisation_accueil, acteur=acteur
+    )  # avant la demande : un seul partage
     demande = _creer_demande(
         carnet,
         acteur=acteur,

@@ -1,10 +1,11 @@
 """Courriels de l'orientation, envoyés après la validation de la transaction (tâches qui prennent des id)."""
 
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from spie.liens import lien_absolu
 
 
 def destinataires(decision, ancien_referent) -> list[tuple[str, object]]:
@@ -40,11 +41,7 @@ def prevenir_decision(decision_id: int, ancien_referent_id: int | None = None) -
     if decision is None:
         return
     ancien = Utilisateur.objects.filter(pk=ancien_referent_id).first() if ancien_referent_id else None
-    lien = (
-        settings.SPIE_URL_SITE.rstrip("/")
-        + reverse("parcours:carnet", args=[decision.carnet.uuid])
-        + "?onglet=orientation"
-    )
+    lien = lien_absolu(reverse("parcours:carnet", args=[decision.carnet.uuid]) + "?onglet=orientation")
     for role, utilisateur in destinataires(decision, ancien):
         contexte = {"decision": decision, "destinataire": utilisateur, "role": role, "lien": lien}
         send_mail(

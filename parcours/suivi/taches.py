@@ -1,18 +1,15 @@
 """Courriels de la continuité du parcours (tâches Celery : elles prennent des id et sont idempotentes)."""
 
 from celery import shared_task
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from spie.liens import lien_absolu
+
 DUREE_MEMOIRE_ENVOI = 2 * 24 * 3600
-
-
-def _lien(chemin: str) -> str:
-    return settings.SPIE_URL_SITE.rstrip("/") + chemin
 
 
 def _envoyer_une_fois(cle: str, *, gabarit: str, contexte: dict, destinataire: str) -> bool:
@@ -46,7 +43,7 @@ def prevenir_referent_reexamen(evenement_id: int) -> None:
     contexte = {
         "evenement": evenement,
         "referent": referent.utilisateur,
-        "lien": _lien(reverse("parcours:carnet", args=[evenement.carnet.uuid])),
+        "lien": lien_absolu(reverse("parcours:carnet", args=[evenement.carnet.uuid])),
     }
     _envoyer_une_fois(
         f"suivi:reexamen:{evenement.pk}", gabarit="reexamen", contexte=contexte, destinataire=referent.utilisateur.email
@@ -71,7 +68,7 @@ def envoyer_digest(referent_id: int) -> None:
         "date_calcul": date_calcul,
         "totaux": totaux,
         "total": sum(nombre for _, nombre in totaux),
-        "lien": _lien(reverse("parcours:a_traiter")),
+        "lien": lien_absolu(reverse("parcours:a_traiter")),
     }
     _envoyer_une_fois(
         f"suivi:digest:{referent.pk}:{timezone.localdate():%Y-%m-%d}",
