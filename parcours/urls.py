@@ -5,6 +5,7 @@ from parcours.convocations import urls as convocations
 from parcours.diagnostic import views as diagnostic
 from parcours.imports import urls as imports
 from parcours.orientation import urls as orientation
+from parcours.orientation_service import urls as orientation_service
 from parcours.suivi import urls as suivi
 
 DIAGNOSTIC = "carnets/<uuid:uuid>/diagnostics/<uuid:diagnostic_uuid>/"
@@ -53,4 +54,10 @@ urlpatterns = [
 ]
 
 # Chaque partie du parcours déclare ses URL dans son paquet (même espace de noms « parcours »).
-urlpatterns += orientation.urlpatterns + suivi.urlpatterns + convocations.urlpatterns + imports.urlpatterns
+urlpatterns += (
+    orientation.urlpatterns
+    + suivi.urlpatterns
+    + convocations.urlpatterns
+    + imports.urlpatterns
+    + orientation_service.urlpatterns
+)

@@ -17,5 +17,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("", include("partenaires.urls")),
     path("", include("parcours.urls")),
+    path("offre/", include("offre.urls")),
+    path("api/v1/", include("offre.echange.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """Les modèles du parcours : le carnet de bord (`carnet`), le diagnostic partagé (`diagnostic`),
-l'orientation (`orientation`), la sortie et le point de situation (`suivi`), les imports (`imports`)."""
+l'orientation (`orientation`), les orientations vers un service de l'offre (`orientation_service`),
+la sortie et le point de situation (`suivi`), les imports (`imports`)."""
 
 from parcours.models.carnet import (
     Action,
@@ -41,6 +42,11 @@ from parcours.models.orientation import (
     DemandeOrientationQuerySet,
     TransfertTerritoire,
 )
+from parcours.models.orientation_service import (
+    OrientationService,
+    OrientationServiceQuerySet,
+    TransitionOrientationService,
+)
 from parcours.models.suivi import (
     ElementATraiter,
     ElementATraiterQuerySet,
@@ -50,6 +56,7 @@ from parcours.models.suivi import (
 )
 
 __all__ = [
+    "TransitionOrientationService",
     "Action",
     "ActionReferentiel",
     "AppellationRome",
@@ -78,6 +85,8 @@ __all__ = [
     "Note",
     "NoteQuerySet",
     "Objectif",
+    "OrientationService",
+    "OrientationServiceQuerySet",
     "ObjectifReferentiel",
     "ParametresTerritoire",
     "Personne",

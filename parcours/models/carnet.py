@@ -557,6 +557,8 @@ class EvenementCarnet(models.Model):
         FIN_SUIVI_EMPLOI = "fin_suivi_emploi", "Fin du suivi dans l'emploi"
         REOUVERTURE = "reouverture", "Carnet rouvert"
         IMPORT = "import", "Créé ou mis à jour par un import"
+        ORIENTATION_SERVICE_ENVOYEE = "orientation_service_envoyee", "Orientation vers un service envoyée"
+        ORIENTATION_SERVICE_STATUT = "orientation_service_statut", "Orientation vers un service mise à jour"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)

@@ -150,6 +150,10 @@ class ElementATraiter(models.Model):
         HEURES_SANS_MOTIF = "heures_sans_motif", "Moins de 15 heures d'activité sans motif"
         REEXAMEN_STATUT = "reexamen_statut", "Changement de statut à examiner"
         POINT_SUIVI_EMPLOI = "point_suivi_emploi", "Point du suivi dans l'emploi à faire"
+        ORIENTATION_SERVICE_SANS_REPONSE = (
+            "orientation_service_sans_reponse",
+            "Orientation vers un service sans réponse",
+        )
 
     date_calcul = models.DateField("calculé le", db_index=True)
     regle = models.CharField("règle", max_length=40, choices=Regle.choices)

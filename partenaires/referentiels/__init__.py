@@ -35,3 +35,40 @@ def communes_par_code_postal() -> dict[str, tuple[tuple[str, str], ...]]:
         for code_postal in ligne["codes_postaux"].split():
             par_code.setdefault(code_postal, []).append((code_insee, ligne["nom"]))
     return {code_postal: tuple(liste) for code_postal, liste in par_code.items()}
+
+
+@cache
+def regions() -> dict[str, str]:
+    """Code INSEE de la région → nom."""
+    with open(DOSSIER / "regions.csv", encoding="utf-8") as fichier:
+        return {ligne["code"]: ligne["nom"] for ligne in csv.DictReader(fichier)}
+
+
+@cache
+def epci() -> dict[str, str]:
+    """SIREN de l'EPCI (intercommunalité) → nom."""
+    with open(DOSSIER / "epci.csv", encoding="utf-8") as fichier:
+        return {ligne["code_siren"]: ligne["nom"] for ligne in csv.DictReader(fichier)}
+
+
+def code_zone_existe(code: str) -> bool:
+    """Un code de zone géographique officiel : commune (INSEE, 5), EPCI (SIREN, 9), département (2 ou 3),
+    région (2) ou « france »."""
+    return code == "france" or code in communes() or code in epci() or code in departements() or code in regions()
+
+
+def zones_de_la_commune(code_insee: str) -> set[str]:
+    """Les codes des zones qui contiennent la commune (elle-même, son EPCI, son département, sa région, la
+    France) : un service est éligible si sa zone d'éligibilité en contient au moins un."""
+    ligne = communes().get(code_insee)
+    if not ligne:
+        return set()
+    return {"france", code_insee, ligne["code_epci"], ligne["code_departement"], ligne["code_region"]} - {""}
+
+
+def coordonnees_commune(code_insee: str) -> tuple[float, float] | None:
+    """Latitude et longitude du centre de la commune (None si inconnues)."""
+    ligne = communes().get(code_insee)
+    if not ligne or not ligne["latitude"]:
+        return None
+    return float(ligne["latitude"]), float(ligne["longitude"])

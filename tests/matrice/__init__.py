@@ -5,6 +5,6 @@ Chaque module expose : `MATRICE` (nom de l'URL → (arguments, {méthode: (atten
 refusé ne doit pas changer) et `GET_QUI_ECRIVENT`.
 """
 
-from tests.matrice import convocations, imports, orientation, suivi
+from tests.matrice import convocations, imports, offre, orientation, orientation_service, suivi
 
-EXTENSIONS = [orientation, suivi, convocations, imports]
+EXTENSIONS = [orientation, suivi, convocations, imports, offre, orientation_service]

@@ -1,0 +1,1 @@
+"""Les tâches de l'offre : importées ici pour que l'autodécouverte de Celery les enregistre dans le worker."""
