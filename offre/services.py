@@ -11,6 +11,9 @@ from partenaires import permissions
 from partenaires.referentiels import communes
 from spie.texte import normaliser_recherche
 
+TOUS_PUBLICS = "tous-publics"
+FRANCE = "france"
+
 
 def completer_geographie(objet) -> None:
     """Département, nom de commune et coordonnées déduits du code INSEE quand ils manquent (centre de la
@@ -33,8 +36,9 @@ def _criteres(service) -> list[CritereService]:
     valeurs = {(CritereService.Nature.THEMATIQUE, code) for code in service.thematiques} | {
         (CritereService.Nature.CATEGORIE, thematiques[code][1]) for code in service.thematiques if code in thematiques
     }
-    valeurs |= {(CritereService.Nature.PUBLIC, code) for code in service.publics}
-    valeurs |= {(CritereService.Nature.ZONE, code) for code in service.zone_eligibilite}
+    # Sans public précisé, le service est pour tous ; sans zone d'éligibilité, il n'a pas de restriction.
+    valeurs |= {(CritereService.Nature.PUBLIC, code) for code in service.publics or [TOUS_PUBLICS]}
+    valeurs |= {(CritereService.Nature.ZONE, code) for code in service.zone_eligibilite or [FRANCE]}
     return [CritereService(service=service, nature=nature, code=code) for nature, code in sorted(valeurs)]
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from parcours.convocations import taches as _convocations  # noqa: F401
 from parcours.imports import taches as _imports  # noqa: F401
 from parcours.orientation import taches as _orientation  # noqa: F401
+from parcours.orientation_service import taches as _orientation_service  # noqa: F401
 from parcours.suivi import taches as _suivi  # noqa: F401
 from spie.liens import lien_absolu
 

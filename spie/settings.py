@@ -136,6 +136,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purger-imports": {"task": "parcours.imports.taches.purger_imports", "schedule": crontab(hour=3, minute=0)},
     "rappels-rendez-vous": {"task": "parcours.tasks.envoyer_rappels", "schedule": crontab(minute=15)},
+    "rappel-actualisation-offre": {
+        "task": "offre.catalogue.taches.rappeler_actualisation",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    "suivre-orientations-service": {
+        "task": "parcours.orientation_service.taches.suivre_orientations_service",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "digest-hebdomadaire": {
         "task": "parcours.tasks.envoyer_digest_hebdomadaire",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),

@@ -5,6 +5,24 @@ Chaque module expose : `MATRICE` (nom de l'URL → (arguments, {méthode: (atten
 refusé ne doit pas changer) et `GET_QUI_ECRIVENT`.
 """
 
-from tests.matrice import convocations, imports, offre, orientation, orientation_service, suivi
+from tests.matrice import (
+    convocations,
+    imports,
+    offre_catalogue,
+    offre_echange,
+    offre_recherche,
+    orientation,
+    orientation_service,
+    suivi,
+)
 
-EXTENSIONS = [orientation, suivi, convocations, imports, offre, orientation_service]
+EXTENSIONS = [
+    orientation,
+    suivi,
+    convocations,
+    imports,
+    offre_catalogue,
+    offre_recherche,
+    offre_echange,
+    orientation_service,
+]
