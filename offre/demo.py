@@ -271,7 +271,7 @@ SERVICES = [
     # Savoirs de base
     S("langue", "Ateliers sociolinguistiques", "atelier", ["lecture-ecriture-calcul--maitriser-le-francais"],
       "Apprendre le français de la vie quotidienne et du travail, en petits groupes.",
-      publics=["personnes-exilees", "tous-publics"], heures="6", semaines=30, capacite=15),
+      publics=["personnes-exilees"], heures="6", semaines=30, capacite=15),
     S("langue", "Remise à niveau lecture, écriture, calcul", "formation",
       ["lecture-ecriture-calcul--maitriser-le-calcul", "lecture-ecriture-calcul--maitriser-le-francais"],
       "Retrouver les savoirs de base utiles à l'emploi et à la vie quotidienne.", heures="6", semaines=20,
