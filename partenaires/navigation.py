@@ -30,6 +30,26 @@ def entrees(request) -> list[Entree]:
             )
         )
         menu.append(Entree("À traiter", reverse("parcours:a_traiter"), ("a_traiter",)))
+        # L'offre du territoire : la recherche pour tous ; les structures et services que l'on tient à jour (la
+        # page dit « aucune » à qui n'en tient pas : pas de requête de plus à chaque page pour le savoir).
+        menu.append(Entree("Offre", reverse("offre:recherche"), ("recherche", "service", "structure")))
+        menu.append(
+            Entree(
+                "Mes services",
+                reverse("offre:structures"),
+                (
+                    "structures",
+                    "structure_creer",
+                    "structure_modifier",
+                    "service_creer",
+                    "service_modifier",
+                    "service_confirmer",
+                    "session_ajouter",
+                    "session_modifier",
+                    "session_annuler",
+                ),
+            )
+        )
         if membre.role in (Role.CHARGE_ORIENTATION, Role.PILOTE):
             menu.append(
                 Entree(
@@ -57,6 +77,7 @@ def entrees(request) -> list[Entree]:
         )
     if membre and membre.role == Role.PILOTE:
         menu.append(Entree("Point de situation", reverse("parcours:point_de_situation"), ("point_de_situation",)))
+        menu.append(Entree("Modération", reverse("offre:moderation"), ("moderation", "service_suspendre")))
     if user.is_superuser or (membre and membre.role == Role.PILOTE):
         menu.append(
             Entree(

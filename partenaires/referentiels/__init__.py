@@ -51,19 +51,24 @@ def epci() -> dict[str, str]:
         return {ligne["code_siren"]: ligne["nom"] for ligne in csv.DictReader(fichier)}
 
 
+# data·inclusion : toute la France s'écrit « france » ou par le code pays de la France du Code officiel géographique.
+FRANCE = ("france", "99100")
+
+
 def code_zone_existe(code: str) -> bool:
-    """Un code de zone géographique officiel : commune (INSEE, 5), EPCI (SIREN, 9), département (2 ou 3),
-    région (2) ou « france »."""
-    return code == "france" or code in communes() or code in epci() or code in departements() or code in regions()
+    """Un code de zone d'éligibilité data·inclusion v1 : commune (INSEE, 5), EPCI (SIREN, 9), département (2 ou 3)
+    ou la France entière. Pas de code de région (il se confondrait avec un département : « 75 ») : une région
+    s'écrit par la liste de ses départements, comme le demande le schéma."""
+    return code in FRANCE or code in communes() or code in epci() or code in departements()
 
 
 def zones_de_la_commune(code_insee: str) -> set[str]:
-    """Les codes des zones qui contiennent la commune (elle-même, son EPCI, son département, sa région, la
-    France) : un service est éligible si sa zone d'éligibilité en contient au moins un."""
+    """Les codes des zones qui contiennent la commune (elle-même, son EPCI, son département, la France) : un
+    service est éligible si sa zone d'éligibilité en contient au moins un."""
     ligne = communes().get(code_insee)
     if not ligne:
         return set()
-    return {"france", code_insee, ligne["code_epci"], ligne["code_departement"], ligne["code_region"]} - {""}
+    return {*FRANCE, code_insee, ligne["code_epci"], ligne["code_departement"]} - {""}
 
 
 def coordonnees_commune(code_insee: str) -> tuple[float, float] | None:
