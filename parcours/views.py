@@ -41,6 +41,7 @@ from parcours.models import (
     Statut,
 )
 from parcours.orientation import views as orientation_views
+from parcours.orientation_service import views as orientation_service_views
 from parcours.suivi import views as suivi_views
 from partenaires import permissions
 from partenaires.models import Utilisateur
@@ -52,6 +53,7 @@ ONGLETS = {
     "diagnostic": "Diagnostic",
     "orientation": "Orientation",
     "plan": "Plan d'action",
+    "offre": "Orientations vers un service",
     "rendez_vous": "Rendez-vous",
     "notes": "Notes d'entretien",
     "groupe": "Groupe de suivi",
@@ -295,6 +297,8 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         contexte.update(orientation_views.contexte_onglet(request, carnet))
     elif onglet == "plan":
         contexte.update(_contexte_plan(carnet, peut_modifier, formulaires))
+    elif onglet == "offre":
+        contexte.update(orientation_service_views.contexte_onglet(request, carnet, peut_modifier))
     elif onglet == "rendez_vous":
         rendez_vous = list(carnet.rendez_vous.select_related("intervenant", "organisation").order_by("-date_heure"))
         contexte["rendez_vous_a_venir"] = [r for r in rendez_vous if r.date_heure >= timezone.now()][::-1]

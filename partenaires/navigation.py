@@ -50,6 +50,13 @@ def entrees(request) -> list[Entree]:
                 ),
             )
         )
+        menu.append(
+            Entree(
+                "Orientations reçues",
+                reverse("parcours:orientations_recues"),
+                ("orientations_recues", "orientation_recue"),
+            )
+        )
         if membre.role in (Role.CHARGE_ORIENTATION, Role.PILOTE):
             menu.append(
                 Entree(

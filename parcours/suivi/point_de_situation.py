@@ -29,12 +29,14 @@ from parcours.models import (
     EvenementCarnet,
     Intervenant,
     Note,
+    OrientationService,
     ParametresTerritoire,
     PointSuiviEmploi,
     RendezVous,
     SortieParcours,
 )
 from parcours.orientation import horloges
+from parcours.orientation_service import regles as orientation_service_regles
 from partenaires.models import Membre, Organisation
 
 Regle = ElementATraiter.Regle
@@ -390,6 +392,37 @@ def points_suivi_emploi_dus(aujourd_hui: date) -> list[ElementATraiter]:
     ]
 
 
+def orientations_service_sans_reponse(aujourd_hui: date) -> list[ElementATraiter]:
+    """Orientations vers un service envoyées (ou à l'étude) depuis plus de 10 jours sans réponse de la structure :
+    le jour de la relance automatique, le référent le voit aussi. Échéance : l'expiration (30 jours)."""
+    jours = orientation_service_regles.JOURS_RELANCE
+    orientations = avec_referent(
+        OrientationService.objects.en_attente_de_reponse().select_related("service__structure"), "carnet"
+    ).filter(
+        envoyee_le__lt=debut_du_jour(aujourd_hui - timedelta(days=jours)),
+        carnet__statut__in=EN_COURS,
+    )
+    elements = []
+    for orientation in orientations:
+        envoyee = timezone.localdate(orientation.envoyee_le)
+        etude = " (à l'étude)" if orientation.statut == OrientationService.Statut.A_L_ETUDE else ""
+        detail = (
+            f"{orientation.service.nom} ({orientation.service.structure.nom}) : envoyée le {envoyee:%d/%m/%Y}, "
+            f"sans réponse depuis {(aujourd_hui - envoyee).days} jours{etude}"
+        )
+        elements.append(
+            _element(
+                Regle.ORIENTATION_SERVICE_SANS_REPONSE,
+                orientation,
+                carnet_id=orientation.carnet_id,
+                aujourd_hui=aujourd_hui,
+                echeance=timezone.localdate(orientation.expire_le),
+                detail=detail,
+            )
+        )
+    return elements
+
+
 REGLES = [
     perdus_de_vue,
     orientations_en_retard,
@@ -401,6 +434,7 @@ REGLES = [
     heures_sans_motif,
     reexamens_de_statut,
     points_suivi_emploi_dus,
+    orientations_service_sans_reponse,
 ]
 
 

@@ -31,6 +31,7 @@ ONGLET_DE_LA_REGLE = {
     Regle.HEURES_SANS_MOTIF: "plan",
     Regle.REEXAMEN_STATUT: "situation",
     Regle.POINT_SUIVI_EMPLOI: "situation",
+    Regle.ORIENTATION_SERVICE_SANS_REPONSE: "offre",
 }
 # En-têtes de colonnes du tableau du pilote (le libellé complet est dans docs/point-de-situation.md).
 LIBELLES_COURTS = {
@@ -44,6 +45,7 @@ LIBELLES_COURTS = {
     Regle.HEURES_SANS_MOTIF: "Moins de 15 h sans motif",
     Regle.REEXAMEN_STATUT: "Statuts à examiner",
     Regle.POINT_SUIVI_EMPLOI: "Points de suivi dus",
+    Regle.ORIENTATION_SERVICE_SANS_REPONSE: "Orientations vers l'offre sans réponse",
 }
 # Qui traite, pour son organisation, une orientation en retard sans voir le carnet.
 ROLES_ORIENTATION = [Role.CHARGE_ORIENTATION, Role.PILOTE, Role.ADMINISTRATEUR]
