@@ -5,6 +5,7 @@ et zones d'un service sont aussi indexés dans `CritereService` pour la recherch
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,11 @@ from partenaires.permissions import PermissionObjetGroupeBase
 
 MODIFIER_STRUCTURE = "offre.change_structure"
 
+# Les longueurs et formes imposées par le schéma data·inclusion v1 : ce qui est saisi ici s'exporte sans erreur.
+NOM_DE_TROIS_CARACTERES = MinLengthValidator(3, "Le nom compte au moins 3 caractères.")
+SANS_POINT_FINAL = RegexValidator(r"(?<!\.)\Z|etc\.\Z", "Le nom ne se termine pas par un point (règle data·inclusion).")
+DESCRIPTION_DE_CINQ_CARACTERES = MinLengthValidator(5, "La description compte au moins 5 caractères.")
+
 
 class Structure(models.Model):
     """Une structure qui porte des services : une organisation partenaire (qui la modifie par ses membres) ou une
@@ -22,9 +28,9 @@ class Structure(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.CharField("source", max_length=100, default="spie", help_text="Producteur de la donnée.")
     identifiant = models.CharField("identifiant chez la source", max_length=200)
-    nom = models.CharField("nom", max_length=150)
+    nom = models.CharField("nom", max_length=150, validators=[NOM_DE_TROIS_CARACTERES, SANS_POINT_FINAL])
     siret = models.CharField("SIRET", max_length=14, blank=True)
-    description = models.TextField("description", blank=True)
+    description = models.TextField("description", blank=True, validators=[DESCRIPTION_DE_CINQ_CARACTERES])
     reseaux_porteurs = models.JSONField("réseaux porteurs", default=list, blank=True)
     adresse = models.CharField("adresse", max_length=250, blank=True)
     complement_adresse = models.CharField("complément d'adresse", max_length=250, blank=True)
@@ -100,8 +106,8 @@ class Service(models.Model):
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="services")
     source = models.CharField("source", max_length=100, default="spie")
     identifiant = models.CharField("identifiant chez la source", max_length=200)
-    nom = models.CharField("nom", max_length=150)
-    description = models.TextField("description")
+    nom = models.CharField("nom", max_length=150, validators=[NOM_DE_TROIS_CARACTERES])
+    description = models.TextField("description", validators=[DESCRIPTION_DE_CINQ_CARACTERES])
     type = models.CharField("type de service", max_length=30, blank=True)
     thematiques = models.JSONField("thématiques", default=list, blank=True)
     publics = models.JSONField("publics", default=list, blank=True)

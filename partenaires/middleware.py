@@ -37,7 +37,7 @@ class OrganisationCouranteMiddleware:
 class SecondFacteurObligatoireMiddleware:
     """Un professionnel sans application d'authentification est envoyé la configurer avant tout le reste."""
 
-    CHEMINS_LIBRES = ("/comptes/", "/static/", "/sante/", "/invitation/")
+    CHEMINS_LIBRES = ("/comptes/", "/static/", "/sante/", "/invitation/", "/api/", "/offre/public/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,0 +1,27 @@
+"""Le banc de mesure de la recherche dans l'offre tourne de bout en bout et ne laisse rien en base."""
+
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from offre.models import CritereService, Service, SessionService, Structure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_la_mesure_cree_un_catalogue_mesure_les_recherches_puis_annule_tout():
+    sortie = io.StringIO()
+    call_command("mesurer_recherche_offre", "--services=200", "--recherches=8", "--graine=7", stdout=sortie)
+    texte = sortie.getvalue()
+    assert "200 services (" in texte
+    requetes = re.search(r"Requêtes SQL par recherche : (\d+)(?: à (\d+))? pour la requête HTTP", texte)
+    assert requetes and int(requetes[2] or requetes[1]) <= 10  # le nombre épinglé par test_recherche_vues
+    assert "Recherche dans l'offre sur" in texte and "Budget de 150 ms (p95 HTTP)" in texte
+    assert [modele.objects.count() for modele in (Structure, Service, CritereService, SessionService)] == [0, 0, 0, 0]
+
+
+def test_la_mesure_refuse_des_nombres_nuls():
+    with pytest.raises(CommandError, match="au moins 1"):
+        call_command("mesurer_recherche_offre", "--services=0")
