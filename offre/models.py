@@ -165,7 +165,11 @@ class Service(models.Model):
     class Meta:
         verbose_name = "service"
         ordering = ["nom"]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="service_coordonnees")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="service_coordonnees"),
+            # Les services à distance, listés à part par chaque recherche (mesuré : docs/BENCHMARKS.md).
+            models.Index(fields=["id"], condition=Q(a_distance=True), name="service_a_distance"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "identifiant"],

@@ -1,5 +1,5 @@
 """Les libellés des codes du catalogue, pour les fiches : thématiques groupées par catégorie, valeurs des listes
-data·inclusion, noms des zones d'éligibilité (commune, intercommunalité, département, région)."""
+data·inclusion, noms des zones d'éligibilité (commune, intercommunalité, département, France)."""
 
 from offre import referentiels
 from partenaires.referentiels import FRANCE, communes, departements, epci

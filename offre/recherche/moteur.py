@@ -19,13 +19,12 @@ from django.utils import timezone
 
 from offre import geo, referentiels
 from offre.models import CritereService, Service, SessionService
-from partenaires.referentiels import communes, coordonnees_commune
+from partenaires.referentiels import communes, coordonnees_commune, zones_de_la_commune
 from spie.texte import normaliser_recherche
 
 RAYON_PAR_DEFAUT_KM = 20
 RAYONS_KM = (5, 10, 20, 30, 50, 100)
 TOUS_PUBLICS = "tous-publics"
-FRANCE = ("france", "99100")  # data·inclusion : « france » ou le code pays de la France
 
 
 @dataclass(frozen=True)
@@ -151,18 +150,6 @@ class Resultats:
         return PageDeResultats(resultat for resultat in resultats if resultat._service is not None)
 
 
-def zones_eligibles(code_insee: str) -> list[str]:
-    """Les codes de zone d'éligibilité qui couvrent la commune : elle-même, son EPCI, son département, la France.
-
-    Pas sa région : data·inclusion n'a pas de code de région (un service régional liste les départements de la
-    région), et les codes de région se confondent avec des codes de département (75 : Nouvelle-Aquitaine et
-    Paris ; 11 : Île-de-France et Aude ; 01 : Guadeloupe et Ain)."""
-    ligne = communes().get(code_insee)
-    if not ligne:
-        return []
-    return sorted({*FRANCE, code_insee, ligne["code_epci"], ligne["code_departement"]} - {""})
-
-
 def _critere(nature, codes):
     return Exists(CritereService.objects.filter(service=OuterRef("pk"), nature=nature, code__in=codes))
 
@@ -194,7 +181,9 @@ def filtrer(services, criteres: Criteres):
     for mot in normaliser_recherche(criteres.texte).split():
         services = services.filter(texte_recherche__contains=mot)
     if criteres.code_commune:
-        services = services.filter(_critere(CritereService.Nature.ZONE, zones_eligibles(criteres.code_commune)))
+        services = services.filter(
+            _critere(CritereService.Nature.ZONE, sorted(zones_de_la_commune(criteres.code_commune)))
+        )
     return services
 
 

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from offre import referentiels, regles
+from offre.catalogue import affichage
 from offre.models import Service, SessionService
 from offre.recherche import communes as recherche_communes
 from offre.recherche.forms import FormulaireRecherche
-from offre.recherche.moteur import FRANCE, rechercher
-from partenaires.referentiels import communes, departements, epci
+from offre.recherche.moteur import rechercher
 
 PAR_PAGE = 20
 FRAGMENT = "offre/includes/recherche_resultats.html"
@@ -108,28 +108,10 @@ def _libelles(service) -> dict:
     thematiques = referentiels.thematiques()
     return {
         "thematiques": [thematiques[code][0] for code in service.thematiques if code in thematiques],
-        "publics": _traduire(service.publics, referentiels.publics()),
+        "publics": affichage.libelles(service.publics, referentiels.publics()),
         "type": referentiels.types_de_services().get(service.type, ""),
         "frais": referentiels.frais().get(service.frais, ""),
-        "modes_mobilisation": _traduire(service.modes_mobilisation, referentiels.modes_mobilisation()),
-        "mobilisable_par": _traduire(service.mobilisable_par, referentiels.personnes_mobilisatrices()),
-        "zone": [libelle_zone(code) for code in service.zone_eligibilite],
+        "modes_mobilisation": affichage.libelles(service.modes_mobilisation, referentiels.modes_mobilisation()),
+        "mobilisable_par": affichage.libelles(service.mobilisable_par, referentiels.personnes_mobilisatrices()),
+        "zone": affichage.zone(service.zone_eligibilite),
     }
-
-
-def _traduire(codes, valeurs) -> list[str]:
-    return [valeurs.get(code, code) for code in codes]
-
-
-def libelle_zone(code: str) -> str:
-    """Le nom d'un code de zone d'éligibilité, lu comme la recherche le lit (`moteur.zones_eligibles`) : commune,
-    EPCI, département (un code à 2 ou 3 caractères est un département dans data·inclusion), ou la France."""
-    if code in FRANCE:
-        return "France entière"
-    if code in communes():
-        return f"{communes()[code]['nom']} (commune, {communes()[code]['code_departement']})"
-    if code in epci():
-        return f"{epci()[code]} (intercommunalité)"
-    if code in departements():
-        return f"{departements()[code]} (département {code})"
-    return code

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from offre import fraicheur, geo
 from offre.models import Service
-from offre.recherche.moteur import Criteres, rechercher, zones_eligibles
-from partenaires.referentiels import communes, coordonnees_commune
+from offre.recherche.moteur import Criteres, rechercher
+from partenaires.referentiels import communes, coordonnees_commune, zones_de_la_commune
 from tests.offre import fabriques
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +136,7 @@ def test_un_code_de_region_ne_vaut_pas_le_departement_de_meme_numero():
     fabriques.service(nom="Parisiens seulement", zone_eligibilite=["75"])
     fabriques.service(nom="Toute la France", zone_eligibilite=["99100"])
     assert noms(autour().sur_place) == ["Toute la France"]
-    assert "75" not in zones_eligibles(MONT_DE_MARSAN)
+    assert "75" not in zones_de_la_commune(MONT_DE_MARSAN)
 
 
 # --- À distance -------------------------------------------------------------------------------------------------
