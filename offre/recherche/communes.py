@@ -48,6 +48,12 @@ def commune(code_insee: str, code_postal: str = "") -> Commune | None:
     return Commune(code_insee, ligne["nom"], code_postal, ligne["code_departement"])
 
 
+def libelle(code_insee: str) -> str:
+    """« Nom (code postal) » d'une commune par son code INSEE, relu sans ambiguïté par `resoudre` (vide : inconnue)."""
+    trouvee = commune(code_insee) if code_insee else None
+    return trouvee.libelle if trouvee else ""
+
+
 @cache
 def _noms() -> tuple[list[str], list[str]]:
     """(noms normalisés triés, codes INSEE dans le même ordre) : un début de nom se cherche par dichotomie."""
@@ -109,7 +115,9 @@ def resoudre(saisie: str) -> str:
     saisie = " ".join(saisie.split())
     if not saisie:
         return ""
-    if saisie.upper() in communes():
+    # Un code INSEE, sauf s'il est aussi un code postal : la personne qui tape « 40100 » cherche Dax (code postal),
+    # pas Le Frêche (code INSEE 40100). Les liens de la plateforme passent « Nom (code postal) », sans ambiguïté.
+    if saisie.upper() in communes() and saisie not in communes_par_code_postal():
         return saisie.upper()
     trouve = _AVEC_CODE_POSTAL.match(saisie)
     if trouve:

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from offre import regles as offre_regles
 from offre.models import SessionService
 from offre.recherche import views as recherche_views
+from offre.recherche.communes import libelle as libelle_commune
 from parcours import permissions as regles_carnet
 from parcours import services as carnet_services
 from parcours.models import Objectif, OrientationService, TransitionOrientationService
@@ -106,7 +107,7 @@ def chercher(request, uuid):
         carnet, voit_sensible=regles_carnet.can_view_sensible(request.user, carnet)
     )
     formulaire = RecherchePourLaPersonne(
-        request.GET, besoins_du_carnet=besoins_du_carnet, defauts={"commune": personne.code_commune}
+        request.GET, besoins_du_carnet=besoins_du_carnet, defauts={"commune": libelle_commune(personne.code_commune)}
     )
     contexte = recherche_views.contexte_resultats(request, formulaire, gabarit_action=GABARIT_ORIENTER)
     _consulter(request, carnet, "offre_recherche")

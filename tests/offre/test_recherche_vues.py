@@ -353,3 +353,10 @@ def test_la_liste_des_besoins_groupe_les_69_thematiques_sous_les_16_categories_e
     assert '<optgroup label="Mobilité"><option value="mobilite">Mobilité : toute la catégorie</option>' in liste
     assert '<option value="mobilite--preparer-un-permis" selected>Préparer un permis</option>' in liste
     assert '<option value="50" selected>50 km</option>' in contenu
+
+
+def test_un_code_postal_saisi_l_emporte_sur_le_code_insee_identique(client):
+    # 40100 est le code postal de Dax et le code INSEE du Frêche : la personne qui le tape cherche Dax.
+    fabriques.service(nom="Atelier à Dax", commune=fabriques.DAX)
+    page = client.get(reverse("offre:recherche_publique"), {"commune": "40100"}).content.decode()
+    assert "Atelier à Dax" in page and "Frêche" not in page
