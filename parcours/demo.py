@@ -51,9 +51,9 @@ DIAGNOSTICS = [
 
 
 def charger_carnets_demo(sender=None, organisations=None, **kwargs) -> str:
-    from parcours import demo_parcours  # qui réutilise les diagnostics de ce module
+    from parcours import demo_orientations_service, demo_parcours  # qui réutilisent les carnets de ce module
 
-    resumes = [_carnets(organisations), demo_parcours.charger(organisations)]
+    resumes = [_carnets(organisations), demo_parcours.charger(organisations), demo_orientations_service.charger()]
     return " ".join(resume for resume in resumes if resume)
 
 

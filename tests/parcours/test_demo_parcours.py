@@ -10,6 +10,7 @@ from parcours.models import (
     DemandeOrientation,
     ElementATraiter,
     EvenementCarnet,
+    OrientationService,
     RendezVous,
     SortieParcours,
 )
@@ -20,7 +21,15 @@ Regle = ElementATraiter.Regle
 
 
 def _etat():
-    modeles = [Carnet, DemandeOrientation, DecisionOrientation, SortieParcours, RendezVous, EvenementCarnet]
+    modeles = [
+        Carnet,
+        DemandeOrientation,
+        DecisionOrientation,
+        SortieParcours,
+        RendezVous,
+        EvenementCarnet,
+        OrientationService,
+    ]
     return {modele.__name__: modele.objects.count() for modele in modeles} | {
         "elements": sorted(ElementATraiter.objects.values_list("regle", "carnet_id", "referent_id", "organisation_id"))
     }
@@ -80,3 +89,13 @@ def test_la_demo_remplit_la_file_les_sorties_et_le_point_de_situation_une_seule_
     contenu = page.content.decode()
     assert page.status_code == 200 and "Aucun élément à traiter" not in contenu
     assert "SDSeI de Dax" in contenu and "PLIE du Marsan" in contenu
+
+
+def test_la_demo_remplit_les_boites_de_reception_de_l_offre(connecter):
+    call_command("charger_demo", verbosity=0)
+    assert OrientationService.objects.count() == 4
+    acceptee = OrientationService.objects.get(statut=OrientationService.Statut.ACCEPTEE)
+    assert acceptee.heures_hebdomadaires and acceptee.action.statut == "en_projet"
+    conseiller = Utilisateur.objects.get(email="conseiller.ft@demo.spie.fr")
+    page = connecter(conseiller).get(reverse("parcours:orientations_recues")).content.decode()
+    assert "Atelier CV" in page and "Club de recherche" not in page  # celle du PLIE n'est pas pour France Travail
