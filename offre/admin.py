@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from offre import services, validation
+from offre.catalogue.forms import ControlesDuServiceMixin
 from offre.models import CritereService, Service, SessionService, SignalementService, Structure
 
 # Les liens saisis sans protocole sont compris en « https:// ».
@@ -53,29 +54,8 @@ class SessionInline(admin.TabularInline):
         return False  # une session se termine ou s'annule ; les orientations la référencent
 
 
-class ServiceAdminForm(forms.ModelForm):
+class ServiceAdminForm(ControlesDuServiceMixin, forms.ModelForm):
     """Les champs viennent de l'administration (`ServiceAdmin`) ; s'y ajoutent les contrôles du catalogue."""
-
-    def clean_thematiques(self):
-        return validation.valider_thematiques(self.cleaned_data["thematiques"])
-
-    def clean_publics(self):
-        return validation.valider_publics(self.cleaned_data["publics"])
-
-    def clean_type(self):
-        return validation.valider_type(self.cleaned_data["type"])
-
-    def clean_frais(self):
-        return validation.valider_frais(self.cleaned_data["frais"])
-
-    def clean_zone_eligibilite(self):
-        return validation.valider_zone(self.cleaned_data["zone_eligibilite"])
-
-    def clean_modes_mobilisation(self):
-        return validation.valider_modes_mobilisation(self.cleaned_data["modes_mobilisation"])
-
-    def clean_mobilisable_par(self):
-        return validation.valider_mobilisable_par(self.cleaned_data["mobilisable_par"])
 
     def clean(self):
         donnees = super().clean()

@@ -72,6 +72,32 @@ def choix_communes(code_postal: str) -> list[tuple[str, str]]:
 # --- Structure -----------------------------------------------------------------------------------
 
 
+class ControlesDuServiceMixin:
+    """Les contrôles des valeurs data·inclusion d'un service (`offre/validation.py`), communs au formulaire du
+    catalogue et à celui de l'administration technique."""
+
+    def clean_thematiques(self):
+        return validation.valider_thematiques(self.cleaned_data["thematiques"])
+
+    def clean_type(self):
+        return validation.valider_type(self.cleaned_data["type"])
+
+    def clean_publics(self):
+        return validation.valider_publics(self.cleaned_data["publics"])
+
+    def clean_frais(self):
+        return validation.valider_frais(self.cleaned_data["frais"])
+
+    def clean_zone_eligibilite(self):
+        return validation.valider_zone(self.cleaned_data["zone_eligibilite"])
+
+    def clean_modes_mobilisation(self):
+        return validation.valider_modes_mobilisation(self.cleaned_data["modes_mobilisation"])
+
+    def clean_mobilisable_par(self):
+        return validation.valider_mobilisable_par(self.cleaned_data["mobilisable_par"])
+
+
 class StructureForm(CommuneMixin, forms.ModelForm):
     reseaux_porteurs = _cases(referentiels.reseaux_porteurs())
     siret = forms.CharField(
@@ -154,7 +180,7 @@ class StructureForm(CommuneMixin, forms.ModelForm):
 # --- Service -------------------------------------------------------------------------------------
 
 
-class ServiceForm(CommuneMixin, forms.ModelForm):
+class ServiceForm(ControlesDuServiceMixin, CommuneMixin, forms.ModelForm):
     thematiques = forms.MultipleChoiceField(
         label="Thématiques",
         choices=referentiels.choix(referentiels.thematiques()),
@@ -319,26 +345,8 @@ class ServiceForm(CommuneMixin, forms.ModelForm):
             if cases
         ]
 
-    def clean_thematiques(self):
-        return validation.valider_thematiques(self.cleaned_data["thematiques"])
-
-    def clean_type(self):
-        return validation.valider_type(self.cleaned_data["type"])
-
-    def clean_publics(self):
-        return validation.valider_publics(self.cleaned_data["publics"])
-
-    def clean_frais(self):
-        return validation.valider_frais(self.cleaned_data["frais"])
-
     def clean_zone_eligibilite(self):
         return validation.valider_zone(validation.lire_codes(self.cleaned_data["zone_eligibilite"]))
-
-    def clean_modes_mobilisation(self):
-        return validation.valider_modes_mobilisation(self.cleaned_data["modes_mobilisation"])
-
-    def clean_mobilisable_par(self):
-        return validation.valider_mobilisable_par(self.cleaned_data["mobilisable_par"])
 
     def clean(self):
         donnees = super().clean()
