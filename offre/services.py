@@ -2,7 +2,7 @@
 des sessions. Les vues et les commandes passent par ces fonctions."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from offre import referentiels
@@ -89,7 +89,11 @@ def reserver_place(session: SessionService) -> None:
         raise ValidationError(f"La session « {session.intitule} » est annulée.")
     if session.est_complete:
         raise ValidationError(f"La session « {session.intitule} » est complète.")
-    SessionService.objects.filter(pk=session.pk).update(places_prises=F("places_prises") + 1)
+    try:
+        with transaction.atomic():  # SQLite ignore le verrou : la contrainte en base tranche la dernière place
+            SessionService.objects.filter(pk=session.pk).update(places_prises=F("places_prises") + 1)
+    except IntegrityError as exc:
+        raise ValidationError(f"La session « {session.intitule} » est complète.") from exc
 
 
 @transaction.atomic

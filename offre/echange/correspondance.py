@@ -140,7 +140,7 @@ def _heures(valeur) -> Decimal | None:
     return Decimal(str(valeur)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def structure_vers_v1(structure) -> dict:
+def structure_vers_v1(structure, *, avec_contacts: bool = True) -> dict:
     objet = {"source": structure.source, "id": structure.identifiant, "date_maj": structure.date_maj.isoformat()}
     objet |= {champ: _texte(getattr(structure, champ)) for champ in TEXTES_STRUCTURE}
     objet |= {
@@ -148,6 +148,8 @@ def structure_vers_v1(structure) -> dict:
         "latitude": structure.latitude,
         "longitude": structure.longitude,
     }
+    if not avec_contacts:  # l'API publique : le courriel d'une structure hors plateforme reçoit les liens signés
+        objet |= dict.fromkeys(("courriel", "telephone"))
     return {champ: objet[champ] for champ in CHAMPS_STRUCTURE}
 
 

@@ -92,7 +92,7 @@ def page_de_structures(*, departement="", source="", page=1, taille=TAILLE_PAR_D
         structures = structures.filter(departement=departement)
     if source:
         structures = structures.filter(source=source)
-    return _page(structures, correspondance.structure_vers_v1, page, taille)
+    return _page(structures, lambda s: correspondance.structure_vers_v1(s, avec_contacts=False), page, taille)
 
 
 def page_de_services(*, departement="", thematique="", source="", page=1, taille=TAILLE_PAR_DEFAUT) -> dict:

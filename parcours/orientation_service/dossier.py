@@ -122,6 +122,11 @@ def documents_disponibles(carnet) -> dict[str, Document]:
     return documents
 
 
+def _axe_sensible(objectif) -> bool:
+    """L'objectif relève d'un axe sensible (santé, handicap) : son libellé ne part pas à la structure."""
+    return Domaine.objects.filter(sensible=True, axe_id=objectif.axe_id).exists()
+
+
 def composer(
     carnet, service, *, acteur, organisation, session, objectif, besoin_libelle, message, documents, contact
 ) -> dict:
@@ -136,7 +141,7 @@ def composer(
         },
         "contact": contact,
         "besoin": besoin_libelle,
-        "objectif": objectif.libelle if objectif else "",
+        "objectif": objectif.libelle if objectif and not _axe_sensible(objectif) else "",
         "service": service.nom,
         "session": str(session) if session else "",
         "message": message,

@@ -1,16 +1,20 @@
 """Le lien de réponse d'une orientation, pour la structure qui n'a pas de compte sur la plateforme : signé
-(`django.core.signing`, sel dédié), il porte l'orientation et sa date d'expiration (celle de l'orientation, 30 jours
-après l'envoi). Le modèle est celui des convocations (`parcours/convocations/liens.py`)."""
+(`django.core.signing`, sel dédié), il porte l'orientation. Sa validité se lit sur l'orientation : jusqu'à son
+expiration (30 jours après l'envoi) tant qu'elle attend une réponse ; une fois acceptée, un an après l'envoi, pour
+que la structure puisse indiquer l'entrée, la fin ou l'abandon ; jamais une fois close. Le modèle est celui des
+convocations (`parcours/convocations/liens.py`)."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import timedelta
 
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.models import OrientationService
 from spie.liens import lien_absolu
 
+DUREE_APRES_ACCEPTATION = timedelta(days=365)
 SEL = "parcours.orientation_service.reponse"
 
 
@@ -25,23 +29,30 @@ class LienExpire(Exception):
 @dataclass(frozen=True)
 class Jeton:
     orientation: str  # uuid public de l'orientation
-    expire_le: datetime
 
 
 def signer(orientation) -> str:
-    charge = {"o": str(orientation.uuid), "e": int(orientation.expire_le.timestamp())}
-    return signing.dumps(charge, salt=SEL, compress=True)
+    return signing.dumps({"o": str(orientation.uuid)}, salt=SEL, compress=True)
 
 
-def lire(valeur: str, *, maintenant=None) -> Jeton:
+def lire(valeur: str) -> Jeton:
     try:
-        charge = signing.loads(valeur, salt=SEL)
-        jeton = Jeton(str(charge["o"]), datetime.fromtimestamp(charge["e"], tz=UTC))
-    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError) as exc:
+        return Jeton(str(signing.loads(valeur, salt=SEL)["o"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise LienInvalide from exc
-    if (maintenant or timezone.now()) >= jeton.expire_le:
+
+
+def valide_jusqu_au(orientation):
+    """Sans réponse : l'expiration de l'orientation ; acceptée ou commencée : un an après l'envoi."""
+    if orientation.statut in OrientationService.STATUTS_SANS_REPONSE:
+        return orientation.expire_le
+    return orientation.envoyee_le + DUREE_APRES_ACCEPTATION
+
+
+def verifier(orientation, *, maintenant=None) -> None:
+    """Lève `LienExpire` quand le lien de cette orientation n'est plus valable."""
+    if (maintenant or timezone.now()) >= valide_jusqu_au(orientation):
         raise LienExpire
-    return jeton
 
 
 def url_reponse(orientation) -> str:

@@ -270,16 +270,30 @@ def changer_statut(
     commentaire = (commentaire or "").strip()
     regles.verifier_transition(orientation, vers, cote=cote, motif=motif, commentaire=commentaire)
     de = orientation.statut
+    maintenant = timezone.now()
+    if (
+        de in OrientationService.STATUTS_SANS_REPONSE
+        and cote != regles.PLATEFORME
+        and maintenant >= orientation.expire_le
+    ):
+        raise ValidationError(
+            f"Cette orientation a expiré le {timezone.localtime(orientation.expire_le):%d/%m/%Y} sans réponse : "
+            "elle ne peut plus changer de statut."
+        )
     if orientation.session_id and vers == Statut.ACCEPTEE:
+        if orientation.session.debut <= maintenant:
+            raise ValidationError(
+                f"La session « {orientation.session.intitule} » a déjà eu lieu : refusez l'orientation ou proposez "
+                "une autre session à la personne qui oriente."
+            )
         offre_services.reserver_place(orientation.session)
     if orientation.session_id and de == Statut.ACCEPTEE and vers == Statut.ABANDONNEE:
         offre_services.liberer_place(orientation.session)
-    maintenant = timezone.now()
     orientation.statut = vers
     orientation.motif_refus = motif if vers == Statut.REFUSEE else orientation.motif_refus
     champs = ["statut", "motif_refus"]
-    if cote == regles.STRUCTURE and de in OrientationService.STATUTS_SANS_REPONSE:
-        orientation.repondue_le = maintenant
+    if cote == regles.STRUCTURE and vers in (Statut.ACCEPTEE, Statut.REFUSEE) and orientation.repondue_le is None:
+        orientation.repondue_le = maintenant  # la réponse qui décide (mettre à l'étude n'en est pas une)
         champs.append("repondue_le")
     orientation.save(update_fields=champs)
     transition = TransitionOrientationService.objects.create(

@@ -110,7 +110,8 @@ def chercher(request, uuid):
         request.GET, besoins_du_carnet=besoins_du_carnet, defauts={"commune": libelle_commune(personne.code_commune)}
     )
     contexte = recherche_views.contexte_resultats(request, formulaire, gabarit_action=GABARIT_ORIENTER)
-    _consulter(request, carnet, "offre_recherche")
+    if not request.htmx:  # une consultation par page ouverte, pas une par filtre changé
+        _consulter(request, carnet, "offre_recherche")
     contexte |= {
         "carnet": carnet,
         "personne": personne,
@@ -331,8 +332,6 @@ def lien(request, jeton):
         lu = liens.lire(jeton)
     except liens.LienInvalide:
         return _page_lien_en_erreur(request, LIEN_INVALIDE, 400)
-    except liens.LienExpire:
-        return _page_lien_en_erreur(request, LIEN_EXPIRE, 410)
     orientation = (
         OrientationService.objects.select_related("service__structure", "session", "prescripteur", "organisation")
         .filter(uuid=lu.orientation)
@@ -343,6 +342,10 @@ def lien(request, jeton):
     if regles.est_close(orientation):
         statut = orientation.get_statut_display().lower()
         return _page_lien_en_erreur(request, ORIENTATION_CLOSE.format(statut=statut), 410)
+    try:
+        liens.verifier(orientation)
+    except liens.LienExpire:
+        return _page_lien_en_erreur(request, LIEN_EXPIRE, 410)
     statut_http = 200
     if request.method == "POST":
         if _changer_statut(request, orientation, cote=regles.STRUCTURE, par_lien=True):
@@ -352,6 +355,7 @@ def lien(request, jeton):
     contexte = _contexte_reponse(orientation, cote=regles.STRUCTURE) | {
         "erreur": "",
         "action_reponse": request.path,
-        "jours_restants": max((orientation.expire_le - timezone.now()).days, 0),
+        "jours_restants": max((liens.valide_jusqu_au(orientation) - timezone.now()).days, 0),
+        "valable_jusqu_au": liens.valide_jusqu_au(orientation),
     }
     return render(request, GABARIT_LIEN, contexte, status=statut_http)

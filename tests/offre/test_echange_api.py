@@ -55,11 +55,8 @@ def test_les_structures_sont_lues_au_format_v1(client):
     structure = fabriques.structure(courriel="accueil@relais.fr", siret="12345678901234")
     (objet,) = lire(client, STRUCTURES)["items"]
     assert schema.erreurs(STRUCTURE, objet) == []
-    assert (objet["id"], objet["siret"], objet["courriel"]) == (
-        structure.identifiant,
-        "12345678901234",
-        "accueil@relais.fr",
-    )
+    assert (objet["id"], objet["siret"]) == (structure.identifiant, "12345678901234")
+    assert objet["courriel"] is objet["telephone"] is None  # aucun contact dans l'API publique
 
 
 def test_seuls_les_services_publies_et_dans_les_resultats_sont_montres(client):

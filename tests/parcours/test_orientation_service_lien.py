@@ -138,22 +138,22 @@ def test_le_lien_d_une_orientation_close_le_dit(envoyee, client):
     assert etat(envoyee.orientation) == avant
 
 
-def test_le_lien_vaut_jusqu_a_l_expiration_meme_apres_l_acceptation(envoyee, client, horloge):
+def test_apres_l_acceptation_le_lien_vaut_un_an_pour_indiquer_l_entree_et_la_fin(envoyee, client, horloge):
     client.post(envoyee.lien, {"statut": "acceptee"})
-    avancer(horloge, days=20)
+    avancer(horloge, days=60)  # bien après les 30 jours de l'attente d'une réponse
     client.post(envoyee.lien, {"statut": "entree"})
     envoyee.orientation.refresh_from_db()
     assert envoyee.orientation.statut == "entree"
-    avancer(horloge, days=11)
+    avancer(horloge, days=310)
     assert client.get(envoyee.lien).status_code == 410
 
 
-def test_lire_refuse_un_lien_passe_sa_date(envoyee):
+def test_sans_reponse_le_lien_vaut_jusqu_a_l_expiration_de_l_orientation(envoyee):
     jeton = envoyee.lien.split("/")[-2]
     assert liens.lire(jeton).orientation == str(envoyee.orientation.uuid)
     with pytest.raises(liens.LienExpire):
-        liens.lire(jeton, maintenant=envoyee.orientation.expire_le)
-    assert liens.lire(jeton, maintenant=envoyee.orientation.expire_le - timedelta(seconds=1))
+        liens.verifier(envoyee.orientation, maintenant=envoyee.orientation.expire_le)
+    liens.verifier(envoyee.orientation, maintenant=envoyee.orientation.expire_le - timedelta(seconds=1))
 
 
 def test_la_page_publique_n_a_pas_besoin_de_compte_mais_la_boite_si(envoyee, client):

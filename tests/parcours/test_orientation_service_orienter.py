@@ -155,7 +155,7 @@ def test_une_structure_sans_compte_recoit_le_lien_signe_a_l_adresse_du_service(o
     chemin = lien_du_courriel(courriel)
     assert chemin.startswith("/orientations-service/reponse/")
     jeton = liens.lire(chemin.split("/")[-2])
-    assert jeton.orientation == str(orientation.uuid) and jeton.expire_le == orientation.expire_le
+    assert jeton.orientation == str(orientation.uuid) and liens.valide_jusqu_au(orientation) == orientation.expire_le
     assert "Ne transférez pas ce courriel" in courriel.body
 
 
@@ -354,3 +354,15 @@ def test_un_parcours_clos_ne_s_oriente_pas(o):
     with pytest.raises(ValidationError, match="Le parcours de cette personne est clos : rouvrez-le"):
         orienter(o)
     assert etat() == avant
+
+
+def test_l_objectif_d_un_axe_sensible_ne_part_pas_dans_le_dossier(o):
+    # Un service de santé : l'action va sous l'objectif en cours de l'axe santé, mais son libellé reste au carnet.
+    o.atelier.thematiques = ["sante--sante-mentale"]
+    o.atelier.save(update_fields=["thematiques"])
+    objectif = carnet_services.ajouter_objectif(
+        o.carnet, acteur=o.referente, axe="sante", libelle_libre="Suivi en addictologie"
+    )
+    orientation = orienter(o, besoin="sante--sante-mentale")
+    assert orientation.objectif == objectif
+    assert orientation.dossier["objectif"] == "" and "addictologie" not in str(orientation.dossier)

@@ -1,6 +1,8 @@
 """Le cycle de vie d'une orientation vers un service : chaque transition permise (son journal, son événement, l'action
 liée, les courriels, les places de la session) et chaque transition interdite (ValidationError, rien d'écrit)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -238,6 +240,24 @@ def test_une_session_devenue_complete_fait_refuser_l_acceptation_sans_rien_ecrir
     assert etat(orientation) == avant
 
 
+def test_une_session_passee_ne_s_accepte_plus(o):
+    orientation = orienter(o, session=o.session)
+    SessionService.objects.filter(pk=o.session.pk).update(debut=MAINTENANT - timedelta(hours=1))
+    avant = etat(orientation)
+    with pytest.raises(ValidationError, match="a déjà eu lieu"):
+        faire(o, orientation, "acceptee", S)
+    assert etat(orientation) == avant and places_prises(o) == 0
+
+
+def test_une_orientation_arrivee_a_expiration_ne_se_repond_plus_meme_avant_la_tache(o, horloge):
+    orientation = orienter(o)
+    avancer(horloge, days=30)  # la tâche du matin ne l'a pas encore fait expirer
+    avant = etat(orientation)
+    with pytest.raises(ValidationError, match="a expiré le"):
+        faire(o, orientation, "acceptee", S)
+    assert etat(orientation) == avant
+
+
 def test_l_abandon_apres_acceptation_libere_la_place(o):
     orientation = amener(o, "acceptee", session=o.session)
     assert places_prises(o) == 1
@@ -263,10 +283,14 @@ def test_l_acceptation_et_le_refus_sont_annonces_au_prescripteur(o, django_captu
         services.changer_statut(refusee, vers="refusee", cote=S, par_lien=True, motif="autre", commentaire="Trop loin")
     accepte, refuse = courriels_a(o.referente.email)
     assert accepte.subject == "Orientation vers « Atelier CV » : acceptée"
-    assert "Relais Emploi Landes a accepté l'orientation de Inès Lalanne vers « Atelier CV »." in accepte.body
+    assert "Relais Emploi Landes a accepté l'orientation que vous avez envoyée le" in accepte.body
+    assert "vers « Atelier CV »." in accepte.body
     assert lien_du_courriel(accepte) == reverse("parcours:carnet", args=[o.carnet.uuid]) + "?onglet=offre"
     assert refuse.subject == "Orientation vers « Location de voiture à 1 euro » : refusée"
-    assert "Motif : Autre (précisé dans le commentaire)\nCommentaire : Trop loin" in refuse.body
+    assert "Motif : Autre (précisé dans le commentaire)" in refuse.body
+    # Un courriel ne nomme jamais la personne, ni ne recopie ce qu'en dit la structure.
+    for courriel in (accepte, refuse):
+        assert "Lalanne" not in courriel.body and "Inès" not in courriel.body and "Trop loin" not in courriel.body
 
 
 @pytest.mark.parametrize(("vers", "cote"), [("a_l_etude", S), ("abandonnee", P)])
