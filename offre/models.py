@@ -128,8 +128,8 @@ class Service(models.Model):
         "zone d'éligibilité",
         default=list,
         blank=True,
-        help_text="Codes officiels : commune (INSEE), EPCI (SIREN), département, région ou « france ». Vide : sans "
-        "restriction.",
+        help_text="Codes officiels : commune (INSEE), EPCI (SIREN), département ou « france » (une région s'écrit par "
+        "ses départements). Vide : sans restriction.",
     )
     modes_mobilisation = models.JSONField("modes de mobilisation", default=list, blank=True)
     mobilisable_par = models.JSONField("mobilisable par", default=list, blank=True)

@@ -8,11 +8,8 @@ from django.db.models import F
 from offre import referentiels
 from offre.models import MODIFIER_STRUCTURE, CritereService, Service, SessionService, Structure
 from partenaires import permissions
-from partenaires.referentiels import communes
+from partenaires.referentiels import FRANCE, communes
 from spie.texte import normaliser_recherche
-
-TOUS_PUBLICS = "tous-publics"
-FRANCE = "france"
 
 
 def completer_geographie(objet) -> None:
@@ -37,8 +34,8 @@ def _criteres(service) -> list[CritereService]:
         (CritereService.Nature.CATEGORIE, thematiques[code][1]) for code in service.thematiques if code in thematiques
     }
     # Sans public précisé, le service est pour tous ; sans zone d'éligibilité, il n'a pas de restriction.
-    valeurs |= {(CritereService.Nature.PUBLIC, code) for code in service.publics or [TOUS_PUBLICS]}
-    valeurs |= {(CritereService.Nature.ZONE, code) for code in service.zone_eligibilite or [FRANCE]}
+    valeurs |= {(CritereService.Nature.PUBLIC, code) for code in service.publics or [referentiels.TOUS_PUBLICS]}
+    valeurs |= {(CritereService.Nature.ZONE, code) for code in service.zone_eligibilite or [FRANCE[0]]}
     return [CritereService(service=service, nature=nature, code=code) for nature, code in sorted(valeurs)]
 
 

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 
 from offre import referentiels
-from partenaires.referentiels import code_zone_existe, communes, communes_par_code_postal
+from partenaires.referentiels import code_zone_existe, communes, communes_par_code_postal, departements_par_region
 
-TOUS_PUBLICS = "tous-publics"
+TOUS_PUBLICS = referentiels.TOUS_PUBLICS
 EN_PRESENTIEL = "en-presentiel"
 A_DISTANCE = "a-distance"
 
@@ -114,21 +114,35 @@ def valider_modes_accueil(codes) -> tuple[bool, bool]:
     return EN_PRESENTIEL in codes, A_DISTANCE in codes
 
 
+# Une région se saisit « R » suivi de son code INSEE (R75 : Nouvelle-Aquitaine) : data·inclusion n'a pas de code de
+# région (il se confondrait avec un département : 75 est aussi Paris), elle est donc remplacée par ses départements.
+PREFIXE_REGION = "R"
+
+
+def _etendre_les_regions(codes: list[str]) -> list[str]:
+    etendus = []
+    for code in codes:
+        region = code[len(PREFIXE_REGION) :] if code.startswith(PREFIXE_REGION) else None
+        remplacement = departements_par_region().get(region, (code,)) if region else (code,)
+        etendus += [departement for departement in remplacement if departement not in etendus]
+    return etendus
+
+
 def valider_zone(codes) -> list[str]:
     """Les codes de la zone d'éligibilité : commune (INSEE, 5 caractères), EPCI (SIREN, 9 chiffres), département,
-    région ou « france ». Vide : sans restriction."""
-    codes = [code.lower() if code.lower() == "france" else code.upper() for code in _liste(codes)]
+    région (« R » et son code, remplacée par ses départements) ou « france ». Vide : sans restriction."""
+    codes = _etendre_les_regions([code.lower() if code.lower() == "france" else code.upper() for code in _liste(codes)])
     inconnus = [code for code in codes if not code_zone_existe(code)]
     if len(inconnus) == 1:
         raise ValidationError(
             f"Zone d'éligibilité : le code « {inconnus[0]} » ne correspond à aucune commune, intercommunalité, "
-            "département ou région.",
+            "département ou région (une région s'écrit R suivi de son code : R75).",
             code="zone_inconnue",
         )
     if inconnus:
         raise ValidationError(
             f"Zone d'éligibilité : les codes {_enumerer(inconnus)} ne correspondent à aucune commune, "
-            "intercommunalité, département ou région.",
+            "intercommunalité, département ou région (une région s'écrit R suivi de son code : R75).",
             code="zone_inconnue",
         )
     return codes

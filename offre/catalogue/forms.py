@@ -214,8 +214,8 @@ class ServiceForm(ControlesDuServiceMixin, CommuneMixin, forms.ModelForm):
         label="Zone d'éligibilité",
         required=False,
         help_text="Codes officiels séparés par des virgules ou des espaces : commune (code INSEE, ex. 40192), "
-        "intercommunalité (SIREN, 9 chiffres), département (40), région (code INSEE de la région) ou « france ». "
-        "Vide : sans restriction.",
+        "intercommunalité (SIREN, 9 chiffres), département (40), région (R et son code : R75 pour la "
+        "Nouvelle-Aquitaine, remplacée par ses départements) ou « france ». Vide : sans restriction.",
     )
     modes_mobilisation = forms.MultipleChoiceField(
         label="Modes de mobilisation",

@@ -19,12 +19,11 @@ from offre.echange.lecture import Fichier, Lecture, Ligne, lire
 from offre.echange.schema import SERVICE, STRUCTURE
 from offre.models import Service, Structure
 from partenaires.models import Organisation
-from partenaires.referentiels import communes, communes_par_code_postal
+from partenaires.referentiels import FRANCE, communes, communes_par_code_postal
 
 CREATION = "creation"
 MISE_A_JOUR = "mise_a_jour"
 INCHANGE = "inchange"
-PAYS_FRANCE = "99100"  # code pays de la France dans le Code officiel géographique, admis par le schéma v1
 
 
 GEOGRAPHIE = {"code_insee", "code_postal"}
@@ -348,7 +347,7 @@ def _rattacher(resultat: Resultat, du_fichier, en_base) -> Structure | None:
 
 def _preparer_service(resultat: Resultat, existants, du_fichier, en_base, departements: set[str]) -> None:
     valeurs = correspondance.valeurs_service(resultat.champs_propres())
-    zone = ["france" if code == PAYS_FRANCE else code for code in valeurs["zone_eligibilite"]]
+    zone = [FRANCE[0] if code in FRANCE else code for code in valeurs["zone_eligibilite"]]  # 99100 : « france »
     valeurs["zone_eligibilite"] = _regle(resultat, ("zone_eligibilite",), validation.valider_zone, zone) or []
     _regle(resultat, ("thematiques",), validation.valider_thematiques, valeurs["thematiques"])
     _regle(resultat, ("publics",), validation.valider_publics, valeurs["publics"])

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from offre import fraicheur, referentiels
 from offre.recherche import communes
-from offre.recherche.moteur import RAYON_PAR_DEFAUT_KM, RAYONS_KM, TOUS_PUBLICS, Criteres
+from offre.recherche.moteur import RAYON_PAR_DEFAUT_KM, RAYONS_KM, Criteres
 
 TEXTE_MAX = 200
 
@@ -111,7 +111,7 @@ class FormulaireRecherche(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["thematique"].choices = choix_thematiques()
         self.fields["public"].choices = [("", "Tous les publics")] + [
-            choix for choix in referentiels.choix(referentiels.publics()) if choix[0] != TOUS_PUBLICS
+            choix for choix in referentiels.choix(referentiels.publics()) if choix[0] != referentiels.TOUS_PUBLICS
         ]
         self.fields["type"].choices = [("", "Tous les types")] + referentiels.choix(referentiels.types_de_services())
         self.fields["frais"].choices = [("", "Tous")] + referentiels.choix(referentiels.frais())

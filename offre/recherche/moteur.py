@@ -24,7 +24,6 @@ from spie.texte import normaliser_recherche
 
 RAYON_PAR_DEFAUT_KM = 20
 RAYONS_KM = (5, 10, 20, 30, 50, 100)
-TOUS_PUBLICS = "tous-publics"
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,9 @@ def filtrer(services, criteres: Criteres):
         ]
         services = services.filter(reduce(operator.or_, conditions))
     if criteres.publics:
-        services = services.filter(_critere(CritereService.Nature.PUBLIC, [*criteres.publics, TOUS_PUBLICS]))
+        services = services.filter(
+            _critere(CritereService.Nature.PUBLIC, [*criteres.publics, referentiels.TOUS_PUBLICS])
+        )
     if criteres.types:
         services = services.filter(type__in=criteres.types)
     if criteres.frais:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 DOSSIER = Path(__file__).resolve().parent / "data_inclusion"
 
+# Le public qui répond à tous les autres, exclusif dans data·inclusion v1.
+TOUS_PUBLICS = "tous-publics"
+
 
 def _valeurs(nom: str) -> dict[str, str]:
     with open(DOSSIER / "extra" / f"{nom}.json", encoding="utf-8") as fichier:

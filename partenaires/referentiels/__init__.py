@@ -51,6 +51,16 @@ def epci() -> dict[str, str]:
         return {ligne["code_siren"]: ligne["nom"] for ligne in csv.DictReader(fichier)}
 
 
+@cache
+def departements_par_region() -> dict[str, tuple[str, ...]]:
+    """Code de la région → codes de ses départements."""
+    with open(DOSSIER / "departements.csv", encoding="utf-8") as fichier:
+        par_region: dict[str, list[str]] = {}
+        for ligne in csv.DictReader(fichier):
+            par_region.setdefault(ligne["code_region"], []).append(ligne["code"])
+    return {region: tuple(codes) for region, codes in par_region.items()}
+
+
 # data·inclusion : toute la France s'écrit « france » ou par le code pays de la France du Code officiel géographique.
 FRANCE = ("france", "99100")
 

@@ -92,3 +92,8 @@ def test_la_commune_se_deduit_du_code_postal_ou_se_choisit():
         validation.valider_commune("00000")
     with pytest.raises(ValidationError, match="exactement 5 chiffres"):
         validation.valider_commune("4010")
+
+
+def test_une_region_saisie_r75_devient_ses_departements():
+    zone = validation.valider_zone(["r75", "40"])
+    assert "40" in zone and "64" in zone and "33" in zone and "75" not in zone and len(zone) == 12

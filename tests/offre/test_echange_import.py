@@ -207,7 +207,7 @@ def test_apres_le_schema_nos_regles_nomment_la_faute(pilote):
         "Structure n° 1 (id dora--s1) : « nom » : « AGENCE ACTION LOGEMENT. » ne doit pas se terminer par un point",
         "Structure n° 2 (id dora--s2) : Le code INSEE « 59999 » ne correspond à aucune commune.",
         "Service n° 2 (id dora--v2) : Zone d'éligibilité : les codes « 40999 », « 200999999 » ne correspondent à "
-        "aucune commune, intercommunalité, département ou région.",
+        "aucune commune, intercommunalité, département ou région (une région s'écrit R suivi de son code : R75).",
         "Service n° 2 (id dora--v2) : sa structure (Structure n° 1 (id dora--s1)) est en erreur",
         "Service n° 3 (id dora--v3) : Indiquez une adresse (accueil en présentiel) ou cochez « à distance ».",
         "Service n° 3 (id dora--v3) : sa structure (Structure n° 1 (id dora--s1)) est en erreur",

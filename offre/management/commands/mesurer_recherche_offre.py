@@ -247,7 +247,7 @@ MODELES = [
 ]
 STRUCTURES = ["Mission locale", "Association Relais", "CCAS", "Maison France services", "Centre social", "PLIE"]
 TEXTES = ["permis", "cv", "logement", "numerique", "garde enfants", "francais", "sante mentale", "velo", "creche"]
-PUBLICS = [code for code in referentiels.publics() if code != services.TOUS_PUBLICS]
+PUBLICS = [code for code in referentiels.publics() if code != referentiels.TOUS_PUBLICS]
 
 
 class Command(BaseCommand):
@@ -471,7 +471,7 @@ def _service(structure, ligne, numero, jeton, aujourd_hui, hasard) -> Service:
         zone_eligibilite = [ligne["code_epci"]]
     else:
         zone_eligibilite = [ligne["code_insee"]]
-    publics = [services.TOUS_PUBLICS] if hasard.random() < 0.4 else hasard.sample(PUBLICS, hasard.randint(1, 3))
+    publics = [referentiels.TOUS_PUBLICS] if hasard.random() < 0.4 else hasard.sample(PUBLICS, hasard.randint(1, 3))
     frequence = hasard.choice([fraicheur.Frequence.SIX_MOIS, fraicheur.Frequence.DOUZE_MOIS])
     service = Service(
         structure=structure,
