@@ -236,6 +236,20 @@ def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_resultats(
 NOMBRE_DE_REQUETES = 10
 
 
+@pytest.mark.parametrize("taille", [1, 30])
+def test_la_recherche_publique_a_un_nombre_de_requetes_fixe(client, taille, django_assert_num_queries):
+    for rang in range(taille):
+        service = service_a(1 + rang / 3, 0, nom=f"Proche {rang:02d}", a_distance=rang % 2 == 0)
+        fabriques.session(service)
+        fabriques.service(nom=f"En ligne {rang:02d}", en_presentiel=False, a_distance=True, adresse="")
+    parametres = {"commune": MONT_DE_MARSAN, "thematique": "mobilite", "texte": "en"}
+    client.get(PUBLIQUE, parametres)
+    # Sans session ni appartenance : les candidats, les services à distance, la page et ses sessions.
+    with django_assert_num_queries(4):
+        reponse = client.get(PUBLIQUE, parametres)
+    assert len(reponse.context["resultats"]) == 2 * taille
+
+
 @pytest.fixture
 def gabarit_action(tmp_path, settings):
     (tmp_path / "action_essai.html").write_text(

@@ -15,6 +15,7 @@ from parcours.orientation_service import regles, services
 from parcours.suivi import point_de_situation
 from partenaires.choix import Role
 from tests.factories import membre
+from tests.offre import fabriques
 from tests.parcours import outils_orientation_service as outils
 from tests.parcours.conftest import diagnostic_valide
 from tests.parcours.outils_orientation_service import MAINTENANT, avancer, courriels_a, orienter
@@ -267,3 +268,25 @@ def test_une_orientation_expiree_n_est_plus_sans_reponse(o, horloge, django_capt
     suivre(django_capture_on_commit_callbacks)
     assert not OrientationService.objects.en_attente_de_reponse().filter(pk=orientation.pk).exists()
     assert not point_de_situation.orientations_service_sans_reponse(MAINTENANT.date().replace(month=4, day=5))
+
+
+# Session, utilisateur, appartenances, second facteur, organisation courante ; le carnet et le droit de le modifier ;
+# le diagnostic et ses besoins ; la consultation journalisée ; la recherche (candidats, à distance, page, sessions) ;
+# la navigation. Le même nombre à 1 et à 30 services trouvés.
+NOMBRE_RECHERCHE_CARNET = 17
+
+
+@pytest.mark.parametrize("taille", [1, 30])
+def test_la_recherche_du_carnet_a_un_nombre_de_requetes_fixe(
+    avec_diagnostic, client, connecter, taille, django_assert_num_queries
+):
+    o = avec_diagnostic
+    for rang in range(taille):
+        service = fabriques.service(nom=f"Auto-école {rang:02d}", thematiques=["mobilite--preparer-un-permis"])
+        fabriques.session(service)
+    connecter(o.referente)
+    url = reverse(RECHERCHE, args=[o.carnet.uuid])
+    client.get(url, {"besoin": "mobilite"})
+    with django_assert_num_queries(NOMBRE_RECHERCHE_CARNET):
+        reponse = client.get(url, {"besoin": "mobilite"})
+    assert len(reponse.context["resultats"]) == taille + 1  # et la location de voiture du garage, en mobilité
