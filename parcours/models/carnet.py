@@ -614,10 +614,15 @@ class EvenementCarnet(models.Model):
 
 
 class ConsultationCarnet(models.Model):
-    """Journal des consultations (en ajout seul) : qui a ouvert quel carnet, pour quelle organisation, quel onglet."""
+    """Journal des consultations (en ajout seul) : qui a ouvert quel carnet, pour quelle organisation, quel onglet.
+    Sans compte (une structure qui lit le dossier d'une orientation par le lien signé de son courriel), `lecteur` dit
+    qui a lu."""
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="consultations")
-    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lecteur = models.CharField("lecteur sans compte", max_length=250, blank=True)
     organisation = models.ForeignKey(
         "partenaires.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -628,6 +633,13 @@ class ConsultationCarnet(models.Model):
         verbose_name = "consultation de carnet"
         verbose_name_plural = "consultations de carnets"
         ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(utilisateur__isnull=False) | ~Q(lecteur=""),
+                name="consultation_par_un_utilisateur_ou_un_lecteur_nomme",
+                violation_error_message="Une consultation dit qui a lu : un utilisateur, ou un lecteur sans compte.",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.utilisateur} a consulté {self.carnet} ({self.onglet})"
+        return f"{self.utilisateur or self.lecteur} a consulté {self.carnet} ({self.onglet})"

@@ -16,7 +16,15 @@ from offre import services as offre_services
 from offre.models import Service, SessionService
 from parcours import permissions as regles_carnet
 from parcours import services as carnet_services
-from parcours.models import Action, Carnet, EvenementCarnet, Objectif, OrientationService, TransitionOrientationService
+from parcours.models import (
+    Action,
+    Carnet,
+    ConsultationCarnet,
+    EvenementCarnet,
+    Objectif,
+    OrientationService,
+    TransitionOrientationService,
+)
 from parcours.orientation_service import besoins, dossier, regles, taches
 from partenaires import permissions
 from partenaires.models import Membre
@@ -325,6 +333,19 @@ def changer_statut(
     if vers in regles.STATUTS_ANNONCES:
         transaction.on_commit(lambda: taches.prevenir_prescripteur.delay(transition.pk))
     return transition
+
+
+def journaliser_lecture_par_lien(orientation) -> None:
+    """La structure sans compte a ouvert le dossier par le lien de son courriel : la consultation est journalisée
+    comme les autres (la personne voit qui a lu), au nom de la structure."""
+    structure = orientation.service.structure
+    ConsultationCarnet.objects.create(
+        carnet_id=orientation.carnet_id,
+        utilisateur=None,
+        organisation=structure.organisation,
+        lecteur=f"{structure.nom} (lien reçu par courriel)",
+        onglet="dossier_orientation",
+    )
 
 
 # --- Travaux du matin (commande suivre_orientations_service) --------------------------------------------------

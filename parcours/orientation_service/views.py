@@ -326,8 +326,9 @@ def _page_lien_en_erreur(request, erreur, statut):
 
 @login_not_required
 def lien(request, jeton):
-    """La structure sans compte répond par le lien signé de son courriel, lisible sur un téléphone. Le GET n'écrit
-    rien ; un lien falsifié (400), expiré ou d'une orientation close (410) ne montre pas le dossier."""
+    """La structure sans compte répond par le lien signé de son courriel, lisible sur un téléphone. Le GET ne fait que
+    journaliser la lecture du dossier ; un lien falsifié (400), expiré ou d'une orientation close (410) ne montre pas
+    le dossier et n'écrit rien."""
     try:
         lu = liens.lire(jeton)
     except liens.LienInvalide:
@@ -352,6 +353,8 @@ def lien(request, jeton):
             return redirect(request.path)
         statut_http = 400
         orientation.refresh_from_db()
+    else:
+        services.journaliser_lecture_par_lien(orientation)
     contexte = _contexte_reponse(orientation, cote=regles.STRUCTURE) | {
         "erreur": "",
         "action_reponse": request.path,

@@ -62,7 +62,8 @@ MATRICE = {
         {"GET": (tous(200), None), "POST": (tous(400), lambda c: {"statut": "a_l_etude"})},
     ),
 }
-GET_QUI_ECRIVENT = set()
+# Le GET du lien signé journalise la lecture du dossier (ConsultationCarnet), comme toute consultation.
+GET_QUI_ECRIVENT = {"parcours:orientation_lien"}
 
 
 def fabriques(contexte):

@@ -40,7 +40,7 @@ def etat(orientation):
     )
 
 
-def test_le_get_montre_le_dossier_sans_rien_ecrire(envoyee, client):
+def test_le_get_montre_le_dossier_et_journalise_seulement_la_lecture(envoyee, client):
     avant = etat(envoyee.orientation)
     reponse = client.get(envoyee.lien)
     assert reponse.status_code == 200
@@ -51,7 +51,11 @@ def test_le_get_montre_le_dossier_sans_rien_ecrire(envoyee, client):
     assert 'name="viewport" content="width=device-width' in page
     assert 'value="a_l_etude"' in page and 'value="acceptee"' in page and "Refuser l'orientation" in page
     assert "12 rue des Arènes" not in page  # l'adresse n'est pas transmise
-    assert etat(envoyee.orientation) == avant
+    # Rien ne change que le journal des consultations : la personne voit que le garage a lu son dossier.
+    assert etat(envoyee.orientation)[:4] == avant[:4] and etat(envoyee.orientation)[4] == avant[4] + 1
+    lecture = ConsultationCarnet.objects.latest("id")
+    assert lecture.utilisateur is None and lecture.lecteur == "Garage solidaire (lien reçu par courriel)"
+    assert lecture.carnet == envoyee.orientation.carnet and lecture.onglet == "dossier_orientation"
 
 
 def test_la_structure_accepte_par_le_lien_et_le_prescripteur_l_apprend(
