@@ -5,7 +5,7 @@ et zones d'un service sont aussi indexés dans `CritereService` pour la recherch
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinLengthValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +19,14 @@ MODIFIER_STRUCTURE = "offre.change_structure"
 NOM_DE_TROIS_CARACTERES = MinLengthValidator(3, "Le nom compte au moins 3 caractères.")
 SANS_POINT_FINAL = RegexValidator(r"(?<!\.)\Z|etc\.\Z", "Le nom ne se termine pas par un point (règle data·inclusion).")
 DESCRIPTION_DE_CINQ_CARACTERES = MinLengthValidator(5, "La description compte au moins 5 caractères.")
+LATITUDE = [
+    MinValueValidator(-90, "Une latitude est comprise entre -90 et 90 (latitude et longitude inversées ?)."),
+    MaxValueValidator(90, "Une latitude est comprise entre -90 et 90 (latitude et longitude inversées ?)."),
+]
+LONGITUDE = [
+    MinValueValidator(-180, "Une longitude est comprise entre -180 et 180."),
+    MaxValueValidator(180, "Une longitude est comprise entre -180 et 180."),
+]
 
 
 class Structure(models.Model):
@@ -37,8 +45,8 @@ class Structure(models.Model):
     code_postal = models.CharField("code postal", max_length=5, blank=True)
     commune = models.CharField("commune", max_length=150, blank=True)
     code_insee = models.CharField("code INSEE de la commune", max_length=5, blank=True)
-    latitude = models.FloatField("latitude", null=True, blank=True)
-    longitude = models.FloatField("longitude", null=True, blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True, validators=LATITUDE)
+    longitude = models.FloatField("longitude", null=True, blank=True, validators=LONGITUDE)
     departement = models.CharField("département", max_length=3, blank=True, db_index=True)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     courriel = models.EmailField("courriel", blank=True)
@@ -121,8 +129,8 @@ class Service(models.Model):
     code_postal = models.CharField("code postal", max_length=5, blank=True)
     commune = models.CharField("commune", max_length=150, blank=True)
     code_insee = models.CharField("code INSEE de la commune", max_length=5, blank=True)
-    latitude = models.FloatField("latitude", null=True, blank=True)
-    longitude = models.FloatField("longitude", null=True, blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True, validators=LATITUDE)
+    longitude = models.FloatField("longitude", null=True, blank=True, validators=LONGITUDE)
     departement = models.CharField("département", max_length=3, blank=True, db_index=True)
     zone_eligibilite = models.JSONField(
         "zone d'éligibilité",

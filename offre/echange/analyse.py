@@ -70,6 +70,8 @@ CONTROLES_STRUCTURE = (
     "telephone",
     "courriel",
     "horaires_accueil",
+    "latitude",
+    "longitude",
 )
 CONTROLES_SERVICE = (*CONTROLES_STRUCTURE, "contact_nom_prenom", "volume_horaire_hebdomadaire", "nombre_semaines")
 INDEXES = {"thematiques", "publics", "zone_eligibilite"}  # ce dont dépend l'index de recherche d'un service

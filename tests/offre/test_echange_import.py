@@ -542,3 +542,8 @@ def test_un_fichier_csv_de_structures_et_un_de_services_s_importent_ensemble(cli
     assert service.zone_eligibilite == ["40", "64"]
     assert (service.en_presentiel, service.a_distance, service.departement) == (False, True, "40")
     assert communes()[service.structure.code_insee]["nom"] == "Dax"
+
+
+def test_des_coordonnees_hors_du_globe_sont_refusees_en_francais():
+    erreurs = erreurs_de(fichier([structure_v1(1, latitude=200.0, longitude=-1.05)], []))
+    assert any("Une latitude est comprise entre -90 et 90" in erreur for erreur in erreurs)
