@@ -54,9 +54,9 @@ def test_la_referente_oriente_vers_une_session_et_la_structure_accepte(base, ouv
     marque = uuid.uuid4().hex[:6]
     departement = OrganisationFactory(nom=f"Département des Landes {marque}")
     referente = membre(departement, Role.PROFESSIONNEL, email=f"claire.offre.{marque}@exemple.fr").utilisateur
-    relais = OrganisationFactory(nom=f"Relais Mobilité {marque}", type=TypeOrganisation.ASSOCIATION)
+    relais = OrganisationFactory(nom=f"Association Mobilité {marque}", type=TypeOrganisation.ASSOCIATION)
     conseillere = membre(relais, Role.PROFESSIONNEL, email=f"yanis.offre.{marque}@exemple.fr").utilisateur
-    structure = fabriques.structure(organisation=relais, commune=fabriques.DAX, nom=f"Relais Mobilité {marque}")
+    structure = fabriques.structure(organisation=relais, commune=fabriques.DAX, nom=f"Association Mobilité {marque}")
     nom_service = f"Auto-école sociale {marque}"
     service = fabriques.service(
         structure,
