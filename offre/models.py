@@ -232,6 +232,12 @@ class CritereService(models.Model):
         return f"{self.get_nature_display()} {self.code}"
 
 
+class SessionServiceQuerySet(models.QuerySet):
+    def a_venir(self):
+        """Les sessions maintenues qui n'ont pas commencé, de la plus proche à la plus lointaine."""
+        return self.filter(annulee=False, debut__gte=timezone.now()).order_by("debut", "pk")
+
+
 class SessionService(models.Model):
     """Une date d'un service (job dating, atelier CV, information collective), avec ses places."""
 
@@ -244,6 +250,8 @@ class SessionService(models.Model):
     places = models.PositiveIntegerField("places")
     places_prises = models.PositiveIntegerField("places prises", default=0, editable=False)
     annulee = models.BooleanField("annulée", default=False)
+
+    objects = SessionServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "session"

@@ -116,7 +116,7 @@ def structure_creer(request):
 def structure(request, uuid):
     structure = regles_catalogue.get_structure_for_user(request.user, uuid)
     peut_modifier = regles.peut_modifier_structure(request.user, structure)
-    sessions = SessionService.objects.filter(debut__gte=timezone.now(), annulee=False).order_by("debut")
+    sessions = SessionService.objects.a_venir()
     liste = (
         regles.services_visibles(request.user)
         .filter(structure=structure)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Exists, OuterRef, Prefetch
-from django.utils import timezone
 
 from offre import geo, referentiels
 from offre.models import CritereService, Service, SessionService
@@ -189,7 +188,7 @@ def filtrer(services, criteres: Criteres):
 
 
 def _avec_sessions(services):
-    a_venir = SessionService.objects.filter(annulee=False, debut__gte=timezone.now()).order_by("debut", "pk")
+    a_venir = SessionService.objects.a_venir()
     return services.select_related("structure").prefetch_related(
         Prefetch("sessions", queryset=a_venir, to_attr="sessions_a_venir")
     )

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -86,7 +85,7 @@ def recherche_publique(request):
 @require_GET
 def service_public(request, uuid):
     """La fiche publique d'un service publié : sans aucun contact (ni courriel, ni téléphone, ni nom)."""
-    a_venir = SessionService.objects.filter(annulee=False, debut__gte=timezone.now()).order_by("debut", "pk")
+    a_venir = SessionService.objects.a_venir()
     service = get_object_or_404(
         Service.objects.publies()
         .select_related("structure")

@@ -110,10 +110,9 @@ def documents_disponibles(carnet) -> dict[str, Document]:
     contrat = contrat_en_cours(carnet)
     if contrat is not None:
         documents[CONTRAT] = Document(CONTRAT, "Contrat d'engagement en cours", _synthese_contrat(contrat))
-    axes_sensibles = Domaine.objects.filter(sensible=True, axe__isnull=False).values("axe")
     objectifs = list(
         Objectif.objects.filter(carnet=carnet, statut=Objectif.Statut.EN_COURS)
-        .exclude(axe__in=axes_sensibles)
+        .exclude(axe__in=_axes_sensibles())
         .select_related("axe", "referentiel")
         .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("referentiel")))
     )
@@ -122,9 +121,13 @@ def documents_disponibles(carnet) -> dict[str, Document]:
     return documents
 
 
+def _axes_sensibles():
+    """Les axes du plan des domaines sensibles (santé, handicap) : leurs objectifs ne partent pas à la structure."""
+    return Domaine.objects.filter(sensible=True, axe__isnull=False).values("axe")
+
+
 def _axe_sensible(objectif) -> bool:
-    """L'objectif relève d'un axe sensible (santé, handicap) : son libellé ne part pas à la structure."""
-    return Domaine.objects.filter(sensible=True, axe_id=objectif.axe_id).exists()
+    return _axes_sensibles().filter(axe=objectif.axe_id).exists()
 
 
 def composer(

@@ -119,6 +119,13 @@ def structures_recevant(user):
     return permissions.partages_avec(user, Structure.objects.all(), MODIFIER_STRUCTURE)
 
 
+def jours_avant_expiration(orientation, maintenant=None) -> int | None:
+    """Les jours pleins qui restent pour répondre (0 le dernier) ; None si l'orientation n'attend plus de réponse."""
+    if orientation.statut not in OrientationService.STATUTS_SANS_REPONSE:
+        return None
+    return max((orientation.expire_le - (maintenant or timezone.now())).days, 0)
+
+
 def peut_ouvrir_la_boite(user) -> bool:
     """La boîte « Orientations reçues » (et son entrée dans le menu) : membre d'une organisation qui tient une
     structure."""

@@ -81,11 +81,7 @@ def contexte_onglet(request, carnet, peut_modifier: bool) -> dict:
             if peut_modifier
             else []
         )
-        orientation.jours_restants = (
-            max((orientation.expire_le - maintenant).days, 0)
-            if orientation.statut in OrientationService.STATUTS_SANS_REPONSE
-            else None
-        )
+        orientation.jours_restants = regles.jours_avant_expiration(orientation, maintenant)
     return {
         "orientations_service": orientations,
         "heures_retenues": regles.heures_retenues(carnet),
@@ -131,9 +127,7 @@ def _formulaire(request, carnet, service) -> OrientationForm:
     répond à un besoin du diagnostic), session demandée (à venir, avec des places), aucun document coché."""
     personne = carnet.personne
     sessions = [
-        session
-        for session in SessionService.objects.filter(service=service, annulee=False, debut__gt=timezone.now())
-        if not session.est_complete
+        session for session in SessionService.objects.a_venir().filter(service=service) if not session.est_complete
     ]
     objectifs = (
         Objectif.objects.filter(carnet=carnet, statut=Objectif.Statut.EN_COURS)
@@ -258,11 +252,7 @@ def recues(request):
     page, requete = paginer(request, orientations.order_by(sans_reponse, "envoyee_le", "id"))
     maintenant = timezone.now()
     for orientation in page.object_list:
-        orientation.jours_restants = (
-            max((orientation.expire_le - maintenant).days, 0)
-            if orientation.statut in OrientationService.STATUTS_SANS_REPONSE
-            else None
-        )
+        orientation.jours_restants = regles.jours_avant_expiration(orientation, maintenant)
     contexte = {
         "page": page,
         "requete": requete,
@@ -296,7 +286,7 @@ def recue(request, orientation_uuid):
     _consulter(request, orientation.carnet, "orientation_service_dossier", orientation.service.structure.organisation)
     contexte = _contexte_reponse(orientation, cote=regles.STRUCTURE) | {
         "action_reponse": reverse("parcours:orientation_recue_repondre", args=[orientation.uuid]),
-        "jours_restants": max((orientation.expire_le - timezone.now()).days, 0),
+        "jours_restants": regles.jours_avant_expiration(orientation) or 0,
     }
     return render(request, "parcours/orientation_service/recue.html", contexte)
 
