@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("partenaires.urls")),
     path("", include("parcours.urls")),
     path("offre/", include("offre.urls")),
+    path("gouvernance/", include("gouvernance.urls")),
     path("api/v1/", include("offre.echange.api_urls")),
     path("admin/", admin.site.urls),
 ]

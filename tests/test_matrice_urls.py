@@ -334,8 +334,12 @@ MATRICE = {
 
 
 # Les parties du parcours déclarent leurs URL dans tests/matrice/<partie>.py (MATRICE, fabriques, etat).
+# Une partie peut ajouter ses propres acteurs (le secrétaire d'un comité…), qui ne parcourent que ses URL.
+ACTEURS_SUPPLEMENTAIRES = {}
 for _extension in EXTENSIONS:
     MATRICE.update(_extension.MATRICE)
+    _supplementaires = getattr(_extension, "ACTEURS_SUPPLEMENTAIRES", [])
+    ACTEURS_SUPPLEMENTAIRES.update(dict.fromkeys(_extension.MATRICE, _supplementaires))
 
 
 def motifs(resolveur=None, prefixe="", espace=""):
@@ -534,7 +538,7 @@ CAS = [
     pytest.param(nom, methode, acteur, id=f"{nom}-{methode}-{acteur}")
     for nom, (_, par_methode) in MATRICE.items()
     for methode in par_methode
-    for acteur in ACTEURS
+    for acteur in ACTEURS + ACTEURS_SUPPLEMENTAIRES.get(nom, [])
 ]
 
 
@@ -542,7 +546,8 @@ CAS = [
 def test_matrice(client, connecter, contexte, nom, methode, acteur):
     arguments, par_methode = MATRICE[nom]
     attendus, donnees = par_methode[methode]
-    utilisateur = contexte["acteurs"][acteur]
+    # Les acteurs supplémentaires d'une partie sont fabriqués à la demande, sous leur nom.
+    utilisateur = contexte["acteurs"][acteur] if acteur in contexte["acteurs"] else contexte[acteur]
     if utilisateur is not None:
         connecter(utilisateur)
     url = reverse(nom, args=arguments(contexte))

@@ -7,6 +7,12 @@ refusé ne doit pas changer) et `GET_QUI_ECRIVENT`.
 
 from tests.matrice import (
     convocations,
+    gouvernance_commun,
+    gouvernance_composition,
+    gouvernance_comptes_rendus,
+    gouvernance_deliberation,
+    gouvernance_plan,
+    gouvernance_seances,
     imports,
     offre_catalogue,
     offre_echange,
@@ -25,4 +31,10 @@ EXTENSIONS = [
     offre_recherche,
     offre_echange,
     orientation_service,
+    gouvernance_commun,
+    gouvernance_composition,
+    gouvernance_seances,
+    gouvernance_deliberation,
+    gouvernance_plan,
+    gouvernance_comptes_rendus,
 ]

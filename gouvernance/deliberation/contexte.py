@@ -1,0 +1,5 @@
+"""Provisoire (remplacé par la partie « délibération ») : le contexte de la tenue d'une séance pour sa page."""
+
+
+def contexte_tenue(seance, user) -> dict:
+    return {}

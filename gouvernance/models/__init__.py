@@ -1,0 +1,42 @@
+from gouvernance.models.consortium import (
+    Comite,
+    ComitePermissionGroupe,
+    Consortium,
+    ConsortiumPermissionGroupe,
+    CoPresidence,
+    Mandat,
+    MembreConsortium,
+    Siege,
+)
+from gouvernance.models.plan import FicheAction, IndicateurFiche, LigneBudget, SuiviFiche
+from gouvernance.models.seance import (
+    Decision,
+    Point,
+    Presence,
+    Seance,
+    SuiviDecision,
+    ValidationOrdreDuJour,
+    Vote,
+)
+
+__all__ = [
+    "Comite",
+    "ComitePermissionGroupe",
+    "CoPresidence",
+    "Consortium",
+    "ConsortiumPermissionGroupe",
+    "Decision",
+    "FicheAction",
+    "IndicateurFiche",
+    "LigneBudget",
+    "Mandat",
+    "MembreConsortium",
+    "Point",
+    "Presence",
+    "Seance",
+    "Siege",
+    "SuiviDecision",
+    "SuiviFiche",
+    "ValidationOrdreDuJour",
+    "Vote",
+]

@@ -1,0 +1,14 @@
+"""Gouvernance (comptes rendus) : déclarations de la matrice des URL (décor commun : gouvernance_commun)."""
+
+from tests.matrice.gouvernance_commun import ACTEURS_SUPPLEMENTAIRES  # noqa: F401 - lu par la matrice
+
+MATRICE = {}
+GET_QUI_ECRIVENT = set()
+
+
+def fabriques(contexte):
+    return {}
+
+
+def etat():
+    return ()
