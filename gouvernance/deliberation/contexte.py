@@ -3,3 +3,7 @@
 
 def contexte_tenue(seance, user) -> dict:
     return {}
+
+
+def contexte_decisions_comite(comite, user) -> dict:
+    return {}

@@ -11,6 +11,7 @@ from gouvernance.models.consortium import (
 from gouvernance.models.plan import FicheAction, IndicateurFiche, LigneBudget, SuiviFiche
 from gouvernance.models.seance import (
     Decision,
+    EnvoiConvocation,
     Point,
     Presence,
     Seance,
@@ -26,6 +27,7 @@ __all__ = [
     "Consortium",
     "ConsortiumPermissionGroupe",
     "Decision",
+    "EnvoiConvocation",
     "FicheAction",
     "IndicateurFiche",
     "LigneBudget",

@@ -87,6 +87,31 @@ class ValidationOrdreDuJour(models.Model):
         return f"Ordre du jour validé le {self.date:%d/%m/%Y}"
 
 
+class EnvoiConvocation(models.Model):
+    """Une convocation à envoyer (puis envoyée) à une personne nommée sur un siège : écrite avec la demande d'envoi,
+    marquée par la tâche qui l'envoie ; une tâche rejouée n'envoie pas deux fois."""
+
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="envois_convocation")
+    mandat = models.ForeignKey("gouvernance.Mandat", on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField("e-mail")
+    envoye_le = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "envoi de convocation"
+        verbose_name_plural = "envois de convocation"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seance", "mandat"],
+                name="envoi_convocation_unique",
+                violation_error_message="Cette personne est déjà convoquée à cette séance.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Convocation à {self.email}"
+
+
 class Point(models.Model):
     """Un point de l'ordre du jour, éventuellement lié à une fiche action du consortium."""
 

@@ -1,0 +1,1 @@
+"""Tâches Celery de la partie comptes_rendus (enregistrées par gouvernance/tasks.py)."""

@@ -1,0 +1,1 @@
+"""Tâches Celery de la partie seances (enregistrées par gouvernance/tasks.py)."""
