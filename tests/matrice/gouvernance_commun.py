@@ -27,6 +27,7 @@ from gouvernance.models import (
     ConsortiumPermissionGroupe,
     CoPresidence,
     Decision,
+    EnvoiConvocation,
     FicheAction,
     IndicateurFiche,
     LigneBudget,
@@ -208,6 +209,7 @@ def etat():
             )
         ),
         ValidationOrdreDuJour.objects.count(),
+        list(EnvoiConvocation.objects.order_by("pk").values_list("pk", "envoye_le")),
         list(Point.objects.order_by("pk").values_list("pk", "ordre", "titre", "notes", "mode", "resultat")),
         list(Presence.objects.order_by("pk").values_list("pk", "statut", "represente_par_id")),
         list(Vote.objects.order_by("pk").values_list("pk", "choix")),
