@@ -13,7 +13,6 @@ from gouvernance.choix import (
     VOIR_CONSORTIUM,
     Qualite,
     RoleConsortium,
-    StatutSeance,
     TypeComite,
     Voix,
 )
@@ -25,7 +24,6 @@ from gouvernance.models import (
     Mandat,
     MembreConsortium,
     Siege,
-    ValidationOrdreDuJour,
 )
 from partenaires import permissions
 from partenaires.choix import Role
@@ -37,7 +35,7 @@ THEME_OBLIGATOIRE = "Un comité technique a un thème."
 THEME_INTERDIT = "Seul un comité technique a un thème : laissez ce champ vide."
 FIN_AVANT_DEBUT = "La fin du mandat suit son début."
 QUORUM_MIN, QUORUM_MAX = 1, 100
-QUORUM_HORS_BORNES = "Le quorum est compris entre 1 et 100 %."
+QUORUM_HORS_BORNES = "Le quorum est compris entre 1 et 100 pour cent."
 
 
 def _valider(objet, exclude=None) -> None:
@@ -303,14 +301,6 @@ def ajouter_copresidence(comite, *, acteur, siege, utilisateur, voix_preponderan
 
 @transaction.atomic
 def retirer_copresidence(copresidence: CoPresidence, *, acteur) -> None:
-    """Une co-présidence qui a validé un ordre du jour désormais validé, convoqué ou clôturé reste, pour l'histoire
-    des séances (ses validations disparaîtraient avec elle) ; une validation sur une séance en préparation tombe."""
-    historique = ValidationOrdreDuJour.objects.filter(copresidence=copresidence).exclude(
-        seance__statut=StatutSeance.PREPARATION
-    )
-    if historique.exists():
-        raise ValidationError(
-            "Ce co-président a validé l'ordre du jour de séances déjà validées, convoquées ou clôturées : sa "
-            "co-présidence reste dans l'histoire des séances."
-        )
+    """Retire une co-présidence (un nouveau préfet, par exemple) : ses validations passées restent dans l'histoire
+    des séances au nom de qui les a données ; elles ne comptent plus pour un ordre du jour encore à valider."""
     copresidence.delete()

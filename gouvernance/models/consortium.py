@@ -95,11 +95,11 @@ class Comite(models.Model):
         "périodicité", max_length=20, choices=Periodicite.choices, default=Periodicite.SEMESTRIELLE
     )
     quorum_pourcentage = models.PositiveSmallIntegerField(
-        "quorum (% des membres à voix délibérative présents ou représentés)",
+        "quorum (pour cent des membres à voix délibérative présents ou représentés)",
         default=QUORUM_POURCENTAGE,
         validators=[
-            MinValueValidator(1, "Le quorum est compris entre 1 et 100 %."),
-            MaxValueValidator(100, "Le quorum est compris entre 1 et 100 %."),
+            MinValueValidator(1, "Le quorum est compris entre 1 et 100 pour cent."),
+            MaxValueValidator(100, "Le quorum est compris entre 1 et 100 pour cent."),
         ],
     )
     duree_mandat_annees = models.PositiveSmallIntegerField(
@@ -133,7 +133,7 @@ class Comite(models.Model):
             models.CheckConstraint(
                 condition=Q(quorum_pourcentage__gte=1, quorum_pourcentage__lte=100),
                 name="comite_quorum_pourcentage",
-                violation_error_message="Le quorum est compris entre 1 et 100 %.",
+                violation_error_message="Le quorum est compris entre 1 et 100 pour cent.",
             ),
         ]
 

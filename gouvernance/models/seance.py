@@ -69,7 +69,14 @@ class ValidationOrdreDuJour(models.Model):
     """La validation de l'ordre du jour par un co-président ; toute modification de l'ordre du jour les efface."""
 
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="validations")
-    copresidence = models.ForeignKey("gouvernance.CoPresidence", on_delete=models.CASCADE, related_name="+")
+    # La co-présidence retirée depuis (un nouveau préfet) laisse la validation dans l'histoire, au nom de qui l'a
+    # donnée ; elle ne compte plus pour l'ordre du jour en cours.
+    copresidence = models.ForeignKey(
+        "gouvernance.CoPresidence", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     date = models.DateTimeField("validé le", default=timezone.now)
 
     class Meta:

@@ -237,7 +237,7 @@ def valider_ordre_du_jour(seance, *, acteur, copresidence) -> ValidationOrdreDuJ
         raise ValidationError(f"Vous avez déjà validé cet ordre du jour le {_quand(deja.date)}.")
     if not seance.points.exists():
         raise ValidationError("L'ordre du jour n'a aucun point : il ne peut pas être validé.")
-    validation = ValidationOrdreDuJour(seance=seance, copresidence=copresidence)
+    validation = ValidationOrdreDuJour(seance=seance, copresidence=copresidence, utilisateur=acteur)
     validation.save()
     attendues = set(seance.comite.copresidences.values_list("pk", flat=True))
     faites = set(seance.validations.values_list("copresidence_id", flat=True))

@@ -245,7 +245,7 @@ def test_creer_un_comite_technique_sans_theme_reaffiche_le_formulaire(client, co
     assert reponse.status_code == 200
     assert "Un comité technique a un thème." in _texte(reponse)
     reponse = client.post(url, {**donnees, "theme": "mobilite", "quorum_pourcentage": "0"})
-    assert "Le quorum est compris entre 1 et 100 %." in _texte(reponse)
+    assert "Le quorum est compris entre 1 et 100 pour cent." in _texte(reponse)
     assert not Comite.objects.filter(nom="Comité technique mobilité").exists()
     reponse = client.post(url, {**donnees, "theme": "mobilite"})
     comite = Comite.objects.get(nom="Comité technique mobilité")

@@ -173,12 +173,17 @@ def test_un_co_president_est_membre_actif_de_l_organisation_du_siege(equipe):
     assert erreur.value.message_dict == {"utilisateur": ["Ce compte n'est pas membre actif de « CAF des Landes »."]}
 
 
-def test_un_co_president_qui_a_valide_un_ordre_du_jour_convoque_reste(equipe):
+def test_un_co_president_remplace_laisse_ses_validations_dans_l_histoire(equipe):
+    """Un nouveau préfet : l'ancien co-président est retiré ; ses validations passées restent, à son nom, sans
+    compter pour les ordres du jour à venir."""
     seance = fabriques.seance(equipe.comite, cree_par=equipe.secretaire, statut=StatutSeance.CONVOQUEE)
-    ValidationOrdreDuJour.objects.create(seance=seance, copresidence=equipe.copresidences.departement)
-    with pytest.raises(ValidationError, match="reste dans l'histoire des séances"):
-        services.retirer_copresidence(equipe.copresidences.departement, acteur=equipe.pilote)
-    assert CoPresidence.objects.filter(pk=equipe.copresidences.departement.pk).exists()
+    validation = ValidationOrdreDuJour.objects.create(
+        seance=seance, copresidence=equipe.copresidences.departement, utilisateur=equipe.president
+    )
+    services.retirer_copresidence(equipe.copresidences.departement, acteur=equipe.pilote)
+    assert not CoPresidence.objects.filter(pk=equipe.copresidences.departement.pk).exists()
+    validation.refresh_from_db()
+    assert validation.copresidence is None and validation.utilisateur == equipe.president
 
 
 def test_un_siege_de_co_president_garde_sa_voix_deliberative(equipe):
@@ -214,7 +219,7 @@ def test_le_quorum_est_compris_entre_1_et_100(equipe, pourcentage):
     comite.quorum_pourcentage = pourcentage
     with pytest.raises(ValidationError) as erreur:
         services.enregistrer_comite(comite, acteur=equipe.pilote)
-    assert "Le quorum est compris entre 1 et 100 %." in erreur.value.message_dict["quorum_pourcentage"]
+    assert "Le quorum est compris entre 1 et 100 pour cent." in erreur.value.message_dict["quorum_pourcentage"]
     assert Comite.objects.get(pk=comite.pk).quorum_pourcentage == 50
 
 
