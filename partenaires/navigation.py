@@ -50,6 +50,14 @@ def entrees(request) -> list[Entree]:
                 ),
             )
         )
+        # Les comités que l'on voit (la page dit « aucun » à qui n'en voit pas : pas de requête de plus ici).
+        menu.append(
+            Entree(
+                "Comités",
+                reverse("gouvernance:comites"),
+                ("comites", "consortium", "comite", "seance", "plan", "fiche", "financeurs", "decisions"),
+            )
+        )
         menu.append(
             Entree(
                 "Orientations reçues",

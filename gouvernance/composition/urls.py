@@ -8,7 +8,7 @@ SIEGE = "comites/<uuid:uuid>/sieges/<uuid:siege_uuid>/"
 MANDAT = SIEGE + "mandats/<uuid:mandat_uuid>/"
 
 urlpatterns = [
-    path("", views.accueil, name="accueil"),
+    path("", views.accueil, name="comites"),
     path("consortiums/nouveau/", views.consortium_creer, name="consortium_creer"),
     path("consortiums/<uuid:uuid>/", views.consortium, name="consortium"),
     path("consortiums/<uuid:uuid>/modifier/", views.consortium_modifier, name="consortium_modifier"),

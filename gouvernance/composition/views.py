@@ -129,7 +129,7 @@ def consortium_creer(request):
         form=form,
         titre="Créer le consortium",
         bouton="Créer le consortium",
-        url_annuler=reverse("gouvernance:accueil"),
+        url_annuler=reverse("gouvernance:comites"),
     )
 
 

@@ -36,7 +36,7 @@ def _url_comite(comite):
 
 
 def test_la_liste_des_comites_demande_une_connexion(client, db):
-    reponse = client.get(reverse("gouvernance:accueil"))
+    reponse = client.get(reverse("gouvernance:comites"))
     assert reponse.status_code == 302
     assert reponse.url.startswith(reverse("account_login"))
 
@@ -44,7 +44,7 @@ def test_la_liste_des_comites_demande_une_connexion(client, db):
 def test_un_professionnel_sans_comite_voit_aucun_comite(client, connecter, equipe):
     ailleurs = OrganisationFactory(nom="Association de Bayonne", departement="64")
     connecter(membre(ailleurs, Role.PROFESSIONNEL).utilisateur)
-    texte = _texte(client.get(reverse("gouvernance:accueil")))
+    texte = _texte(client.get(reverse("gouvernance:comites")))
     assert "Aucun comité" in texte
     assert "Comité départemental pour l'emploi" not in texte
     assert "Créer le consortium" not in texte
@@ -63,7 +63,7 @@ def test_chacun_voit_ses_comites_avec_son_role_et_la_prochaine_seance(client, co
     }
     for utilisateur, role in roles.items():
         connecter(utilisateur)
-        texte = _texte(client.get(reverse("gouvernance:accueil")))
+        texte = _texte(client.get(reverse("gouvernance:comites")))
         assert "Comité départemental pour l'emploi Comité stratégique / comité départemental pour l'emploi " in texte
         assert role in texte, utilisateur
         assert re.search(rf"\w+ {int(date)} \w+ {seance.date.year} à", texte)
@@ -73,10 +73,10 @@ def test_chacun_voit_ses_comites_avec_son_role_et_la_prochaine_seance(client, co
 def test_le_pilote_d_un_departement_sans_consortium_est_invite_a_le_creer(client, connecter, db):
     departement = OrganisationFactory(nom="Département des Pyrénées-Atlantiques", departement="64")
     connecter(membre(departement, Role.PILOTE).utilisateur)
-    reponse = client.get(reverse("gouvernance:accueil"))
+    reponse = client.get(reverse("gouvernance:comites"))
     assert reverse("gouvernance:consortium_creer") in reponse.content.decode()
     fabriques.consortium(departement)
-    reponse = client.get(reverse("gouvernance:accueil"))
+    reponse = client.get(reverse("gouvernance:comites"))
     assert reverse("gouvernance:consortium_creer") not in reponse.content.decode()
 
 
@@ -89,9 +89,9 @@ def test_la_liste_des_comites_en_un_nombre_de_requetes_fixe(
         fabriques.siege(comite, equipe.caf)
         fabriques.seance(comite, cree_par=equipe.secretaire, dans_jours=numero + 1)
     connecter(equipe.professionnel_caf)
-    client.get(reverse("gouvernance:accueil"))  # caches remplis
+    client.get(reverse("gouvernance:comites"))  # caches remplis
     with django_assert_num_queries(11):
-        reponse = client.get(reverse("gouvernance:accueil"))
+        reponse = client.get(reverse("gouvernance:comites"))
     assert reponse.content.decode().count('<th scope="row">') == nombre
 
 

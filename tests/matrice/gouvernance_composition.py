@@ -76,7 +76,7 @@ def donnees_mandat(c, **surcharges):
 
 
 MATRICE = {
-    "gouvernance:accueil": (_avec_decor, {"GET": (CONNECTES, None)}),
+    "gouvernance:comites": (_avec_decor, {"GET": (CONNECTES, None)}),
     "gouvernance:consortium_creer": (
         lambda c: [],
         {
