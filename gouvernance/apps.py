@@ -5,3 +5,6 @@ class GouvernanceConfig(AppConfig):
     name = "gouvernance"
     verbose_name = "Gouvernance"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from gouvernance.comptes_rendus import documents  # noqa: F401 - déclare les producteurs de documents

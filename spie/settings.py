@@ -129,6 +129,11 @@ CELERY_TIMEZONE = "Europe/Paris"
 # Travaux planifiés : chaque tâche n'est qu'une enveloppe d'une commande de gestion.
 CELERY_BEAT_SCHEDULE = {
     "purger-documents": {"task": "spie.tasks.purger_documents", "schedule": 3600.0},
+    "relancer-documents": {"task": "spie.tasks.relancer_documents", "schedule": 300.0},
+    "archiver-comptes-rendus": {
+        "task": "gouvernance.comptes_rendus.taches.archiver_comptes_rendus_manquants",
+        "schedule": 600.0,
+    },
     "point-de-situation": {"task": "parcours.tasks.calculer_point_de_situation", "schedule": crontab(hour=2, minute=0)},
     "retirer-acces-transferts": {
         "task": "parcours.tasks.retirer_acces_transferts",

@@ -15,3 +15,11 @@ def purger_documents() -> None:
     from django.core.management import call_command
 
     call_command("purger_documents", "--wet-run")
+
+
+@shared_task
+def relancer_documents() -> None:
+    """Tâche planifiée (beat, toutes les 5 minutes) : mince enveloppe de la commande `relancer_documents`."""
+    from django.core.management import call_command
+
+    call_command("relancer_documents")
