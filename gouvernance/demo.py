@@ -5,19 +5,38 @@ avec votes et décisions, une séance à venir en préparation, le plan d'action
 
 Idempotent : rien n'est recréé si le consortium des Landes existe déjà."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from gouvernance.choix import Periodicite, Qualite, RoleConsortium, Theme, TypeComite, Voix
+from gouvernance.choix import (
+    ChoixVote,
+    Financeur,
+    Periodicite,
+    Programme,
+    Qualite,
+    RoleConsortium,
+    StatutFiche,
+    StatutPresence,
+    Theme,
+    TypeComite,
+    TypePoint,
+    Voix,
+)
 from gouvernance.composition import services as composition
-from gouvernance.models import Comite, Consortium, Mandat, Siege
+from gouvernance.deliberation import services as deliberation
+from gouvernance.models import Comite, Consortium, EnvoiConvocation, Mandat, Seance, Siege
+from gouvernance.plan import services as plan
+from gouvernance.seances import services as seances
 from partenaires.management.commands.charger_demo import COMPTES
 from partenaires.models import Utilisateur
 from spie.texte import normaliser_recherche
 
 DEPARTEMENT = "40"
+LIEU = "Hôtel du Département, 23 rue Victor Hugo, Mont-de-Marsan"
+VISIO = "https://webconf.numerique.gouv.fr/demo-cde-landes"
 COMPTES_DEMO = {(prenom, nom): email for email, prenom, nom, _ in COMPTES}
 
 # (clé d'organisation, intitulé du siège, voix, (prénom, nom, fonction) du titulaire, du suppléant ou None)
@@ -150,11 +169,205 @@ def _composer(organisations):
     return consortium, cde
 
 
+# (intitulé, programme, thème, pilote, partenaires, publics, objectifs, [(financeur, année, prévu, engagé, dépensé)])
+FICHES = [
+    (
+        "Plateforme mobilité des Landes",
+        Programme.SPIE,
+        Theme.MOBILITE,
+        "asso",
+        ["cd40", "ft"],
+        ["brsa", "jeunes"],
+        "Diagnostic mobilité, prêt de véhicules et auto-école sociale pour 300 personnes par an.",
+        [
+            (Financeur.ETAT, 2021, "180000", "180000", "171500"),
+            (Financeur.DEPARTEMENT, 2021, "45000", "45000", "45000"),
+        ],
+    ),
+    (
+        "Référents de parcours renforcés",
+        Programme.SPIE,
+        Theme.SUIVI_PARCOURS,
+        "cd40",
+        ["ft", "caf", "ml"],
+        ["brsa"],
+        "Un référent unique pour chaque allocataire du RSA, 50 à 60 personnes par référent, un contact par semaine.",
+        [(Financeur.ETAT, 2022, "176800", "150000", "98000"), (Financeur.DEPARTEMENT, 2022, "44200", "44200", "30000")],
+    ),
+    (
+        "Chantiers d'insertion et clauses sociales",
+        Programme.PTI,
+        Theme.EMPLOI,
+        "cd40",
+        ["plie", "cci"],
+        ["brsa", "deld"],
+        "Soutenir 75 structures d'insertion par l'activité économique et les clauses sociales des marchés publics.",
+        [
+            (Financeur.DEPARTEMENT, 2022, "2431400", "2300000", "1950000"),
+            (Financeur.FSE, 2022, "830000", "600000", "420000"),
+        ],
+    ),
+]
+
+
+def _planifier(consortium, organisations, pilote):
+    fiches = []
+    for titre, programme, theme, cle, partenaires, publics, objectifs, budget in FICHES:
+        fiche = plan.creer_fiche(
+            consortium,
+            acteur=pilote,
+            titre=titre,
+            programme=programme,
+            theme=theme,
+            objectifs=objectifs,
+            publics=publics,
+            organisation_pilote=organisations[cle],
+            partenaires=[organisations[autre] for autre in partenaires],
+            date_debut=date(2021, 1, 1),
+            date_fin=date(2022, 12, 31) if programme == Programme.SPIE else None,
+        )
+        for financeur, annee, prevu, engage, depense in budget:
+            plan.ajouter_ligne_budget(
+                fiche,
+                acteur=pilote,
+                financeur=financeur,
+                annee=annee,
+                prevu=Decimal(prevu),
+                engage=Decimal(engage),
+                depense=Decimal(depense),
+            )
+        plan.actualiser_avancement(fiche, acteur=pilote, statut=StatutFiche.EN_COURS, avancement=40)
+        fiches.append(fiche)
+    return fiches
+
+
+def _tenir_seance_passee(cde, fiches, secretaire):
+    """Une séance tenue il y a deux mois : préparée, validée et convoquée comme une autre, puis antidatée (la
+    démonstration ne peut pas attendre), présences, un vote départagé par la voix prépondérante, un consensus, deux
+    décisions, une revue de fiche, la synthèse, la clôture."""
+    seance = seances.creer_seance(cde, acteur=secretaire, date=timezone.now() + timedelta(days=1), lieu=LIEU)
+    vote = seances.ajouter_point(
+        seance,
+        acteur=secretaire,
+        titre="Extension de la plateforme mobilité au Marsan",
+        type=TypePoint.DELIBERATION,
+        fiche_action=fiches[0],
+    )
+    consensus = seances.ajouter_point(
+        seance, acteur=secretaire, titre="Calendrier des comités locaux pour l'emploi", type=TypePoint.DELIBERATION
+    )
+    for copresidence in cde.copresidences.all():
+        seances.valider_ordre_du_jour(seance, acteur=copresidence.utilisateur, copresidence=copresidence)
+    seances.envoyer_convocation(seance, acteur=secretaire)
+    # Antidatée : tenue il y a deux mois, convoquée deux semaines avant (les convocations sont réputées parties).
+    convoquee_le = timezone.now() - timedelta(days=74)
+    Seance.objects.filter(pk=seance.pk).update(
+        date=timezone.now() - timedelta(days=60), convocation_envoyee_le=convoquee_le
+    )
+    EnvoiConvocation.objects.filter(seance=seance).update(envoye_le=convoquee_le)
+    seance.refresh_from_db()
+    sieges = {siege.organisation.nom: siege for siege in cde.sieges.select_related("organisation")}
+    lignes = []
+    for nom, siege in sieges.items():
+        if nom.startswith("MSA"):
+            lignes.append(deliberation.LignePresence(siege=siege, statut=StatutPresence.EXCUSE))
+        elif nom.startswith("CCI"):
+            lignes.append(
+                deliberation.LignePresence(
+                    siege=siege, statut=StatutPresence.REPRESENTE, represente_par=sieges["CAF des Landes"]
+                )
+            )
+        else:
+            lignes.append(
+                deliberation.LignePresence(
+                    siege=siege,
+                    statut=StatutPresence.PRESENT,
+                    mandat=siege.mandats.en_cours(seance.date).order_by("-qualite").first(),  # le titulaire
+                )
+            )
+    deliberation.noter_presences(seance, acteur=secretaire, lignes=lignes)
+    votants = {
+        siege: choix
+        for siege, choix in zip(
+            [
+                sieges["DDETS des Landes"],
+                sieges["Département des Landes"],
+                sieges["CAF des Landes"],
+                sieges["CCI des Landes"],
+            ],
+            [ChoixVote.POUR, ChoixVote.POUR, ChoixVote.CONTRE, ChoixVote.CONTRE],
+            strict=True,
+        )
+    }
+    deliberation.voter(vote, acteur=secretaire, choix=votants)
+    deliberation.enregistrer_notes(
+        vote, acteur=secretaire, notes="La CAF et la CCI craignent un coût de fonctionnement mal couvert en 2023."
+    )
+    deliberation.ajouter_decision(
+        vote,
+        acteur=secretaire,
+        texte="Étendre la plateforme mobilité au Marsan et présenter son budget 2023 au prochain comité.",
+        organisation_responsable=fiches[0].organisation_pilote,
+        echeance=timezone.localdate() + timedelta(days=30),
+    )
+    deliberation.constater_consensus(consensus, acteur=secretaire)
+    deliberation.ajouter_decision(
+        consensus,
+        acteur=secretaire,
+        texte="Réunir un comité local pour l'emploi par bassin (Dax, Mont-de-Marsan, Côte sud) avant l'été.",
+        organisation_responsable=sieges["DDETS des Landes"].organisation,
+        echeance=timezone.localdate() - timedelta(days=5),
+    )
+    deliberation.revoir_fiche(
+        seance,
+        acteur=secretaire,
+        fiche=fiches[1],
+        statut=StatutFiche.EN_COURS,
+        avancement=40,
+        commentaire="12 référents recrutés sur 15 ; le contact hebdomadaire est tenu pour 70 % des personnes.",
+    )
+    deliberation.enregistrer_synthese(
+        seance,
+        acteur=secretaire,
+        synthese="Le comité fait le point sur le plan d'actions du SPIE et arrête le calendrier des comités locaux.",
+    )
+    deliberation.cloturer_seance(seance, acteur=secretaire)
+    return seance
+
+
+def _preparer_seance_suivante(cde, fiches, secretaire):
+    seance = seances.creer_seance(
+        cde, acteur=secretaire, date=timezone.now() + timedelta(days=21), lieu=LIEU, lien_visio=VISIO
+    )
+    seances.ajouter_point(seance, acteur=secretaire, titre="Suivi des décisions de la séance précédente")
+    seances.ajouter_point(
+        seance,
+        acteur=secretaire,
+        titre="Budget 2023 de la plateforme mobilité",
+        type=TypePoint.DELIBERATION,
+        fiche_action=fiches[0],
+    )
+    seances.ajouter_point(
+        seance,
+        acteur=secretaire,
+        titre="Avancement des référents de parcours",
+        type=TypePoint.SUIVI_FICHE,
+        fiche_action=fiches[1],
+    )
+    copresidence = cde.copresidences.filter(voix_preponderante=True).first()
+    seances.valider_ordre_du_jour(seance, acteur=copresidence.utilisateur, copresidence=copresidence)
+    return seance
+
+
 @transaction.atomic
 def charger(organisations) -> str:
     if Consortium.objects.filter(departement=DEPARTEMENT).exists() or "cd40" not in organisations:
         return ""
     consortium, cde = _composer(organisations)
+    secretaire, pilote = _compte("secretaire@demo.spie.fr"), _compte("pilote@demo.spie.fr")
+    fiches = _planifier(consortium, organisations, pilote)
+    _tenir_seance_passee(cde, fiches, secretaire)
+    _preparer_seance_suivante(cde, fiches, secretaire)
     mandats = Mandat.objects.filter(siege__comite=cde).count()
     return f"gouvernance : {consortium.comites.count()} comités, {mandats} mandats au comité départemental"
 
