@@ -67,6 +67,16 @@ def seance(comite, *, cree_par, statut=StatutSeance.PREPARATION, dans_jours=14, 
     return seance
 
 
+def seance_commencee(comite, *, cree_par):
+    """Une séance convoquée (il y a dix jours) qui a commencé il y a une heure : on y note présences et votes."""
+    commencee = seance(comite, cree_par=cree_par, statut=StatutSeance.CONVOQUEE, dans_jours=0)
+    Seance.objects.filter(pk=commencee.pk).update(
+        date=timezone.now() - timedelta(hours=1), convocation_envoyee_le=timezone.now() - timedelta(days=10)
+    )
+    commencee.refresh_from_db()
+    return commencee
+
+
 def point(seance, titre="Point d'information", *, type=TypePoint.INFORMATION, **champs):
     champs.setdefault("ordre", seance.points.count() + 1)
     return Point.objects.create(seance=seance, titre=titre, type=type, **champs)

@@ -21,9 +21,7 @@ NOMS = ("etat", "departement", "caf", "commune", "france_travail", "mission_loca
 @pytest.fixture
 def equipe(db):
     equipe = fabriques.equipe_comite()
-    seance = fabriques.seance(equipe.comite, cree_par=equipe.secretaire, statut=StatutSeance.CONVOQUEE, dans_jours=0)
-    Seance.objects.filter(pk=seance.pk).update(date=timezone.now() - timedelta(hours=1))
-    seance.refresh_from_db()
+    seance = fabriques.seance_commencee(equipe.comite, cree_par=equipe.secretaire)
     equipe.seance = seance
     equipe.fiche = fabriques.fiche(equipe.consortium, equipe.caf, titre="Garage solidaire du Marsan")
     equipe.point = fabriques.point(

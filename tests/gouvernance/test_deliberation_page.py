@@ -1,8 +1,6 @@
 """La tenue sur la page de la séance : le secrétaire y a les actions, les autres membres du comité lisent tout ; un
 nombre de requêtes fixe quel que soit le nombre de points."""
 
-from datetime import timedelta
-
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,9 +19,7 @@ NOMS = ("etat", "departement", "caf", "commune", "france_travail", "mission_loca
 @pytest.fixture
 def equipe(db):
     equipe = fabriques.equipe_comite()
-    seance = fabriques.seance(equipe.comite, cree_par=equipe.secretaire, statut=StatutSeance.CONVOQUEE, dans_jours=0)
-    Seance.objects.filter(pk=seance.pk).update(date=timezone.now() - timedelta(hours=1))
-    seance.refresh_from_db()
+    seance = fabriques.seance_commencee(equipe.comite, cree_par=equipe.secretaire)
     equipe.seance = seance
     lignes = [
         LignePresence(

@@ -26,9 +26,7 @@ PRESENT, REPRESENTE, EXCUSE, ABSENT = (
 @pytest.fixture
 def equipe(db):
     equipe = fabriques.equipe_comite()
-    seance = fabriques.seance(equipe.comite, cree_par=equipe.secretaire, statut=StatutSeance.CONVOQUEE, dans_jours=0)
-    Seance.objects.filter(pk=seance.pk).update(date=timezone.now() - timedelta(hours=1))
-    seance.refresh_from_db()
+    seance = fabriques.seance_commencee(equipe.comite, cree_par=equipe.secretaire)
     equipe.seance = seance
     equipe.point = fabriques.point(seance, "Création d'un garage solidaire", type=TypePoint.DELIBERATION)
     return equipe

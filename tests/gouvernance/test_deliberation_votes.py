@@ -2,17 +2,14 @@
 suffrages exprimés, voix prépondérante du co-président (le préfet) en cas de partage, revote tant qu'aucune décision
 n'est prise."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from gouvernance.choix import ChoixVote, ModeDecision, ResultatDeliberation, StatutPresence, StatutSeance, TypePoint
 from gouvernance.deliberation import services
 from gouvernance.deliberation.services import LignePresence
-from gouvernance.models import Point, Seance, Vote
+from gouvernance.models import Point, Vote
 from tests.gouvernance import fabriques
 
 POUR, CONTRE, ABSTENTION = ChoixVote.POUR, ChoixVote.CONTRE, ChoixVote.ABSTENTION
@@ -26,9 +23,7 @@ QUORUM_NON_ATTEINT = (
 @pytest.fixture
 def equipe(db):
     equipe = fabriques.equipe_comite()
-    seance = fabriques.seance(equipe.comite, cree_par=equipe.secretaire, statut=StatutSeance.CONVOQUEE, dans_jours=0)
-    Seance.objects.filter(pk=seance.pk).update(date=timezone.now() - timedelta(hours=1))
-    seance.refresh_from_db()
+    seance = fabriques.seance_commencee(equipe.comite, cree_par=equipe.secretaire)
     equipe.seance = seance
     equipe.point = fabriques.point(seance, "Création d'un garage solidaire", type=TypePoint.DELIBERATION)
     return equipe

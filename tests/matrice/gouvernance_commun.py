@@ -130,12 +130,7 @@ def fabriques(contexte):
         fiche = fabriques_gouvernance.fiche(consortium, visee, titre="Garage solidaire du Marsan")
         preparation = fabriques_gouvernance.seance(comite, cree_par=secretaire)
         point_preparation = fabriques_gouvernance.point(preparation, "Bilan du plan mobilité", fiche_action=fiche)
-        # La séance du jour, convoquée il y a dix jours, commencée depuis une heure.
-        convoquee = fabriques_gouvernance.seance(
-            comite, cree_par=secretaire, statut=StatutSeance.CONVOQUEE, dans_jours=0, lieu="Salle des fêtes"
-        )
-        Seance.objects.filter(pk=convoquee.pk).update(date=timezone.now() - timedelta(hours=1))
-        convoquee.refresh_from_db()
+        convoquee = fabriques_gouvernance.seance_commencee(comite, cree_par=secretaire)
         point_deliberation = fabriques_gouvernance.point(
             convoquee, "Création d'un garage solidaire", type=TypePoint.DELIBERATION, fiche_action=fiche
         )
