@@ -23,8 +23,27 @@ def _connecte(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def est_secretaire_de_comite(user) -> bool:
-    return permissions.membres_actifs(user).filter(role=Role.SECRETAIRE_COMITE).exists()
+def _organisations_actives(user, *roles):
+    membres = permissions.membres_actifs(user)
+    return (membres.filter(role__in=roles) if roles else membres).values("organisation")
+
+
+def comites_du_secretaire(user):
+    """Les comités dont l'utilisateur est le secrétaire en fonction : désigné, et toujours secrétaire de comité
+    (appartenance active) dans une organisation membre du consortium. Parti, il perd la main et la vue."""
+    if not _connecte(user):
+        return Comite.objects.none()
+    return Comite.objects.filter(
+        secretaire=user,
+        consortium__membres__organisation__in=_organisations_actives(user, Role.SECRETAIRE_COMITE),
+    ).distinct()
+
+
+def copresidences_actives(user):
+    """Les co-présidences de l'utilisateur tant qu'il reste membre actif de l'organisation de leur siège."""
+    if not _connecte(user):
+        return CoPresidence.objects.none()
+    return CoPresidence.objects.filter(utilisateur=user, siege__organisation__in=_organisations_actives(user))
 
 
 # --- Consortium et plan d'actions ---------------------------------------------------------------
@@ -37,16 +56,12 @@ def visible_consortiums(user):
     return Consortium.objects.filter(
         Q(pk__in=partages.values("pk"))
         | Q(departement__in=permissions.departements_pilotes(user))
-        | Q(comites__secretaire=user, comites__actif=True)
-    ).distinct()
+        | Q(pk__in=comites_du_secretaire(user).filter(actif=True).values("consortium"))
+    )
 
 
 def est_pilote(user, consortium) -> bool:
     return _connecte(user) and consortium.departement in permissions.departements_pilotes(user)
-
-
-def can_create_consortium(user) -> bool:
-    return bool(permissions.departements_pilotes(user))
 
 
 def can_manage_consortium(user, consortium) -> bool:
@@ -58,7 +73,7 @@ def can_edit_plan(user, consortium) -> bool:
     """Créer et modifier les fiches action : le pilote et les secrétaires des comités du consortium."""
     if est_pilote(user, consortium):
         return True
-    return est_secretaire_de_comite(user) and consortium.comites.actifs().filter(secretaire=user).exists()
+    return comites_du_secretaire(user).filter(consortium=consortium, actif=True).exists()
 
 
 def can_update_fiche(user, fiche) -> bool:
@@ -124,13 +139,9 @@ def visible_comites(user):
     return Comite.objects.filter(
         Q(pk__in=partages.values("pk"))
         | Q(consortium__departement__in=permissions.departements_pilotes(user))
-        | Q(secretaire=user)
-        | Q(pk__in=CoPresidence.objects.filter(utilisateur=user).values("comite"))
+        | Q(pk__in=comites_du_secretaire(user).values("pk"))
+        | Q(pk__in=copresidences_actives(user).values("comite"))
     )
-
-
-def can_view_comite(user, comite) -> bool:
-    return visible_comites(user).filter(pk=comite.pk).exists()
 
 
 def can_manage_comite(user, comite) -> bool:
@@ -138,14 +149,15 @@ def can_manage_comite(user, comite) -> bool:
 
 
 def can_edit_seances(user, comite) -> bool:
-    """Le secrétaire désigné du comité, tant qu'il garde le rôle de secrétaire de comité."""
-    return _connecte(user) and comite.secretaire_id == user.pk and est_secretaire_de_comite(user)
+    """Le secrétaire désigné du comité, tant qu'il garde le rôle de secrétaire de comité (voir
+    `comites_du_secretaire`)."""
+    if not _connecte(user) or comite.secretaire_id != user.pk:
+        return False
+    return comites_du_secretaire(user).filter(pk=comite.pk).exists()
 
 
 def copresidence_de(user, comite) -> CoPresidence | None:
-    if not _connecte(user):
-        return None
-    return comite.copresidences.filter(utilisateur=user).first()
+    return copresidences_actives(user).filter(comite=comite).first()
 
 
 def get_comite_for_user(user, uuid) -> Comite:

@@ -13,6 +13,7 @@ from gouvernance.choix import (
     VOIR_CONSORTIUM,
     Qualite,
     RoleConsortium,
+    StatutSeance,
     TypeComite,
     Voix,
 )
@@ -25,6 +26,7 @@ from gouvernance.models import (
     MembreConsortium,
     Siege,
 )
+from gouvernance.seances.services import recalculer_validation
 from partenaires import permissions
 from partenaires.choix import Role
 from partenaires.models import Organisation, Utilisateur
@@ -296,6 +298,7 @@ def ajouter_copresidence(comite, *, acteur, siege, utilisateur, voix_preponderan
     )
     _valider(copresidence)
     copresidence.save()
+    _recalculer_validations(comite)
     return copresidence
 
 
@@ -303,4 +306,12 @@ def ajouter_copresidence(comite, *, acteur, siege, utilisateur, voix_preponderan
 def retirer_copresidence(copresidence: CoPresidence, *, acteur) -> None:
     """Retire une co-présidence (un nouveau préfet, par exemple) : ses validations passées restent dans l'histoire
     des séances au nom de qui les a données ; elles ne comptent plus pour un ordre du jour encore à valider."""
+    comite = copresidence.comite
     copresidence.delete()
+    _recalculer_validations(comite)
+
+
+def _recalculer_validations(comite) -> None:
+    """Les séances pas encore convoquées du comité suivent ses co-présidences (voir seances.services)."""
+    for seance in comite.seances.filter(statut__in=[StatutSeance.PREPARATION, StatutSeance.ORDRE_DU_JOUR_VALIDE]):
+        recalculer_validation(seance)

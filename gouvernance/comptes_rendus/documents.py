@@ -10,8 +10,9 @@ from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
-from gouvernance import permissions, regles
+from gouvernance import permissions
 from gouvernance.choix import ChoixVote, ModeDecision, StatutPresence, StatutSeance
+from gouvernance.deliberation.services import calculer_quorum
 from gouvernance.models import CoPresidence, Decision, Point, Presence, Seance, Siege, SuiviDecision, SuiviFiche, Vote
 from spie.documents import producteur
 from spie.pdf import rendre_pdf
@@ -76,17 +77,6 @@ def contexte_ordre_du_jour(seance) -> dict:
 
 def _presences(sieges, presences_par_siege) -> list[SimpleNamespace]:
     return [SimpleNamespace(siege=siege, presence=presences_par_siege.get(siege.pk)) for siege in sieges]
-
-
-def _quorum(seance, presences) -> regles.Quorum:
-    deliberatives = [ligne for ligne in presences if ligne.siege.est_deliberatif]
-    statuts = Counter(ligne.presence.statut for ligne in deliberatives if ligne.presence)
-    return regles.quorum(
-        membres=len(deliberatives),
-        presents=statuts[StatutPresence.PRESENT],
-        representes=statuts[StatutPresence.REPRESENTE],
-        pourcentage=seance.comite.quorum_pourcentage,
-    )
 
 
 def _deliberation(point, presences_par_siege) -> SimpleNamespace:
@@ -171,7 +161,7 @@ def contexte_compte_rendu(seance) -> dict:
         "nombre_excuses": statuts[StatutPresence.EXCUSE],
         "nombre_absents": statuts[StatutPresence.ABSENT],
         "nombre_non_notes": statuts[""],
-        "quorum": _quorum(seance, presences),
+        "quorum": calculer_quorum(seance, [(ligne.siege, ligne.presence) for ligne in presences]),
         "deliberations": [_deliberation(point, presences_par_siege) for point in points],
         "decisions": decisions,
         "suivis_decisions": suivis_decisions,

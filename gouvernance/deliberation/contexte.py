@@ -54,7 +54,7 @@ def contexte_tenue(seance, user) -> dict:
         return {"tenue": None}
     peut_tenir = not seance.est_cloturee and permissions.can_edit_seances(user, seance.comite)
     presences = services.sieges_et_presences(seance)
-    quorum = services.calculer_quorum(seance.comite, presences)
+    quorum = services.calculer_quorum(seance, presences)
     votes = Vote.objects.select_related("siege__organisation").order_by("siege__ordre", "siege__pk")
     decisions = Decision.objects.select_related("organisation_responsable").order_by("date", "pk")
     points = list(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from gouvernance import regles
@@ -23,6 +23,7 @@ from gouvernance.choix import (
     StatutPresence,
     StatutSeance,
     TypePoint,
+    Voix,
 )
 from gouvernance.models import (
     CoPresidence,
@@ -84,20 +85,27 @@ def sieges_et_presences(seance) -> list[tuple[Siege, Presence | None]]:
     return [(siege, presences.get(siege.pk)) for siege in sieges]
 
 
-def calculer_quorum(comite, presences_par_siege) -> regles.Quorum:
-    """Le quorum à partir des sièges et présences déjà lus (`sieges_et_presences`)."""
-    deliberatifs = [presence for siege, presence in presences_par_siege if siege.est_deliberatif]
-    statuts = [presence.statut for presence in deliberatifs if presence]
+def calculer_quorum(seance, presences_par_siege) -> regles.Quorum:
+    """Le quorum à partir des sièges et présences déjà lus (`sieges_et_presences`). Une séance clôturée est figée :
+    ses membres sont les sièges dont la présence a été notée, avec leur voix de ce jour-là, et son pourcentage
+    celui du comité le jour de la clôture (une composition changée depuis ne la modifie pas)."""
+    if seance.est_cloturee:
+        lignes = [(presence.voix == Voix.DELIBERATIVE, presence) for _, presence in presences_par_siege if presence]
+        pourcentage = seance.quorum_pourcentage or seance.comite.quorum_pourcentage
+    else:
+        lignes = [(siege.est_deliberatif, presence) for siege, presence in presences_par_siege]
+        pourcentage = seance.comite.quorum_pourcentage
+    statuts = [presence.statut for deliberatif, presence in lignes if deliberatif and presence]
     return regles.quorum(
-        membres=len(deliberatifs),
+        membres=sum(1 for deliberatif, _ in lignes if deliberatif),
         presents=statuts.count(StatutPresence.PRESENT),
         representes=statuts.count(StatutPresence.REPRESENTE),
-        pourcentage=comite.quorum_pourcentage,
+        pourcentage=pourcentage,
     )
 
 
 def quorum_de(seance) -> regles.Quorum:
-    return calculer_quorum(seance.comite, sieges_et_presences(seance))
+    return calculer_quorum(seance, sieges_et_presences(seance))
 
 
 def message_quorum(quorum: regles.Quorum) -> str:
@@ -224,6 +232,7 @@ def noter_presences(seance, *, acteur, lignes: list[LignePresence]) -> regles.Qu
             continue
         presence = existante or Presence(seance=seance, siege=ligne.siege)
         presence.statut, presence.mandat, presence.represente_par = ligne.statut, ligne.mandat, ligne.represente_par
+        presence.voix = ligne.siege.voix
         presence.save()
     return quorum_de(seance)
 
@@ -277,11 +286,14 @@ def voter(point, *, acteur, choix: dict) -> regles.Depouillement:
             erreurs.append(f"Choisissez pour, contre ou abstention pour le siège « {siege} ».")
     if erreurs:
         raise ValidationError(erreurs)
+    # La voix prépondérante est celle du siège du co-président désigné quand il siège (présent) : elle ne passe
+    # pas par un pouvoir à un autre siège.
     preponderante = CoPresidence.objects.filter(comite=seance.comite, voix_preponderante=True).first()
+    siege_preponderant = preponderante.siege_id if preponderante else None
+    if siege_preponderant and getattr(presences.get(siege_preponderant), "statut", "") != StatutPresence.PRESENT:
+        siege_preponderant = None
     par_siege = {siege.pk: valeur for siege, valeur in choix.items()}
-    depouillement = regles.depouiller(
-        list(choix.values()), choix_preponderant=par_siege.get(preponderante.siege_id) if preponderante else None
-    )
+    depouillement = regles.depouiller(list(choix.values()), choix_preponderant=par_siege.get(siege_preponderant))
     point.votes.all().delete()
     Vote.objects.bulk_create([Vote(point=point, siege=siege, choix=valeur) for siege, valeur in choix.items()])
     point.mode, point.resultat = ModeDecision.VOTE, depouillement.resultat
@@ -325,6 +337,7 @@ def ajouter_decision(point, *, acteur, texte: str, organisation_responsable, ech
     point = Point.objects.select_for_update().get(pk=point.pk)
     if point.resultat != ResultatDeliberation.ADOPTEE:
         raise ValidationError("Une décision se prend sur un point adopté, par vote ou par consensus.")
+    _exiger_quorum(seance)  # des membres sont peut-être partis depuis le vote
     erreurs = {}
     texte = (texte or "").strip()
     if not texte:
@@ -337,6 +350,8 @@ def ajouter_decision(point, *, acteur, texte: str, organisation_responsable, ech
         )
     if echeance and echeance < timezone.localdate(seance.date):
         erreurs["echeance"] = "L'échéance ne peut pas précéder la séance."
+    if not erreurs and point.decisions.filter(texte=texte, organisation_responsable=organisation_responsable):
+        erreurs["texte"] = "Cette décision est déjà enregistrée sur ce point (bouton pressé deux fois ?)."
     if erreurs:
         raise ValidationError(erreurs)
     return Decision.objects.create(
@@ -454,7 +469,11 @@ def cloturer_seance(seance, *, acteur) -> Seance:
     if verrouillee.comite.sieges.exclude(pk__in=verrouillee.presences.values("siege")).exists():
         raise ValidationError("Notez la présence de chaque siège avant de clôturer.")
     verrouillee.statut, verrouillee.cloturee_le = StatutSeance.CLOTUREE, timezone.now()
-    verrouillee.save(update_fields=["statut", "cloturee_le"])
+    verrouillee.quorum_pourcentage = verrouillee.comite.quorum_pourcentage
+    Presence.objects.filter(seance=verrouillee).update(
+        voix=Subquery(Siege.objects.filter(pk=OuterRef("siege_id")).values("voix")[:1])
+    )
+    verrouillee.save(update_fields=["statut", "cloturee_le", "quorum_pourcentage"])
     seance.statut, seance.cloturee_le = verrouillee.statut, verrouillee.cloturee_le
     seance_id = verrouillee.pk
     transaction.on_commit(lambda: archiver_compte_rendu.delay(seance_id))

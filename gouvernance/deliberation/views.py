@@ -162,7 +162,7 @@ def point_voter(request, uuid, point_uuid):
             point.refresh_from_db()
             messages.success(request, _message_resultat(point, depouillement))
             return redirect(_url_seance(seance, f"point-{point.uuid}"))
-    quorum = services.calculer_quorum(seance.comite, presences)
+    quorum = services.calculer_quorum(seance, presences)
     contexte = {
         "seance": seance,
         "point": point,

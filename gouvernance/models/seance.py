@@ -17,6 +17,7 @@ from gouvernance.choix import (
     StatutPresence,
     StatutSeance,
     TypePoint,
+    Voix,
 )
 
 
@@ -35,6 +36,9 @@ class Seance(models.Model):
     synthese = models.TextField("synthèse des échanges", blank=True)
     convocation_envoyee_le = models.DateTimeField("convocation envoyée le", null=True, blank=True)
     cloturee_le = models.DateTimeField("clôturée le", null=True, blank=True)
+    quorum_pourcentage = models.PositiveSmallIntegerField(
+        "quorum du comité le jour de la clôture (pour cent)", null=True, blank=True
+    )
     compte_rendu = models.FileField("compte rendu (PDF)", upload_to="gouvernance/comptes-rendus/%Y/", blank=True)
     cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date_creation = models.DateTimeField("créée le", default=timezone.now, editable=False)
@@ -160,6 +164,8 @@ class Presence(models.Model):
     seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="presences")
     siege = models.ForeignKey("gouvernance.Siege", on_delete=models.PROTECT, related_name="presences")
     statut = models.CharField("présence", max_length=12, choices=StatutPresence.choices)
+    # La voix du siège le jour de la séance : une séance clôturée garde son quorum si la composition change.
+    voix = models.CharField("voix", max_length=15, choices=Voix.choices, default=Voix.DELIBERATIVE)
     mandat = models.ForeignKey(
         "gouvernance.Mandat", on_delete=models.PROTECT, null=True, blank=True, related_name="presences"
     )

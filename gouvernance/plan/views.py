@@ -134,9 +134,15 @@ def fiche(request, uuid):
         indicateur.atteinte = (
             financeurs.taux(indicateur.valeur, indicateur.cible) if indicateur.valeur is not None else None
         )
+    # La décision d'origine et les revues en séance ne se lisent que dans les comités que l'on voit.
+    comites = permissions.visible_comites(request.user).values("pk")
     decision = None
     if fiche.decision_origine_id:
-        decision = Decision.objects.select_related("comite", "seance").get(pk=fiche.decision_origine_id)
+        decision = (
+            Decision.objects.select_related("comite", "seance")
+            .filter(pk=fiche.decision_origine_id, comite__in=comites)
+            .first()
+        )
     contexte = {
         "fiche": fiche,
         "consortium": fiche.consortium,
@@ -145,7 +151,9 @@ def fiche(request, uuid):
         "decision": decision,
         "budget": financeurs.budget_de_la_fiche(fiche.budget.all()),
         "indicateurs": indicateurs,
-        "suivis": list(fiche.suivis.select_related("seance__comite").order_by("-date")),
+        "suivis": list(
+            fiche.suivis.filter(seance__comite__in=comites).select_related("seance__comite").order_by("-date")
+        ),
         "peut_editer": permissions.can_edit_plan(request.user, fiche.consortium),
         "peut_actualiser": permissions.can_update_fiche(request.user, fiche),
     }

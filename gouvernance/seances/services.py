@@ -239,12 +239,26 @@ def valider_ordre_du_jour(seance, *, acteur, copresidence) -> ValidationOrdreDuJ
         raise ValidationError("L'ordre du jour n'a aucun point : il ne peut pas être validé.")
     validation = ValidationOrdreDuJour(seance=seance, copresidence=copresidence, utilisateur=acteur)
     validation.save()
+    recalculer_validation(seance)
+    return validation
+
+
+def ordre_du_jour_valide(seance) -> bool:
+    """La règle : chacun des co-présidents actuels (un ou deux) a validé l'ordre du jour."""
     attendues = set(seance.comite.copresidences.values_list("pk", flat=True))
     faites = set(seance.validations.values_list("copresidence_id", flat=True))
-    if attendues <= faites:
-        seance.statut = StatutSeance.ORDRE_DU_JOUR_VALIDE
+    return bool(attendues) and attendues <= faites
+
+
+def recalculer_validation(seance) -> None:
+    """Le statut d'une séance pas encore convoquée suit la règle : appelé après une validation, et quand les
+    co-présidences du comité changent (un co-président ajouté doit valider ; un retiré ne compte plus)."""
+    if seance.statut not in (StatutSeance.PREPARATION, StatutSeance.ORDRE_DU_JOUR_VALIDE):
+        return
+    statut = StatutSeance.ORDRE_DU_JOUR_VALIDE if ordre_du_jour_valide(seance) else StatutSeance.PREPARATION
+    if statut != seance.statut:
+        seance.statut = statut
         seance.save(update_fields=["statut"])
-    return validation
 
 
 # --- Convocation --------------------------------------------------------------------------------
@@ -261,12 +275,12 @@ def mandats_a_convoquer(seance):
 
 
 def _verifier_ordre_du_jour_valide(seance) -> None:
-    if seance.statut == StatutSeance.ORDRE_DU_JOUR_VALIDE:
+    if ordre_du_jour_valide(seance):
         return
     copresidents = seance.comite.copresidences.count()
     if not copresidents:
         raise ValidationError(SANS_COPRESIDENT)
-    validations = seance.validations.count()
+    validations = seance.validations.filter(copresidence__isnull=False).count()
     raise ValidationError(
         "L'ordre du jour doit d'abord être validé par les co-présidents "
         f"({validations} validation{'s' if validations > 1 else ''} sur {copresidents})."

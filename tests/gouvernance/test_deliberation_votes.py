@@ -116,10 +116,12 @@ def test_en_cas_de_partage_la_voix_du_copresident_designe_l_emporte(equipe, choi
     assert resultat(equipe.point) == (ModeDecision.VOTE, attendu, True)
 
 
-def test_la_voix_preponderante_suit_le_siege_du_copresident_meme_represente(equipe):
+def test_la_voix_preponderante_ne_passe_pas_par_un_pouvoir(equipe):
+    """Le préfet absent a donné pouvoir à la CAF : son siège vote par elle, mais le partage n'est pas départagé
+    (la voix prépondérante est celle du co-président qui siège)."""
     noter(equipe, etat=(REPRESENTE, "caf"), departement=PRESENT, caf=PRESENT)
     voter(equipe, etat=POUR, departement=CONTRE)
-    assert resultat(equipe.point) == (ModeDecision.VOTE, ResultatDeliberation.ADOPTEE, True)
+    assert resultat(equipe.point) == (ModeDecision.VOTE, ResultatDeliberation.REJETEE, False)
 
 
 def test_un_partage_quand_le_copresident_s_abstient_n_adopte_pas(equipe):
