@@ -192,10 +192,7 @@ def noter_presences(seance, *, acteur, lignes: list[LignePresence]) -> regles.Qu
         for ligne in lignes
         if ligne.statut
     }
-    jour = timezone.localdate(seance.date)
-    mandats_en_cours = set(
-        Mandat.objects.filter(siege__comite=seance.comite).en_cours(jour).values_list("pk", flat=True)
-    )
+    mandats_en_cours = set(Mandat.objects.de_la_seance(seance).values_list("pk", flat=True))
     for ligne in lignes:
         if ligne.statut:
             erreurs += _erreurs_de_presence(ligne, sieges=sieges, finales=finales, mandats_en_cours=mandats_en_cours)

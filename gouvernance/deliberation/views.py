@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gouvernance import permissions
@@ -59,11 +58,7 @@ def _tenue_ouverte(seance) -> str:
 
 
 def _mandats_en_cours(seance) -> dict:
-    mandats = (
-        Mandat.objects.filter(siege__comite=seance.comite)
-        .en_cours(timezone.localdate(seance.date))
-        .order_by("-qualite", "nom", "pk")  # le titulaire d'abord
-    )
+    mandats = Mandat.objects.de_la_seance(seance).order_by("-qualite", "nom", "pk")  # le titulaire d'abord
     par_siege = {}
     for mandat in mandats:
         par_siege.setdefault(mandat.siege_id, []).append(mandat)

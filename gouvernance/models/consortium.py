@@ -194,6 +194,10 @@ class MandatQuerySet(models.QuerySet):
         jour = jour or timezone.localdate()
         return self.filter(date_debut__lte=jour, date_fin__gte=jour)
 
+    def de_la_seance(self, seance):
+        """Les titulaires et suppléants en cours de mandat le jour de la séance, sur les sièges de son comité."""
+        return self.filter(siege__comite_id=seance.comite_id).en_cours(timezone.localdate(seance.date))
+
 
 class Mandat(models.Model):
     """Une personne nommée sur un siège, titulaire ou suppléante, pour une durée (trois ans par défaut). Deux

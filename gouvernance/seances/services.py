@@ -266,12 +266,7 @@ def recalculer_validation(seance) -> None:
 
 def mandats_a_convoquer(seance):
     """Les titulaires et suppléants en cours de mandat à la date de la séance, sur les sièges du comité."""
-    jour = timezone.localdate(seance.date)
-    return (
-        Mandat.objects.en_cours(jour)
-        .filter(siege__comite_id=seance.comite_id)
-        .order_by("siege__ordre", "siege_id", "qualite", "pk")
-    )
+    return Mandat.objects.de_la_seance(seance).order_by("siege__ordre", "siege_id", "qualite", "pk")
 
 
 def _verifier_ordre_du_jour_valide(seance) -> None:
