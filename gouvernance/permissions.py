@@ -205,3 +205,21 @@ def get_seance_for_copresident(user, uuid) -> tuple[Seance, CoPresidence]:
     if copresidence is None:
         raise PermissionDenied("Seuls les co-présidents du comité valident l'ordre du jour.")
     return seance, copresidence
+
+
+# --- Pilotage (indicateurs, besoins non couverts, flux des orientations) ------------------------------------
+
+
+def departements_du_pilotage(user) -> set[str]:
+    """Les territoires dont l'utilisateur voit les chiffres agrégés (jamais une personne) : ceux où il est pilote,
+    et ceux des consortiums dont il est secrétaire d'un comité actif."""
+    if not _connecte(user):
+        return set()
+    secretaire = comites_du_secretaire(user).filter(actif=True).values_list("consortium__departement", flat=True)
+    return set(permissions.departements_pilotes(user)) | set(secretaire)
+
+
+def require_pilotage(user, departement: str) -> None:
+    """404 pour un territoire dont l'utilisateur ne voit pas les chiffres."""
+    if departement not in departements_du_pilotage(user):
+        raise Http404

@@ -3,9 +3,11 @@ from django.urls import path
 from parcours import views
 from parcours.convocations import urls as convocations
 from parcours.diagnostic import views as diagnostic
+from parcours.equipes import urls as equipes
 from parcours.imports import urls as imports
 from parcours.orientation import urls as orientation
 from parcours.orientation_service import urls as orientation_service
+from parcours.sanctions import urls as sanctions
 from parcours.suivi import urls as suivi
 
 DIAGNOSTIC = "carnets/<uuid:uuid>/diagnostics/<uuid:diagnostic_uuid>/"
@@ -60,4 +62,6 @@ urlpatterns += (
     + convocations.urlpatterns
     + imports.urlpatterns
     + orientation_service.urlpatterns
+    + sanctions.urlpatterns
+    + equipes.urlpatterns
 )

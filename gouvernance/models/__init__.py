@@ -8,6 +8,7 @@ from gouvernance.models.consortium import (
     MembreConsortium,
     Siege,
 )
+from gouvernance.models.etude import EtudeSituation
 from gouvernance.models.plan import FicheAction, IndicateurFiche, LigneBudget, SuiviFiche
 from gouvernance.models.seance import (
     Decision,
@@ -21,6 +22,7 @@ from gouvernance.models.seance import (
 )
 
 __all__ = [
+    "EtudeSituation",
     "Comite",
     "ComitePermissionGroupe",
     "CoPresidence",

@@ -1,6 +1,7 @@
 """Les modèles du parcours : le carnet de bord (`carnet`), le diagnostic partagé (`diagnostic`),
 l'orientation (`orientation`), les orientations vers un service de l'offre (`orientation_service`),
-la sortie et le point de situation (`suivi`), les imports (`imports`)."""
+la sortie et le point de situation (`suivi`), les imports (`imports`), les manquements et sanctions
+(`sanctions`), les équipes pluridisciplinaires (`equipes`)."""
 
 from parcours.models.carnet import (
     Action,
@@ -34,6 +35,7 @@ from parcours.models.diagnostic import (
     Situation,
     Source,
 )
+from parcours.models.equipes import DossierEquipe, EquipePluridisciplinaire, MembreEquipe, SeanceEquipe
 from parcours.models.imports import ImportPersonnes, ModeleCorrespondance
 from parcours.models.orientation import (
     DecisionOrientation,
@@ -47,6 +49,7 @@ from parcours.models.orientation_service import (
     OrientationServiceQuerySet,
     TransitionOrientationService,
 )
+from parcours.models.sanctions import Manquement
 from parcours.models.suivi import (
     ElementATraiter,
     ElementATraiterQuerySet,
@@ -56,6 +59,11 @@ from parcours.models.suivi import (
 )
 
 __all__ = [
+    "DossierEquipe",
+    "EquipePluridisciplinaire",
+    "Manquement",
+    "MembreEquipe",
+    "SeanceEquipe",
     "TransitionOrientationService",
     "Action",
     "ActionReferentiel",

@@ -559,6 +559,17 @@ class EvenementCarnet(models.Model):
         IMPORT = "import", "Créé ou mis à jour par un import"
         ORIENTATION_SERVICE_ENVOYEE = "orientation_service_envoyee", "Orientation vers un service envoyée"
         ORIENTATION_SERVICE_STATUT = "orientation_service_statut", "Orientation vers un service mise à jour"
+        MANQUEMENT_CONSTATE = "manquement_constate", "Manquement constaté"
+        MANQUEMENT_MOTIF_LEGITIME = "manquement_motif_legitime", "Manquement : motif légitime examiné"
+        MANQUEMENT_AVIS_ENVOYE = "manquement_avis_envoye", "Avis de manquement envoyé à la personne"
+        MANQUEMENT_OBSERVATIONS = "manquement_observations", "Observations de la personne sur un manquement"
+        SANCTION_DECIDEE = "sanction_decidee", "Décision sur un manquement"
+        SANCTION_LEVEE = "sanction_levee", "Sanction levée"
+        EQUIPE_DOSSIER_INSCRIT = "equipe_dossier_inscrit", "Dossier présenté en équipe pluridisciplinaire"
+        EQUIPE_AVIS = "equipe_avis", "Avis de l'équipe pluridisciplinaire"
+        EQUIPE_DECISION = "equipe_decision", "Décision du président du Département"
+        ETUDE_SITUATION_SOUMISE = "etude_situation_soumise", "Situation soumise à un comité technique"
+        ETUDE_SITUATION_RECOMMANDATION = "etude_situation_recommandation", "Recommandation d'un comité technique"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -112,13 +113,19 @@ class PointSuiviEmploi(models.Model):
 
 
 class ParametresTerritoire(models.Model):
-    """Réglages d'un territoire (département) pour le point de situation."""
+    """Réglages d'un territoire (département) : point de situation, délai d'observations sur un manquement."""
 
     JOURS_SANS_CONTACT_DEFAUT = 90
+    JOURS_OBSERVATIONS_DEFAUT = 10
 
     departement = models.CharField("département", max_length=3, choices=choix_departements, unique=True)
     jours_sans_contact = models.PositiveSmallIntegerField(
         "jours sans contact avant « perdu de vue »", default=JOURS_SANS_CONTACT_DEFAUT
+    )
+    jours_observations = models.PositiveSmallIntegerField(
+        "jours laissés pour présenter ses observations sur un manquement",
+        default=JOURS_OBSERVATIONS_DEFAUT,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
 
     class Meta:

@@ -7,10 +7,12 @@ refusé ne doit pas changer) et `GET_QUI_ECRIVENT`.
 
 from tests.matrice import (
     convocations,
+    equipes,
     gouvernance_commun,
     gouvernance_composition,
     gouvernance_comptes_rendus,
     gouvernance_deliberation,
+    gouvernance_etudes,
     gouvernance_plan,
     gouvernance_seances,
     imports,
@@ -19,6 +21,9 @@ from tests.matrice import (
     offre_recherche,
     orientation,
     orientation_service,
+    pilotage_besoins,
+    pilotage_indicateurs,
+    sanctions,
     suivi,
 )
 
@@ -37,4 +42,9 @@ EXTENSIONS = [
     gouvernance_deliberation,
     gouvernance_plan,
     gouvernance_comptes_rendus,
+    gouvernance_etudes,
+    pilotage_indicateurs,
+    pilotage_besoins,
+    sanctions,
+    equipes,
 ]

@@ -1,0 +1,1 @@
+"""Les études de situations soumises aux comités techniques, sous pseudonyme, avec le consentement de la personne"""

@@ -1,0 +1,1 @@
+"""Les indicateurs du territoire : définitions écrites, périodes comparées, secret statistique, graphiques SVG, CSV"""

@@ -1,0 +1,1 @@
+"""Les équipes pluridisciplinaires : membres, séances, dossiers (résumé partagé), avis puis décision du président"""

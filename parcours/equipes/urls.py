@@ -1,0 +1,3 @@
+"""Les URL (voir le paquet)."""
+
+urlpatterns = []
