@@ -1,9 +1,13 @@
-"""Les documents d'une séance pour sa page (partie séances) : les boutons adaptés au rôle et au statut."""
+"""Les documents d'une séance pour sa page (partie séances) : les boutons adaptés au rôle et au statut ; la section
+« Indicateurs du territoire » du compte rendu (partie indicateurs)."""
 
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from gouvernance import permissions
 from gouvernance.choix import StatutSeance
+from gouvernance.indicateurs import calcul, definitions, population, tableaux
 
 
 def contexte_documents(seance, user) -> dict:
@@ -19,5 +23,22 @@ def contexte_documents(seance, user) -> dict:
             projet_compte_rendu=secretaire and seance.statut == StatutSeance.CONVOQUEE,
             cloturee=cloturee,
             archive=cloturee and bool(seance.compte_rendu),
+        )
+    }
+
+
+def contexte_indicateurs(seance) -> dict:
+    """La section « Indicateurs du territoire » du compte rendu : le département du consortium, le dernier trimestre
+    complet avant la date de la séance, chaque indicateur par public avec la période précédente, chiffres de 1 à 4
+    personnes masqués et effectifs arrondis à 5 (document de comité). Douze requêtes de données, quelle que soit la
+    taille du territoire. La séance est lue avec son comité et son consortium."""
+    departement = seance.comite.consortium.departement
+    periode = population.dernier_trimestre_complet(timezone.localtime(seance.date).date())
+    return {
+        "indicateurs_territoire": SimpleNamespace(
+            departement=departement,
+            periode=periode,
+            par_section=tableaux.calculer_tableaux(calcul.Filtres(departement, periode), arrondi=True),
+            lacune_evaluations=definitions.LACUNE_EVALUATIONS,
         )
     }

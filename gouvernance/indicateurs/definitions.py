@@ -1,0 +1,237 @@
+"""Les définitions des indicateurs du territoire : code, libellé, définition écrite (affichée sur la page, dans le
+CSV et le compte rendu), unité et nature du calcul. Les calculs sont dans `calcul.py`, la population comptée dans
+`population.py` ; la documentation complète est `docs/indicateurs.md`.
+
+Natures :
+- « effectif » : un nombre (de personnes, d'orientations, de sorties) ; masqué de 1 à 4 personnes, arrondi à 5
+  dans les exports et les documents des comités ;
+- « taux » : numérateur / dénominateur en % ; masqué si l'un des deux compte de 1 à 4 personnes ;
+- « mediane » / « moyenne » : d'une durée en jours ; masquée si la population mesurée compte de 1 à 4 personnes.
+"""
+
+from dataclasses import dataclass
+
+from parcours.delais import DELAI_ORIENTATION_JOURS
+from parcours.models import SortieParcours
+
+EFFECTIF = "effectif"
+TAUX = "taux"
+MEDIANE = "mediane"
+MOYENNE = "moyenne"
+
+JOURS_PLAN_ACTION = 30
+MOIS_SANS_CONTACT = 3
+JOURS_SANS_SUCCESSEUR = 30
+MOIS_SUIVI_EMPLOI = (1, 3, 6, 12)
+
+
+@dataclass(frozen=True)
+class Indicateur:
+    code: str
+    libelle: str
+    definition: str
+    unite: str
+    nature: str
+    section: str
+
+
+ACCOMPAGNEMENT = "Accompagnement"
+ORIENTATION = "Orientation"
+CONTRAT = "Contrat, référent et plan d'action"
+CONTACT = "Contact et continuité"
+OFFRE = "Orientations vers l'offre"
+SORTIES = "Sorties et emploi"
+SECTIONS = (ACCOMPAGNEMENT, ORIENTATION, CONTRAT, CONTACT, OFFRE, SORTIES)
+
+_DEFINITIONS = [
+    Indicateur(
+        "accompagnes",
+        "Personnes accompagnées",
+        "Personnes dont le carnet de bord est ouvert au plus tard le dernier jour de la période et qui ne sont pas "
+        "sorties du parcours avant son premier jour (une sortie rouverte avant la fin de la période ne compte pas).",
+        "personnes",
+        EFFECTIF,
+        ACCOMPAGNEMENT,
+    ),
+    Indicateur(
+        "part_orientees",
+        "Part des personnes orientées",
+        "Parmi les personnes accompagnées, la part qui a reçu une décision d'orientation datée au plus tard du "
+        "dernier jour de la période.",
+        "%",
+        TAUX,
+        ORIENTATION,
+    ),
+    Indicateur(
+        "part_orientees_6_semaines",
+        "Part des orientations décidées dans les 6 semaines",
+        f"Parmi les demandes d'orientation (ouverture du droit au RSA ou arrivée d'un autre territoire) des "
+        f"personnes accompagnées dont le délai légal de {DELAI_ORIENTATION_JOURS} jours échoit dans la période, la "
+        f"part décidée au plus tard le {DELAI_ORIENTATION_JOURS}e jour après la réception de l'information.",
+        "%",
+        TAUX,
+        ORIENTATION,
+    ),
+    Indicateur(
+        "delai_orientation_median",
+        "Délai d'orientation médian",
+        "Pour les décisions d'orientation datées de la période (ouverture du droit au RSA ou arrivée d'un autre "
+        "territoire), le nombre médian de jours entre la réception de l'information par le Département et la "
+        "décision.",
+        "jours",
+        MEDIANE,
+        ORIENTATION,
+    ),
+    Indicateur(
+        "delai_orientation_moyen",
+        "Délai d'orientation moyen",
+        "Les mêmes décisions que le délai médian : la moyenne des jours entre la réception de l'information et la "
+        "décision.",
+        "jours",
+        MOYENNE,
+        ORIENTATION,
+    ),
+    Indicateur(
+        "delai_accompagnement_median",
+        "Délai d'accompagnement médian",
+        "Pour les contrats d'engagement signés dans la période (date d'accord de la personne, à défaut date de "
+        "début), le nombre médian de jours entre la dernière décision d'orientation qui précède la signature et la "
+        "signature.",
+        "jours",
+        MEDIANE,
+        CONTRAT,
+    ),
+    Indicateur(
+        "delai_accompagnement_moyen",
+        "Délai d'accompagnement moyen",
+        "Les mêmes contrats que le délai médian : la moyenne des jours entre la décision d'orientation et la "
+        "signature.",
+        "jours",
+        MOYENNE,
+        CONTRAT,
+    ),
+    Indicateur(
+        "part_contrat",
+        "Part des personnes avec un contrat",
+        "Parmi les personnes accompagnées, la part qui a un contrat en cours le dernier jour de la période (début "
+        "au plus tard ce jour, sans fin ou fin ce jour ou après).",
+        "%",
+        TAUX,
+        CONTRAT,
+    ),
+    Indicateur(
+        "part_referent",
+        "Part des personnes avec un référent nommé",
+        "Parmi les personnes accompagnées, la part qui a un référent de parcours en fonction le dernier jour de la "
+        "période.",
+        "%",
+        TAUX,
+        CONTRAT,
+    ),
+    Indicateur(
+        "part_plan_30_jours",
+        "Part des plans d'action dans les 30 jours",
+        f"Parmi les personnes accompagnées dont le {JOURS_PLAN_ACTION}e jour après l'ouverture du carnet tombe dans "
+        f"la période, la part dont le premier objectif du plan d'action a été saisi au plus tard ce jour-là.",
+        "%",
+        TAUX,
+        CONTRAT,
+    ),
+    Indicateur(
+        "part_sans_contact",
+        "Part des personnes sans contact depuis plus de 3 mois",
+        f"Parmi les personnes accompagnées et toujours dans le parcours le dernier jour de la période, la part dont "
+        f"le dernier contact (rendez-vous honoré, note, ou à défaut ouverture du carnet) date de plus de "
+        f"{MOIS_SANS_CONTACT} mois avant ce jour.",
+        "%",
+        TAUX,
+        CONTACT,
+    ),
+    Indicateur(
+        "taux_absence",
+        "Taux d'absence aux rendez-vous",
+        "Parmi les rendez-vous des personnes accompagnées tenus dans la période et dont l'issue est connue "
+        "(honoré ou absent ; les rendez-vous excusés, annulés ou encore prévus ne comptent pas), la part des "
+        "absences. Masqué si les personnes absentes ou les personnes ayant eu un rendez-vous sont 1 à 4.",
+        "%",
+        TAUX,
+        CONTACT,
+    ),
+    Indicateur(
+        "ruptures",
+        "Ruptures d'accompagnement",
+        f"Personnes accompagnées dont (a) le référent a quitté le suivi sans qu'un nouveau référent soit nommé dans "
+        f"les {JOURS_SANS_SUCCESSEUR} jours alors qu'elles sont toujours dans le parcours (comptée le "
+        f"{JOURS_SANS_SUCCESSEUR}e jour, s'il tombe dans la période), ou (b) sorties du parcours dans la période "
+        f"pour « refus de la personne ». Une personne compte une fois.",
+        "personnes",
+        EFFECTIF,
+        CONTACT,
+    ),
+    Indicateur(
+        "orientations_offre",
+        "Orientations vers l'offre",
+        "Orientations vers un service de l'offre d'insertion envoyées dans la période pour les personnes "
+        "accompagnées (masquées si elles concernent 1 à 4 personnes).",
+        "orientations",
+        EFFECTIF,
+        OFFRE,
+    ),
+    Indicateur(
+        "taux_acceptation_offre",
+        "Taux d'acceptation des orientations vers l'offre",
+        "Parmi les orientations vers l'offre envoyées dans la période qui ont reçu une réponse (acceptée ou "
+        "refusée), la part acceptée par la structure (acceptée, même si la personne n'est pas encore entrée).",
+        "%",
+        TAUX,
+        OFFRE,
+    ),
+    Indicateur(
+        "delai_reponse_offre_median",
+        "Délai médian de réponse des structures",
+        "Pour les orientations vers l'offre envoyées dans la période qui ont reçu une réponse, le délai médian en "
+        "jours (à une décimale) entre l'envoi et la réponse.",
+        "jours",
+        MEDIANE,
+        OFFRE,
+    ),
+    Indicateur(
+        "sorties",
+        "Sorties du parcours",
+        "Sorties du parcours datées de la période, tous motifs (personnes du territoire, quel que soit leur statut "
+        "à la date de sortie).",
+        "personnes",
+        EFFECTIF,
+        SORTIES,
+    ),
+    *[
+        Indicateur(
+            f"sorties_{motif}",
+            f"Sorties : {libelle}",
+            f"Sorties du parcours datées de la période pour le motif « {libelle} ».",
+            "personnes",
+            EFFECTIF,
+            SORTIES,
+        )
+        for motif, libelle in SortieParcours.Motif.choices
+    ],
+    *[
+        Indicateur(
+            f"emploi_{mois}_mois",
+            f"En emploi {mois} mois après la sortie",
+            f"Parmi les points du suivi dans l'emploi prévus {mois} mois après la sortie, tombant dans la période "
+            f"et faits, la part où la personne est toujours en emploi.",
+            "%",
+            TAUX,
+            SORTIES,
+        )
+        for mois in MOIS_SUIVI_EMPLOI
+    ],
+]
+
+INDICATEURS = {indicateur.code: indicateur for indicateur in _DEFINITIONS}
+
+LACUNE_EVALUATIONS = (
+    "Les évaluations des personnes accompagnées (satisfaction) viendront avec leur espace personnel (issue 10) : "
+    "la plateforme ne les recueille pas encore, aucun chiffre n'est donc publié."
+)

@@ -1,0 +1,73 @@
+"""Les filtres de la page des indicateurs : territoire (un département dont l'utilisateur voit les chiffres),
+sous-territoire (EPCI du département), organisation (du département), période, public. Un filtre invalide donne
+un message en français et aucun chiffre, jamais une erreur serveur."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from gouvernance.indicateurs import calcul
+from gouvernance.indicateurs import population as p
+from partenaires import referentiels
+from partenaires.models import Organisation
+
+DUREE_MAXIMALE_JOURS = 366 * 3
+
+
+class FiltresIndicateursForm(forms.Form):
+    territoire = forms.ChoiceField(label="Territoire")
+    sous_territoire = forms.CharField(label="Sous-territoire (EPCI)", required=False)
+    organisation = forms.UUIDField(label="Organisation (organisme référent)", required=False)
+    debut = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
+    fin = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
+    public = forms.ChoiceField(label="Public", choices=list(p.PUBLICS.items()))
+
+    def __init__(self, donnees, *, departements: list[str]):
+        periode = p.dernier_trimestre_complet(timezone.localdate())
+        self.valeurs_par_defaut = {
+            "territoire": departements[0] if departements else "",
+            "sous_territoire": "",
+            "organisation": "",
+            "debut": periode.debut.isoformat(),
+            "fin": periode.fin.isoformat(),
+            "public": p.TOUS,
+        }
+        # Sans filtre (première visite) : les valeurs par défaut ; un filtre absent de l'adresse prend la sienne.
+        super().__init__({**self.valeurs_par_defaut, **{cle: valeur for cle, valeur in donnees.items() if valeur}})
+        noms = referentiels.departements()
+        self.fields["territoire"].choices = [(code, f"{code} – {noms.get(code, code)}") for code in departements]
+
+    def clean(self):
+        donnees = super().clean()
+        territoire, debut, fin = donnees.get("territoire"), donnees.get("debut"), donnees.get("fin")
+        if debut and fin:
+            if debut > fin:
+                self.add_error("fin", "La fin de la période ne peut pas précéder son début.")
+            elif fin - debut > timedelta(days=DUREE_MAXIMALE_JOURS):
+                self.add_error("fin", "La période dure trois ans au plus.")
+        epci = donnees.get("sous_territoire")
+        if territoire and epci and epci not in dict(p.epci_du_departement(territoire)):
+            self.add_error("sous_territoire", "Cet EPCI n'est pas dans le territoire choisi.")
+        organisation = donnees.get("organisation")
+        if territoire and organisation:
+            trouvee = Organisation.objects.filter(uuid=organisation, departement=territoire).first()
+            if trouvee is None:
+                self.add_error("organisation", "Cette organisation n'est pas dans le territoire choisi.")
+            donnees["organisation_trouvee"] = trouvee
+        return donnees
+
+    def organisations(self):
+        territoire = self.cleaned_data.get("territoire") if self.is_valid() else self.valeurs_par_defaut["territoire"]
+        return Organisation.objects.filter(departement=territoire).order_by("nom").values_list("uuid", "nom")
+
+    def filtres(self) -> calcul.Filtres:
+        donnees = self.cleaned_data
+        organisation = donnees.get("organisation_trouvee")
+        return calcul.Filtres(
+            departement=donnees["territoire"],
+            periode=p.Periode(donnees["debut"], donnees["fin"]),
+            epci=donnees.get("sous_territoire") or "",
+            organisation_id=organisation.pk if organisation else None,
+            public=donnees["public"],
+        )
