@@ -55,6 +55,8 @@ bench: install
 		$(BIN)/python manage.py mesurer_recherche_offre --expliquer $(BENCH_OFFRE_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
 		$(BIN)/python manage.py mesurer_compte_rendu $(BENCH_COMPTE_RENDU_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
+		$(BIN)/python manage.py mesurer_indicateurs $(BENCH_INDICATEURS_ARGS)
 
 quality: install
 	$(BIN)/ruff format --check .

@@ -57,6 +57,7 @@ ONGLETS = {
     "rendez_vous": "Rendez-vous",
     "notes": "Notes d'entretien",
     "groupe": "Groupe de suivi",
+    "procedures": "Procédures",
     "historique": "Historique",
 }
 
@@ -313,6 +314,11 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
             organisation = request.membre_courant.organisation if request.membre_courant else None
             permises = services.visibilites_permises(carnet, request.user, organisation)
             contexte["form"] = formulaires.get("form") or NoteForm(permises=permises)
+    elif onglet == "procedures":
+        contexte["manquements"] = carnet.manquements.order_by("-date_faits", "-id")
+        contexte["dossiers_equipe"] = carnet.dossiers_equipe.select_related("seance__equipe").order_by(
+            "-seance__date_heure", "-id"
+        )
     elif onglet == "historique":
         filtre = FiltreHistoriqueForm(request.GET or None)
         evenements = carnet.evenements.select_related("acteur", "organisation")

@@ -73,6 +73,22 @@ def entrees(request) -> list[Entree]:
                     ("orientation_file", "orientation_decider", "orientation_retard"),
                 )
             )
+        if membre.role == Role.CHARGE_ORIENTATION:
+            menu.append(
+                Entree(
+                    "Manquements à décider",
+                    reverse("parcours:manquements_a_decider"),
+                    ("manquements_a_decider", "manquement"),
+                )
+            )
+        # Les équipes pluridisciplinaires que l'on gère ou dont on est membre (la page dit « aucune » sinon).
+        menu.append(
+            Entree(
+                "Équipes pluridisciplinaires",
+                reverse("parcours:equipes"),
+                ("equipes", "equipe", "equipe_creer", "equipe_modifier", "equipe_seance", "equipe_seance_creer"),
+            )
+        )
         if membre.role in (Role.ADMINISTRATEUR, Role.CHARGE_ORIENTATION):
             menu.append(
                 Entree(
@@ -88,6 +104,15 @@ def entrees(request) -> list[Entree]:
                 libelle,
                 reverse("partenaires:membres", args=[organisation]),
                 ("membres", "membre_inviter", "membre_desactiver"),
+            )
+        )
+    if membre and membre.role in (Role.PILOTE, Role.SECRETAIRE_COMITE):
+        # Les chiffres agrégés du territoire : indicateurs, besoins non couverts, flux des orientations.
+        menu.append(
+            Entree(
+                "Pilotage",
+                reverse("gouvernance:indicateurs"),
+                ("indicateurs", "besoins_non_couverts", "flux_orientations"),
             )
         )
     if membre and membre.role == Role.PILOTE:

@@ -29,7 +29,8 @@ def contexte_documents(seance, user) -> dict:
 
 def contexte_indicateurs(seance) -> dict:
     """La section « Indicateurs du territoire » du compte rendu : le département du consortium, le dernier trimestre
-    complet avant la date de la séance, chaque indicateur par public avec la période précédente, chiffres de 1 à 4
+    complet avant la date de la séance, chaque indicateur tous publics confondus (le détail par public est sur la page
+    des indicateurs) avec la période précédente, chiffres de 1 à 4
     personnes masqués et effectifs arrondis à 5 (document de comité). Douze requêtes de données, quelle que soit la
     taille du territoire. La séance est lue avec son comité et son consortium."""
     departement = seance.comite.consortium.departement
@@ -38,7 +39,11 @@ def contexte_indicateurs(seance) -> dict:
         "indicateurs_territoire": SimpleNamespace(
             departement=departement,
             periode=periode,
-            par_section=tableaux.calculer_tableaux(calcul.Filtres(departement, periode), arrondi=True),
+            par_section=tableaux.tableaux(
+                calcul.indicateurs_du_territoire(calcul.Filtres(departement, periode)),
+                [population.TOUS],
+                arrondi=True,
+            ),
             lacune_evaluations=definitions.LACUNE_EVALUATIONS,
         )
     }

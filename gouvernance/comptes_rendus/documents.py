@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from gouvernance import permissions
 from gouvernance.choix import ChoixVote, ModeDecision, StatutPresence, StatutSeance
+from gouvernance.comptes_rendus.contexte import contexte_indicateurs
 from gouvernance.deliberation.services import calculer_quorum
 from gouvernance.models import CoPresidence, Decision, Point, Presence, Seance, Siege, SuiviDecision, SuiviFiche, Vote
 from spie.documents import producteur
@@ -113,7 +114,8 @@ def _porteur(presence) -> Siege | None:
 def contexte_compte_rendu(seance) -> dict:
     """Le compte rendu : en-tête, feuille de présence, quorum, chaque point (présentation, notes, vote ou consensus,
     résultat, décisions), décisions prises, suivi des décisions des séances précédentes, fiches action revues,
-    synthèse. « Projet » tant que la séance n'est pas clôturée. Dix requêtes, quelle que soit la séance."""
+    synthèse, indicateurs du territoire. « Projet » tant que la séance n'est pas clôturée. Un nombre de requêtes fixe,
+    quelle que soit la séance et la taille du territoire."""
     seance = _seance(seance)
     sieges = list(Siege.objects.filter(comite=seance.comite).select_related("organisation").order_by("ordre", "pk"))
     presences_par_siege = {
@@ -153,20 +155,24 @@ def contexte_compte_rendu(seance) -> dict:
         .order_by("fiche__numero", "pk")
     )
     statuts = Counter(ligne.presence.statut if ligne.presence else "" for ligne in presences)
-    return _entete(seance) | {
-        "projet": not seance.est_cloturee,
-        "presences": presences,
-        "nombre_presents": statuts[StatutPresence.PRESENT],
-        "nombre_representes": statuts[StatutPresence.REPRESENTE],
-        "nombre_excuses": statuts[StatutPresence.EXCUSE],
-        "nombre_absents": statuts[StatutPresence.ABSENT],
-        "nombre_non_notes": statuts[""],
-        "quorum": calculer_quorum(seance, [(ligne.siege, ligne.presence) for ligne in presences]),
-        "deliberations": [_deliberation(point, presences_par_siege) for point in points],
-        "decisions": decisions,
-        "suivis_decisions": suivis_decisions,
-        "fiches_revues": fiches_revues,
-    }
+    return (
+        _entete(seance)
+        | contexte_indicateurs(seance)
+        | {
+            "projet": not seance.est_cloturee,
+            "presences": presences,
+            "nombre_presents": statuts[StatutPresence.PRESENT],
+            "nombre_representes": statuts[StatutPresence.REPRESENTE],
+            "nombre_excuses": statuts[StatutPresence.EXCUSE],
+            "nombre_absents": statuts[StatutPresence.ABSENT],
+            "nombre_non_notes": statuts[""],
+            "quorum": calculer_quorum(seance, [(ligne.siege, ligne.presence) for ligne in presences]),
+            "deliberations": [_deliberation(point, presences_par_siege) for point in points],
+            "decisions": decisions,
+            "suivis_decisions": suivis_decisions,
+            "fiches_revues": fiches_revues,
+        }
+    )
 
 
 # --- PDF ---------------------------------------------------------------------------------------------------------

@@ -23,9 +23,7 @@ from parcours.services import historiser, organisation_de_l_acteur
 from spie.texte import normaliser_recherche
 
 Statut = EtudeSituation.Statut
-# En attendant un type d'événement « étude retirée » (à ajouter au modèle du carnet), le retrait s'écrit sous le type
-# de la soumission, avec un résumé explicite.
-EVENEMENT_RETRAIT = EvenementCarnet.Type.ETUDE_SITUATION_SOUMISE
+EVENEMENT_RETRAIT = EvenementCarnet.Type.ETUDE_SITUATION_RETIREE
 LONGUEUR_RESUME = 300
 NOM_DANS_LE_TEXTE = (
     "Retirez le nom et le prénom de la personne : le comité ne la connaît que par ses initiales et un numéro."

@@ -232,6 +232,6 @@ _DEFINITIONS = [
 INDICATEURS = {indicateur.code: indicateur for indicateur in _DEFINITIONS}
 
 LACUNE_EVALUATIONS = (
-    "Les évaluations des personnes accompagnées (satisfaction) viendront avec leur espace personnel (issue 10) : "
+    "Les évaluations des personnes accompagnées (satisfaction) viendront avec leur espace personnel : "
     "la plateforme ne les recueille pas encore, aucun chiffre n'est donc publié."
 )

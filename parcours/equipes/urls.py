@@ -11,7 +11,9 @@ urlpatterns = [
     path("equipes/<uuid:uuid>/", views.equipe, name="equipe"),
     path("equipes/<uuid:uuid>/modifier/", views.equipe_modifier, name="equipe_modifier"),
     path("equipes/<uuid:uuid>/membres/ajouter/", views.membre_ajouter, name="equipe_membre_ajouter"),
-    path("equipes/<uuid:uuid>/membres/<int:pk>/terminer/", views.membre_terminer, name="equipe_membre_terminer"),
+    path(
+        "equipes/<uuid:uuid>/membres/<uuid:membre_uuid>/terminer/", views.membre_terminer, name="equipe_membre_terminer"
+    ),
     path("equipes/<uuid:uuid>/seances/nouvelle/", views.seance_creer, name="equipe_seance_creer"),
     path("equipes/seances/<uuid:uuid>/", views.seance, name="equipe_seance"),
     path("equipes/dossiers/<uuid:uuid>/avis/", views.avis, name="equipe_avis"),

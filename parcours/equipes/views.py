@@ -135,9 +135,9 @@ def membre_ajouter(request, uuid):
     return _formulaire(request, "parcours/equipes/equipe_saisie.html", contexte)
 
 
-def membre_terminer(request, uuid, pk):
+def membre_terminer(request, uuid, membre_uuid):
     equipe = regles.get_equipe_for_gestion(request.user, uuid)
-    membre = get_object_or_404(equipe.membres, pk=pk)
+    membre = get_object_or_404(equipe.membres, uuid=membre_uuid)
     form = FinMembreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

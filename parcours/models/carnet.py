@@ -570,6 +570,7 @@ class EvenementCarnet(models.Model):
         EQUIPE_DECISION = "equipe_decision", "Décision du président du Département"
         ETUDE_SITUATION_SOUMISE = "etude_situation_soumise", "Situation soumise à un comité technique"
         ETUDE_SITUATION_RECOMMANDATION = "etude_situation_recommandation", "Recommandation d'un comité technique"
+        ETUDE_SITUATION_RETIREE = "etude_situation_retiree", "Situation retirée d'un comité technique"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)

@@ -54,6 +54,7 @@ class MembreEquipe(models.Model):
         PROFESSIONNEL = "professionnel", "Professionnel de l'insertion"
         REPRESENTANT_BENEFICIAIRES = "representant_beneficiaires", "Représentant des bénéficiaires du RSA"
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     equipe = models.ForeignKey(EquipePluridisciplinaire, on_delete=models.PROTECT, related_name="membres")
     qualite = models.CharField("qualité", max_length=30, choices=Qualite.choices)
     nom_complet = models.CharField("nom et prénom", max_length=200)

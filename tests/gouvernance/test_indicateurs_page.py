@@ -126,7 +126,7 @@ def test_page_du_pilote_avec_definitions_et_secret(client, connecter, landes):
     assert "Définition :" in contenu and "ne sont pas sorties du parcours avant son premier jour" in contenu
     assert '<td class="fr-cell--right">7</td>' in contenu  # à l'écran, pas d'arrondi
     assert 'role="img"' in contenu
-    assert "issue 10" in contenu  # la lacune des évaluations est dite
+    assert "ne les recueille pas encore" in contenu  # la lacune des évaluations est dite
     # Grand Dax : 2 personnes → « secret ».
     reponse = client.get(URL, {**T3, "sous_territoire": "244000675"})
     tableau = reponse.content.decode().split('id="indicateur-accompagnes"')[1].split("</table>")[0]

@@ -85,7 +85,7 @@ MATRICE = {
         },
     ),
     "parcours:equipe_membre_terminer": (
-        lambda c: [c["ep"].uuid, c["membre_ep"].pk],
+        lambda c: [c["ep"].uuid, c["membre_ep"].uuid],
         {
             "GET": (GERER_EQUIPE, None),
             "POST": (apres_succes(GERER_EQUIPE), lambda c: {"date_fin": timezone.localdate().isoformat()}),

@@ -254,7 +254,7 @@ def test_ajouter_puis_terminer_un_membre_par_les_pages(client, connecter, d):
     assert reponse.status_code == 302
     nouveau = d["ep"].membres.get(nom_complet="Marc Dupin")
     reponse = client.post(
-        reverse("parcours:equipe_membre_terminer", args=[d["ep"].uuid, nouveau.pk]), {"date_fin": "2026-06-30"}
+        reverse("parcours:equipe_membre_terminer", args=[d["ep"].uuid, nouveau.uuid]), {"date_fin": "2026-06-30"}
     )
     assert reponse.status_code == 302
     nouveau.refresh_from_db()
@@ -264,7 +264,7 @@ def test_ajouter_puis_terminer_un_membre_par_les_pages(client, connecter, d):
 def test_le_membre_d_une_autre_equipe_est_introuvable(client, connecter, d):
     autre = equipe_pluridisciplinaire(d["porteur"], d["pilote"], nom="Autre EP")
     connecter(d["pilote"])
-    url = reverse("parcours:equipe_membre_terminer", args=[d["ep"].uuid, autre.membres.first().pk])
+    url = reverse("parcours:equipe_membre_terminer", args=[d["ep"].uuid, autre.membres.first().uuid])
     assert client.get(url).status_code == 404
 
 
