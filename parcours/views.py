@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from parcours import delais, services
 from parcours import permissions as regles
-from parcours import services
 from parcours.choix import VOIR_CARNET
 from parcours.diagnostic import views as diagnostic_views
 from parcours.forms import (
@@ -95,8 +95,9 @@ def _filtrer_par_public(carnets, public):
     if public == "parents_isoles":
         return carnets.filter(_statut_en_cours("parent_isole", "oui"))
     if public == "jeunes":
-        aujourd_hui = timezone.localdate()
-        return carnets.filter(personne__date_naissance__gt=aujourd_hui.replace(year=aujourd_hui.year - 26))
+        # 26 ans plus tôt, ramené au 28 février un 29 février (`replace(year=…)` y lèverait une erreur).
+        il_y_a_26_ans = delais.ajouter_mois(timezone.localdate(), -26 * 12)
+        return carnets.filter(personne__date_naissance__gt=il_y_a_26_ans)
     return carnets
 
 

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -155,3 +155,16 @@ def test_le_filtre_par_diagnostic(client, connecter, departement):
     assert noms("en_cours") == {"Encours"}
     page = client.get(reverse("parcours:mes_carnets")).content.decode()
     assert page.count("à réexaminer</span>") == 1
+
+
+def test_le_filtre_jeunes_un_29_fevrier(client, connecter, time_machine):
+    """Un 29 février, « 26 ans plus tôt » n'existe pas : on compte depuis le 28 février (pas d'erreur 500)."""
+    time_machine.move_to(datetime(2028, 2, 29, 10, tzinfo=UTC))
+    departement = OrganisationFactory(nom="Département")
+    referente = membre(departement, Role.PROFESSIONNEL).utilisateur
+    ouvrir(referente, departement, 1, nom="Vingtcinq", date_naissance=date(2002, 3, 1))
+    ouvrir(referente, departement, 2, nom="Vingtsix", date_naissance=date(2002, 2, 28))
+    connecter(referente)
+    reponse = client.get(reverse("parcours:mes_carnets"), {"public": "jeunes"})
+    assert reponse.status_code == 200
+    assert [c.personne.nom for c in reponse.context["page"].object_list] == ["Vingtcinq"]
