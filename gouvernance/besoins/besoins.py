@@ -12,8 +12,10 @@ sa zone d'éligibilité contient la commune (`zones_de_la_commune`, comme la rec
 
 Quatre requêtes quel que soit le nombre de carnets : les libellés des domaines, les besoins, les services candidats,
 leurs catégories et zones (et, avant, les accès du pilotage). La couverture est calculée une fois par (commune,
-catégorie). Seuls des effectifs sortent d'ici, jamais une personne ; le secret statistique s'applique à
-l'affichage (`gouvernance.secret_statistique`)."""
+catégorie). Seuls des effectifs sortent d'ici, jamais une personne. Le secret statistique est décidé ici, une fois
+pour l'écran et l'export (`_masquer`) : de 1 à 4 personnes, secret secondaire dans chaque répartition publiée avec
+son total (les EPCI d'un domaine, les communes d'un EPCI : `secret_statistique.masquer_repartition`), et « dont non
+couvert » masqué quand les personnes couvertes (« ayant le besoin » − « non couvert ») seraient 1 à 4."""
 
 import csv
 import io
@@ -36,25 +38,36 @@ SANS_EPCI = ""
 LIBELLE_SANS_EPCI = "Commune hors intercommunalité"
 
 
-def publie(effectif: int):
-    """Un effectif pour l'écran : « secret » de 1 à 4, sinon tel quel."""
-    return secret_statistique.MASQUE if secret_statistique.est_secret(effectif) else effectif
+TOTAL = "total"
+
+
+def publie(effectif: int, masque: bool | None = None):
+    """Un effectif pour l'écran : « secret » s'il est masqué (par défaut : de 1 à 4), sinon tel quel."""
+    masque = secret_statistique.est_secret(effectif) if masque is None else masque
+    return secret_statistique.MASQUE if masque else effectif
+
+
+def publie_arrondi(effectif: int, masque: bool):
+    """Un effectif pour l'export : « secret » s'il est masqué, sinon arrondi à 5."""
+    return secret_statistique.MASQUE if masque else secret_statistique.arrondir(effectif)
 
 
 @dataclass
 class Compte:
-    """Les personnes ayant le besoin, et celles dont le besoin n'est pas couvert."""
+    """Les personnes ayant le besoin, et celles dont le besoin n'est pas couvert ; masqués ou non (`_masquer`)."""
 
     avec_besoin: int = 0
     non_couvert: int = 0
+    avec_besoin_masque: bool = False
+    non_couvert_masque: bool = False
 
     @property
     def avec_besoin_publie(self):
-        return publie(self.avec_besoin)
+        return publie(self.avec_besoin, self.avec_besoin_masque)
 
     @property
     def non_couvert_publie(self):
-        return publie(self.non_couvert)
+        return publie(self.non_couvert, self.non_couvert_masque)
 
 
 @dataclass
@@ -78,10 +91,11 @@ class LigneDomaine:
 class Effectif:
     libelle: str
     effectif: int
+    masque: bool = False
 
     @property
     def publie(self):
-        return publie(self.effectif)
+        return publie(self.effectif, self.masque)
 
 
 @dataclass
@@ -94,10 +108,11 @@ class CarteEpci:
     personnes: int
     communes: list[Effectif]
     domaines: list[Effectif]
+    personnes_masque: bool = False
 
     @property
     def personnes_publie(self):
-        return publie(self.personnes)
+        return publie(self.personnes, self.personnes_masque)
 
 
 @dataclass
@@ -255,33 +270,71 @@ def calculer(departement: str, *, domaine: str = "", libelles: dict[str, str] | 
             len(set().union(*avec[code].values())),
             len(set().union(*sans[code].values())) if sans[code] else 0,
         )
-        resultat.par_domaine.append(LigneDomaine(code, libelles.get(code, code), total, par_epci))
+        ligne_domaine = LigneDomaine(code, libelles.get(code, code), total, par_epci)
+        _masquer(ligne_domaine)
+        resultat.par_domaine.append(ligne_domaine)
+    # Les domaines d'une carte reprennent le « dont non couvert » du tableau (même chiffre, même secret).
+    non_couvert_masque = {
+        (ligne.code, ligne_epci.code): ligne_epci.compte.non_couvert_masque
+        for ligne in resultat.par_domaine
+        for ligne_epci in ligne.par_epci
+    }
 
     for code_epci, par_commune in communes_non_couvertes.items():
         domaines_epci = [
-            Effectif(libelles.get(code, code), len(sans[code][code_epci])) for code in domaines if sans[code][code_epci]
+            Effectif(libelles.get(code, code), len(sans[code][code_epci]), non_couvert_masque[(code, code_epci)])
+            for code in domaines
+            if sans[code][code_epci]
         ]
         communes_epci = [
             Effectif(referentiel[commune]["nom"], len(carnets)) for commune, carnets in par_commune.items()
         ]
-        cle = _tri_par_effectif_publie
-        resultat.carte.append(
-            CarteEpci(
-                code_epci,
-                _nom_epci(code_epci),
-                len(set().union(*par_commune.values())),
-                sorted(communes_epci, key=lambda e: cle(e.effectif, e.libelle)),
-                sorted(domaines_epci, key=lambda e: cle(e.effectif, e.libelle)),
-            )
+        carte = CarteEpci(
+            code_epci,
+            _nom_epci(code_epci),
+            len(set().union(*par_commune.values())),
+            communes_epci,
+            sorted(domaines_epci, key=lambda e: _tri_par_effectif_publie(e.effectif, e.masque, e.libelle)),
         )
-    resultat.carte.sort(key=lambda carte: _tri_par_effectif_publie(carte.personnes, carte.nom))
+        _masquer_carte(carte)
+        carte.communes.sort(key=lambda e: _tri_par_effectif_publie(e.effectif, e.masque, e.libelle))
+        resultat.carte.append(carte)
+    resultat.carte.sort(key=lambda c: _tri_par_effectif_publie(c.personnes, c.personnes_masque, c.nom))
     return resultat
 
 
-def _tri_par_effectif_publie(effectif: int, nom: str):
-    """Du plus grand effectif au plus petit, puis par nom ; les effectifs secrets sont rangés ensemble, à la fin,
+def _masquer(ligne: LigneDomaine) -> None:
+    """Le secret d'un domaine : ses EPCI et son total sont liés par une addition (colonne par colonne) ; et les
+    personnes couvertes (« ayant le besoin » − « dont non couvert ») de 1 à 4 font masquer « dont non couvert »
+    quand « ayant le besoin » est publié."""
+    comptes = {rang: ligne_epci.compte for rang, ligne_epci in enumerate(ligne.par_epci)} | {TOTAL: ligne.total}
+    avec = secret_statistique.masquer_repartition({cle: compte.avec_besoin for cle, compte in comptes.items()})
+    couverts_secrets = {
+        cle
+        for cle, compte in comptes.items()
+        if cle not in avec and secret_statistique.est_secret(compte.avec_besoin - compte.non_couvert)
+    }
+    sans = secret_statistique.masquer_repartition(
+        {cle: compte.non_couvert for cle, compte in comptes.items()}, deja_masques=couverts_secrets
+    )
+    for cle, compte in comptes.items():
+        compte.avec_besoin_masque, compte.non_couvert_masque = cle in avec, cle in sans
+
+
+def _masquer_carte(carte: CarteEpci) -> None:
+    """Le secret d'une carte : ses communes et son total de personnes sont liés par une addition."""
+    masques = secret_statistique.masquer_repartition(
+        {rang: commune.effectif for rang, commune in enumerate(carte.communes)} | {TOTAL: carte.personnes}
+    )
+    for rang, commune in enumerate(carte.communes):
+        commune.masque = rang in masques
+    carte.personnes_masque = TOTAL in masques
+
+
+def _tri_par_effectif_publie(effectif: int, masque: bool, nom: str):
+    """Du plus grand effectif au plus petit, puis par nom ; les effectifs masqués sont rangés ensemble, à la fin,
     par nom (leur ordre ne doit rien révéler)."""
-    return (-(secret_statistique.effectif_publie(effectif, arrondi=False) or 0), nom.casefold())
+    return (-(0 if masque else effectif), nom.casefold())
 
 
 COLONNES_CSV = [
@@ -296,22 +349,18 @@ COLONNES_CSV = [
 
 
 def lignes_csv(resultat: BesoinsTerritoire):
-    """Les lignes de l'export : une par domaine et EPCI, effectifs arrondis à 5, « secret » de 1 à 4."""
-
-    def arrondi(effectif):
-        valeur = secret_statistique.effectif_publie(effectif, arrondi=True)
-        return secret_statistique.MASQUE if valeur is None else valeur
-
+    """Les lignes de l'export : une par domaine et EPCI, effectifs arrondis à 5, « secret » comme à l'écran."""
     for ligne in resultat.par_domaine:
         for ligne_epci in ligne.par_epci:
+            compte = ligne_epci.compte
             yield [
                 resultat.departement,
                 ligne_epci.code,
                 ligne_epci.nom,
                 ligne.code,
                 ligne.libelle,
-                arrondi(ligne_epci.compte.avec_besoin),
-                arrondi(ligne_epci.compte.non_couvert),
+                publie_arrondi(compte.avec_besoin, compte.avec_besoin_masque),
+                publie_arrondi(compte.non_couvert, compte.non_couvert_masque),
             ]
 
 

@@ -4,9 +4,13 @@ docs/flux-orientations.md.
 
 Les décisions d'orientation (orienter, réorienter, maintenir) datées du mois, prises sur une demande adressée au
 Département (`demande.organisation_orientation.departement`), regroupées par parcours × organisme référent × public
-× nature. Trois requêtes quel que soit le nombre de décisions : les décisions, les statuts de leurs personnes, leurs
-contrats. Les effectifs sont arrondis à 5 et masqués de 1 à 4 (« secret ») ; une médiane est masquée quand la
-population sur laquelle elle est calculée compte de 1 à 4 décisions (`gouvernance.secret_statistique`)."""
+× nature. Le public et la date de signature d'un contrat suivent les règles des indicateurs
+(`gouvernance.indicateurs.population`). Le contrat d'une décision : le premier signé à partir du jour de la décision
+et avant la décision suivante du carnet, au plus tard le dernier jour du mois qui suit le mois du flux (un flux
+régénéré plus tard ne change pas). Trois requêtes quel que soit le nombre de décisions : les décisions, les statuts
+de leurs personnes, leurs contrats. Les effectifs sont arrondis à 5 et masqués de 1 à 4 (« secret ») ; une
+médiane est masquée quand la population sur laquelle elle est calculée compte de 1 à 4 décisions
+(`gouvernance.secret_statistique`)."""
 
 import csv
 import io
@@ -19,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from gouvernance import secret_statistique
@@ -28,7 +32,7 @@ from parcours.delais import DELAI_ORIENTATION_JOURS
 from parcours.models import ContratEngagement, DecisionOrientation, DemandeOrientation, Diagnostic, Statut
 from partenaires.referentiels import departements
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 SCHEMA = Path(__file__).resolve().parent / "flux_orientations.schema.json"
 MASQUE = secret_statistique.MASQUE
 CSV, JSON = "csv", "json"
@@ -86,8 +90,12 @@ class Mois:
     def lire(cls, texte: str) -> "Mois":
         """« 2026-10 » → le mois ; une saisie invalide lève une ValidationError en français."""
         correspondance = re.fullmatch(r"(\d{4})-(\d{2})", (texte or "").strip())
-        if not correspondance or not 1 <= int(correspondance[2]) <= 12 or int(correspondance[1]) < 1900:
+        if not correspondance or not 1 <= int(correspondance[2]) <= 12:
             raise ValidationError({"mois": "Indiquez un mois au format AAAA-MM (par exemple 2026-10)."})
+        if not population.ANNEE_MIN <= int(correspondance[1]) <= population.ANNEE_MAX:
+            raise ValidationError(
+                {"mois": f"Choisissez un mois entre {population.ANNEE_MIN}-01 et {population.ANNEE_MAX}-12."}
+            )
         return cls(int(correspondance[1]), int(correspondance[2]))
 
     @classmethod
@@ -101,9 +109,18 @@ class Mois:
         return date(self.annee, self.numero, 1)
 
     @property
+    def suivant(self) -> "Mois":
+        return Mois(self.annee + 1, 1) if self.numero == 12 else Mois(self.annee, self.numero + 1)
+
+    @property
     def dernier_jour(self) -> date:
-        suivant = Mois(self.annee + 1, 1) if self.numero == 12 else Mois(self.annee, self.numero + 1)
-        return date.fromordinal(suivant.premier_jour.toordinal() - 1)
+        return date.fromordinal(self.suivant.premier_jour.toordinal() - 1)
+
+    @property
+    def fin_des_contrats(self) -> date:
+        """Les contrats signés au plus tard ce jour-là comptent : le dernier jour du mois qui suit (un flux
+        régénéré plus tard donne les mêmes chiffres)."""
+        return self.suivant.dernier_jour
 
     def __str__(self):
         return f"{self.annee:04d}-{self.numero:02d}"
@@ -162,25 +179,11 @@ def valider_departement(departement: str) -> str:
     return departement
 
 
-def _public(statuts: list[dict], date_naissance: date, jour: date) -> str:
-    courants = {
-        statut["type"]
-        for statut in statuts
-        if population.en_cours_le(statut["date_debut"], statut["date_fin"], jour)
-        and (
-            statut["valeur"].startswith("ouvert")
-            if statut["type"] == Statut.Type.DROIT_RSA
-            else statut["valeur"] == "oui"
-        )
-    }
-    appartient = {
-        Public.BRSA: Statut.Type.DROIT_RSA in courants,
-        Public.DELD: Statut.Type.DELD in courants,
-        Public.JEUNES: population.age_le(date_naissance, jour) < population.AGE_JEUNE,
-        Public.PARENTS_ISOLES: Statut.Type.PARENT_ISOLE in courants,
-        Public.RQTH: Statut.Type.RQTH in courants,
-    }
-    return next((public for public in Public.ORDRE[:-1] if appartient[public]), Public.AUTRE)
+def _public(statuts: list[tuple], date_naissance: date, jour: date) -> str:
+    """Le public de la décision : le premier de `Public.ORDRE` parmi ceux de la personne ce jour-là
+    (`population.publics_le`, la règle des indicateurs)."""
+    publics = population.publics_le(statuts, date_naissance, jour)
+    return next((public for public in Public.ORDRE[:-1] if public in publics), Public.AUTRE)
 
 
 def lignes(departement: str, mois: Mois) -> list[Ligne]:
@@ -189,8 +192,20 @@ def lignes(departement: str, mois: Mois) -> list[Ligne]:
         demande__organisation_orientation__departement=departement,
         date_decision__range=(mois.premier_jour, mois.dernier_jour),
     )
+    # La décision suivante du carnet (quel que soit le mois ou le territoire) : un contrat signé à partir d'elle lui
+    # revient, comme dans les indicateurs (la dernière décision qui précède la signature).
+    suivante = (
+        DecisionOrientation.objects.filter(carnet=OuterRef("carnet"), date_decision__gt=OuterRef("date_decision"))
+        .order_by()
+        .values("carnet")
+        .annotate(premiere=Min("date_decision"))
+        .values("premiere")
+    )
     lues = list(
-        decisions.order_by("date_decision", "pk").values(
+        decisions.annotate(suivante=Subquery(suivante))
+        .order_by("date_decision", "pk")
+        .values(
+            "suivante",
             "carnet_id",
             "sens",
             "parcours",
@@ -206,24 +221,25 @@ def lignes(departement: str, mois: Mois) -> list[Ligne]:
     if not lues:
         return []
     statuts = defaultdict(list)
-    for statut in (
+    for personne_id, *statut in (
         Statut.objects.filter(
             personne__carnet__in=decisions.values("carnet_id"),
             type__in=population.TYPES_STATUT_LUS,
             date_debut__lte=mois.dernier_jour,
         )
         .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=mois.premier_jour))
-        .values("personne_id", "type", "valeur", "date_debut", "date_fin")
+        .values_list("personne_id", "type", "valeur", "date_debut", "date_fin")
     ):
-        statuts[statut["personne_id"]].append(statut)
+        statuts[personne_id].append(statut)
     contrats = defaultdict(list)
-    for carnet_id, debut in (
-        ContratEngagement.objects.signes_depuis(mois.premier_jour)
-        .filter(carnet__in=decisions.values("carnet_id"))
-        .order_by("date_debut")
-        .values_list("carnet_id", "date_debut")
+    for carnet_id, signature in (
+        ContratEngagement.objects.filter(carnet__in=decisions.values("carnet_id"))
+        .annotate(signature=population.DATE_DE_SIGNATURE)
+        .filter(signature__gte=mois.premier_jour, signature__lte=mois.fin_des_contrats)
+        .order_by("signature")
+        .values_list("carnet_id", "signature")
     ):
-        contrats[carnet_id].append(debut)
+        contrats[carnet_id].append(signature)
 
     par_cle: dict[tuple, Ligne] = {}
     for decision in lues:
@@ -251,7 +267,15 @@ def lignes(departement: str, mois: Mois) -> list[Ligne]:
         if decision["sens"] == DecisionOrientation.Sens.MAINTENIR:
             ligne.maintiens += 1
             continue  # un maintien ne relance pas l'accompagnement : pas de délai d'accompagnement
-        premier_contrat = next((debut for debut in contrats[decision["carnet_id"]] if debut >= jour), None)
+        suivante = decision["suivante"]
+        premier_contrat = next(
+            (
+                signe
+                for signe in contrats[decision["carnet_id"]]
+                if signe >= jour and (suivante is None or signe < suivante)
+            ),
+            None,
+        )
         if premier_contrat is not None:
             ligne.delais_accompagnement.append((premier_contrat - jour).days)
     return [par_cle[cle] for cle in sorted(par_cle)]

@@ -92,12 +92,17 @@ def charger(carnets, periodes: list[p.Periode]) -> Donnees:
             "carnet", "motif", "date_reception", "decision__date_decision"
         )
     )
-    donnees.contrats = [
-        (carnet, debut_contrat, fin_contrat, accord or debut_contrat)
-        for carnet, debut_contrat, fin_contrat, accord in ContratEngagement.objects.filter(
-            carnet__in=ids, date_debut__lte=fin
-        ).values_list("carnet", "date_debut", "date_fin", "accord_personne_le")
-    ]
+    # Les contrats en cours à l'une des fins de période, ou signés dans l'une des périodes (date de signature :
+    # `population.DATE_DE_SIGNATURE`, la règle du flux des orientations aussi).
+    donnees.contrats = list(
+        ContratEngagement.objects.filter(carnet__in=ids)
+        .annotate(signature=p.DATE_DE_SIGNATURE)
+        .filter(
+            Q(signature__gte=debut, signature__lte=fin)
+            | Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+        )
+        .values_list("carnet", "date_debut", "date_fin", "signature")
+    )
     donnees.premier_objectif = {
         ligne["carnet"]: _jour(ligne["premier"], fuseau)
         for ligne in Objectif.objects.filter(carnet__in=ids)
@@ -189,16 +194,13 @@ def populations(donnees: Donnees, periode: p.Periode) -> Periodique:
         if ouvert <= fin
         and not any(s < periode.debut and (r is None or r > fin) for s, r, _ in sorties.get(carnet, ()))
     }
+    statuts = defaultdict(list)
+    for carnet, *statut in donnees.statuts:
+        statuts[carnet].append(statut)
     publics = {public: set() for public in p.PUBLICS if public != p.TOUS}
-    publics[p.JEUNES] = {c for c, naissance in donnees.naissance.items() if p.age_le(naissance, fin) < p.AGE_JEUNE}
-    for carnet, type_statut, valeur, debut, fin_statut in donnees.statuts:
-        if not p.en_cours_le(debut, fin_statut, fin):
-            continue
-        if type_statut == Statut.Type.DROIT_RSA and valeur.startswith("ouvert"):
-            publics[p.BRSA].add(carnet)
-        for public, type_public in p.STATUT_DU_PUBLIC.items():
-            if type_statut == type_public and valeur == "oui":
-                publics[public].add(carnet)
+    for carnet, naissance in donnees.naissance.items():
+        for public in p.publics_le(statuts.get(carnet, ()), naissance, fin):
+            publics[public].add(carnet)
     organisation = {}
     for carnet, organisme, debut, _ in sorted(donnees.referents, key=lambda ligne: ligne[2]):
         if debut <= fin:  # le dernier référent commencé au plus tard ce jour l'emporte (en fonction ou parti)
@@ -335,8 +337,10 @@ def mesurer(indicateur: d.Indicateur, liste: list) -> Mesure:
         numerateur = sum(a for _, a, _ in liste)
         denominateur = sum(b for _, _, b in liste)
         concernees = len({carnet for carnet, a, _ in liste if a})
+        # Le complément (dénominateur − numérateur) se déduit du taux et du dénominateur : 96 % de 100 → 4 sans.
+        complement = len({carnet for carnet, a, b in liste if b > a})
         valeur = round(numerateur * 100 / denominateur, 1) if denominateur else None
-        return Mesure(valeur, (concernees, personnes))
+        return Mesure(valeur, (concernees, personnes, complement))
     valeurs = [a for _, a, _ in liste]
     if not valeurs:
         return Mesure(None, (0,))
@@ -378,6 +382,21 @@ def calculer(donnees: Donnees, filtres: Filtres, publics: list[str]) -> dict:
                     liste = [element for element in liste if element[0] in retenus]
                 mesures[(code, public, cle)] = mesurer(indicateur, liste)
     return mesures
+
+
+def secrets_secondaires(mesures: dict) -> set:
+    """Les clés (code, public, période) des mesures à masquer en plus : les sorties par motif sont publiées à côté de
+    leur total ; si un seul chiffre de cette addition est secret, le plus petit autre (non nul) l'est aussi, pour
+    qu'aucun ne se retrouve par soustraction (`secret_statistique.masquer_repartition`, jugé sur les personnes)."""
+    masques = set()
+    for public, cle in {(public, cle) for _, public, cle in mesures}:
+        repartition = {
+            code: mesures[(code, public, cle)].effectifs[0]
+            for code in d.REPARTITIONS_SORTIES
+            if (code, public, cle) in mesures
+        }
+        masques |= {(code, public, cle) for code in secret_statistique.masquer_repartition(repartition)}
+    return masques
 
 
 def indicateurs_du_territoire(filtres: Filtres) -> dict:

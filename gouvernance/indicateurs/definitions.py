@@ -5,7 +5,8 @@ CSV et le compte rendu), unité et nature du calcul. Les calculs sont dans `calc
 Natures :
 - « effectif » : un nombre (de personnes, d'orientations, de sorties) ; masqué de 1 à 4 personnes, arrondi à 5
   dans les exports et les documents des comités ;
-- « taux » : numérateur / dénominateur en % ; masqué si l'un des deux compte de 1 à 4 personnes ;
+- « taux » : numérateur / dénominateur en % ; masqué si le numérateur, le dénominateur ou leur différence compte de
+  1 à 4 personnes ;
 - « mediane » / « moyenne » : d'une durée en jours ; masquée si la population mesurée compte de 1 à 4 personnes.
 """
 
@@ -199,8 +200,9 @@ _DEFINITIONS = [
         "sorties",
         "Sorties du parcours",
         "Sorties du parcours datées de la période, tous motifs (personnes du territoire, quel que soit leur statut "
-        "à la date de sortie).",
-        "personnes",
+        "à la date de sortie). Ce sont des sorties, pas des personnes : une personne sortie, rouverte puis sortie à "
+        "nouveau dans la période compte deux sorties ; le secret se juge sur les personnes.",
+        "sorties",
         EFFECTIF,
         SORTIES,
     ),
@@ -209,7 +211,7 @@ _DEFINITIONS = [
             f"sorties_{motif}",
             f"Sorties : {libelle}",
             f"Sorties du parcours datées de la période pour le motif « {libelle} ».",
-            "personnes",
+            "sorties",
             EFFECTIF,
             SORTIES,
         )
@@ -230,6 +232,8 @@ _DEFINITIONS = [
 ]
 
 INDICATEURS = {indicateur.code: indicateur for indicateur in _DEFINITIONS}
+# Une répartition publiée à côté de son total (le secret secondaire s'y applique) : les sorties et leurs motifs.
+REPARTITIONS_SORTIES = ("sorties", *(f"sorties_{motif}" for motif in SortieParcours.Motif.values))
 
 LACUNE_EVALUATIONS = (
     "Les évaluations des personnes accompagnées (satisfaction) viendront avec leur espace personnel : "

@@ -1,6 +1,6 @@
 """Les filtres de la page des indicateurs : territoire (un département dont l'utilisateur voit les chiffres),
-sous-territoire (EPCI du département), organisation (du département), période, public. Un filtre invalide donne
-un message en français et aucun chiffre, jamais une erreur serveur."""
+sous-territoire (EPCI du département), organisation (du département), période (des mois civils entiers, de 2000 à
+2100), public. Un filtre invalide donne un message en français et aucun chiffre, jamais une erreur serveur."""
 
 from datetime import timedelta
 
@@ -41,7 +41,15 @@ class FiltresIndicateursForm(forms.Form):
     def clean(self):
         donnees = super().clean()
         territoire, debut, fin = donnees.get("territoire"), donnees.get("debut"), donnees.get("fin")
-        if debut and fin:
+        for champ, jour in (("debut", debut), ("fin", fin)):
+            if jour and not p.ANNEE_MIN <= jour.year <= p.ANNEE_MAX:
+                self.add_error(champ, f"Choisissez une date entre {p.ANNEE_MIN} et {p.ANNEE_MAX}.")
+        # Des mois entiers : une différence d'un jour entre deux périodes isolerait une personne.
+        if debut and "debut" not in self.errors and debut.day != 1:
+            self.add_error("debut", "La période commence le premier jour d'un mois.")
+        if fin and "fin" not in self.errors and (fin + timedelta(days=1)).day != 1:
+            self.add_error("fin", "La période finit le dernier jour d'un mois.")
+        if debut and fin and not self.errors.keys() & {"debut", "fin"}:
             if debut > fin:
                 self.add_error("fin", "La fin de la période ne peut pas précéder son début.")
             elif fin - debut > timedelta(days=DUREE_MAXIMALE_JOURS):

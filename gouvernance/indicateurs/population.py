@@ -7,9 +7,14 @@ Règles (une seule fois, ici ; documentées dans `docs/indicateurs.md`) :
   communes) ;
 - l'**organisation** d'un carnet pour une période est celle de son référent de parcours en fonction le dernier jour
   de la période, à défaut celle de son dernier référent avant ce jour ;
-- les **publics** se lisent le dernier jour de la période : BRSA = droit au RSA ouvert (versable ou suspendu), DELD,
-  parent isolé, RQTH/BOE = statut « oui » en cours ce jour-là ; jeune = moins de 26 ans ce jour-là ;
-- la **période précédente** a la même durée et finit la veille du premier jour de la période ;
+- les **publics** d'une personne un jour donné (`publics_le`, aussi pour le flux des orientations) : BRSA = droit
+  au RSA ouvert (versable ou suspendu), DELD, parent isolé, RQTH/BOE = statut « oui » en cours ce jour-là ; jeune =
+  moins de 26 ans ce jour-là ; les indicateurs les lisent le dernier jour de la période ;
+- la **date de signature** d'un contrat d'engagement (`date_de_signature`, `DATE_DE_SIGNATURE`, aussi pour le flux)
+  est la date d'accord de la personne, à défaut la date de début ;
+- une période est faite de **mois civils entiers** (du 1er d'un mois au dernier jour d'un mois, années 2000 à 2100) ;
+  la **période précédente** compte le même nombre de mois entiers et finit la veille de son premier jour (le
+  3e trimestre → le 2e trimestre) ;
 - la période par défaut est le dernier trimestre civil complet.
 """
 
@@ -41,6 +46,10 @@ AGE_JEUNE = 26
 # Le statut « oui » qui fait entrer dans le public.
 STATUT_DU_PUBLIC = {DELD: Statut.Type.DELD, PARENTS_ISOLES: Statut.Type.PARENT_ISOLE, RQTH: Statut.Type.RQTH}
 TYPES_STATUT_LUS = (Statut.Type.DROIT_RSA, *STATUT_DU_PUBLIC.values())
+# Les années qu'une période peut couvrir (au-delà, les calculs de dates débordent ; en deçà, rien n'existe).
+ANNEE_MIN, ANNEE_MAX = 2000, 2100
+# La date de signature d'un contrat d'engagement, à annoter : l'accord de la personne, à défaut le début.
+DATE_DE_SIGNATURE = Coalesce("accord_personne_le", "date_debut")
 
 
 @dataclass(frozen=True)
@@ -49,9 +58,14 @@ class Periode:
     fin: date
 
     @property
+    def nombre_de_mois(self) -> int:
+        """Les mois civils que touche la période (du 01/07 au 30/09 : 3)."""
+        return (self.fin.year - self.debut.year) * 12 + self.fin.month - self.debut.month + 1
+
+    @property
     def precedente(self) -> "Periode":
-        fin = self.debut - timedelta(days=1)
-        return Periode(fin - (self.fin - self.debut), fin)
+        """Le même nombre de mois entiers, juste avant (du 01/07 au 30/09 → du 01/04 au 30/06)."""
+        return Periode(ajouter_mois(self.debut, -self.nombre_de_mois), self.debut - timedelta(days=1))
 
     def contient(self, jour: date | None) -> bool:
         return jour is not None and self.debut <= jour <= self.fin
@@ -104,3 +118,26 @@ def age_le(date_naissance: date, jour: date) -> int:
 def en_cours_le(debut: date, fin: date | None, jour: date) -> bool:
     """Une période datée (statut, référent, contrat) couvre-t-elle ce jour ? La date de fin est incluse."""
     return debut <= jour and (fin is None or fin >= jour)
+
+
+def publics_le(statuts, date_naissance: date | None, jour: date) -> set[str]:
+    """Les publics d'une personne ce jour-là (sans « tous ») : la seule règle, pour les indicateurs et le flux.
+    `statuts` : ses statuts lus, (type, valeur, début, fin)."""
+    publics = set()
+    if date_naissance is not None and age_le(date_naissance, jour) < AGE_JEUNE:
+        publics.add(JEUNES)
+    for type_statut, valeur, debut, fin in statuts:
+        if not en_cours_le(debut, fin, jour):
+            continue
+        if type_statut == Statut.Type.DROIT_RSA and valeur.startswith("ouvert"):
+            publics.add(BRSA)
+        for public, type_public in STATUT_DU_PUBLIC.items():
+            if type_statut == type_public and valeur == "oui":
+                publics.add(public)
+    return publics
+
+
+def date_de_signature(debut: date, accord: date | None) -> date:
+    """La date de signature d'un contrat d'engagement : l'accord de la personne, à défaut le début (comme
+    `DATE_DE_SIGNATURE` en base)."""
+    return accord or debut

@@ -76,20 +76,21 @@ def formater_ecart(valeur, unite: str) -> str:
 def tableaux(mesures: dict, publics: list[str], *, arrondi: bool) -> dict[str, list[Tableau]]:
     """Section → tableaux de ses indicateurs, dans l'ordre des définitions."""
     par_section = {section: [] for section in d.SECTIONS}
+    secondaires = calcul.secrets_secondaires(mesures)
+
+    def publiee(code, public, cle, nature):
+        """(valeur publiée, secrète ?) : le secret de la mesure, ou le secret secondaire de sa répartition."""
+        mesure = mesures[(code, public, cle)]
+        secrete = mesure.secrete or (code, public, cle) in secondaires
+        return (None if secrete else mesure.publiee(nature, arrondi=arrondi)), secrete
+
     for code, indicateur in d.INDICATEURS.items():
         lignes = []
         for public in publics:
-            actuelle, precedente = mesures[(code, public, "periode")], mesures[(code, public, "precedente")]
+            valeur, secrete = publiee(code, public, "periode", indicateur.nature)
+            precedente, precedente_secrete = publiee(code, public, "precedente", indicateur.nature)
             lignes.append(
-                Ligne(
-                    public,
-                    p.PUBLICS[public],
-                    actuelle.publiee(indicateur.nature, arrondi=arrondi),
-                    precedente.publiee(indicateur.nature, arrondi=arrondi),
-                    actuelle.secrete,
-                    precedente.secrete,
-                    indicateur.unite,
-                )
+                Ligne(public, p.PUBLICS[public], valeur, precedente, secrete, precedente_secrete, indicateur.unite)
             )
         par_section[indicateur.section].append(Tableau(indicateur, lignes))
     return par_section

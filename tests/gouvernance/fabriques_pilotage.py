@@ -114,7 +114,8 @@ def decision(
     )
 
 
-def contrat(carnet_, auteur, debut):
+def contrat(carnet_, auteur, debut, *, accord=None):
+    """Un contrat débuté le `debut` ; signé ce jour-là, ou le jour de l'`accord` de la personne s'il est donné."""
     return ContratEngagement.objects.create(
-        carnet=carnet_, date_debut=debut, signataires="La personne", cree_par=auteur
+        carnet=carnet_, date_debut=debut, accord_personne_le=accord, signataires="La personne", cree_par=auteur
     )

@@ -163,8 +163,9 @@ def test_secret_a_l_ecran_et_arrondi_dans_l_export(landes):
         landes["personne"](BISCA, "mobilite")
     resultat = besoins.calculer("40", domaine="mobilite")
     ligne = resultat.par_domaine[0]
-    # Mobilité : 5 + 7 = 12 personnes, non couverts : P3, P5 et les 7 de Biscarrosse = 9.
-    assert (ligne.total.avec_besoin_publie, ligne.total.non_couvert_publie) == (12, 9)
+    # Mobilité : 5 + 7 = 12 personnes, non couverts : P3, P5 et les 7 de Biscarrosse = 9 ; couverts : 12 − 9 = 3,
+    # de 1 à 4 : « dont non couvert » est masqué au total (sinon les 3 couverts se déduiraient).
+    assert (ligne.total.avec_besoin_publie, ligne.total.non_couvert_publie) == (12, "secret")
     lignes = {(e.code, e.compte.avec_besoin_publie, e.compte.non_couvert_publie) for e in ligne.par_epci}
     # Grands Lacs : 8 (P5 + 7) ; Mont-de-Marsan : 3 avec, 0 non couvert (zéro reste affiché) ; Grand Dax : 1 et 1.
     assert lignes == {(GRANDS_LACS, 8, 8), (AGGLO_MDM, "secret", 0), (GRAND_DAX, "secret", "secret")}

@@ -20,6 +20,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gouvernance.besoins import flux
+from gouvernance.indicateurs import population
 from parcours.models import DecisionOrientation, DemandeOrientation, Statut
 from partenaires.choix import Role
 from tests.factories import OrganisationFactory, membre
@@ -176,10 +177,7 @@ def test_arrondi_a_5_et_medianes(jeu):
 )
 def test_public_a_la_date_de_la_decision(statuts, age, attendu):
     jour = date(2026, 10, 15)
-    lus = [
-        {"type": type_, "valeur": valeur, "date_debut": date(2026, 1, 1), "date_fin": None}
-        for type_, valeur in statuts.items()
-    ]
+    lus = [(type_, valeur, date(2026, 1, 1), None) for type_, valeur in statuts.items()]
     assert flux._public(lus, date(jour.year - age, 10, 15), jour) == attendu
 
 
@@ -187,8 +185,7 @@ def test_un_statut_termine_ou_futur_ne_compte_pas():
     jour = date(2026, 10, 15)
 
     def lu(type_, debut, fin):
-        return {"type": type_, "valeur": "ouvert_versable" if type_ == "droit_rsa" else "oui", "date_debut": debut,
-                "date_fin": fin}  # fmt: skip
+        return (type_, "ouvert_versable" if type_ == "droit_rsa" else "oui", debut, fin)
 
     lus = [
         lu(Statut.Type.DROIT_RSA, date(2026, 1, 1), date(2026, 10, 14)),  # fini la veille
@@ -212,13 +209,67 @@ def test_bornes_du_mois(texte, premier, dernier):
     assert (mois.premier_jour, mois.dernier_jour) == (premier, dernier)
 
 
-@pytest.mark.parametrize("texte", ["2026-13", "2026-00", "2026-1", "10/2026", "", "abcd-ef", "0999-01"])
+@pytest.mark.parametrize("texte", ["2026-13", "2026-00", "2026-1", "10/2026", "", "abcd-ef"])
 def test_mois_invalide(texte):
     with pytest.raises(ValidationError) as erreur:
         flux.Mois.lire(texte)
     assert erreur.value.message_dict == {"mois": ["Indiquez un mois au format AAAA-MM (par exemple 2026-10)."]}
 
 
+@pytest.mark.parametrize("texte", ["0999-01", "1999-12", "2101-01", "9999-12"])
+def test_mois_hors_des_annees_2000_a_2100(texte):
+    # 9999-12 faisait une erreur serveur (le dernier jour cherchait l'an 10000) ; revue, point 10.
+    with pytest.raises(ValidationError) as erreur:
+        flux.Mois.lire(texte)
+    assert erreur.value.message_dict == {"mois": ["Choisissez un mois entre 2000-01 et 2100-12."]}
+    assert flux.Mois.lire("2100-12").dernier_jour == date(2100, 12, 31)
+
+
 def test_mois_precedent():
     assert flux.Mois.precedent(date(2026, 11, 24)) == flux.Mois(2026, 10)
     assert flux.Mois.precedent(date(2027, 1, 1)) == flux.Mois(2026, 12)
+
+
+def test_contrat_signe_date_de_signature_decision_suivante_et_borne(jeu):
+    """Janvier 2027 (revue, points 7 et 15), toutes BRSA, emploi, association A sauf la réorientation :
+    - E1 décidée le 05/01 ; contrat débuté le 20/12/2026, accord de la personne le 08/01 : signé le 08/01 → 3 jours
+      (avant : ignoré, son début précédait la décision) ;
+    - E2 décidée le 04/01, réorientée (social, B) le 20/01 ; contrat signé le 25/01 : il revient à la réorientation
+      (5 jours), pas à la première décision (avant : 21 jours aussi) ;
+    - E3 décidée le 10/01 ; contrat signé le 28/02, dernier jour du mois qui suit : compté, 21 + 28 = 49 jours ;
+    - E4 décidée le 11/01 ; contrat signé le 01/03, après : pas compté (avant : 49 jours)."""
+    auteur, personne, decider = jeu["auteur"], jeu["personne"], jeu["decider"]
+    e1, e2, e3, e4 = (personne() for _ in range(4))
+    decider(e1, date(2027, 1, 2), date(2027, 1, 5))
+    f.contrat(e1, auteur, date(2026, 12, 20), accord=date(2027, 1, 8))
+    decider(e2, date(2027, 1, 2), date(2027, 1, 4))
+    decider(
+        e2,
+        date(2027, 1, 10),
+        date(2027, 1, 20),
+        sens=DecisionOrientation.Sens.REORIENTER,
+        motif=REORIENTATION,
+        parcours="social",
+        organisme=jeu["b"],
+    )
+    f.contrat(e2, auteur, date(2027, 1, 25))
+    decider(e3, date(2027, 1, 2), date(2027, 1, 10))
+    f.contrat(e3, auteur, date(2027, 2, 28))
+    decider(e4, date(2027, 1, 2), date(2027, 1, 11))
+    f.contrat(e4, auteur, date(2027, 3, 1))
+    premiere, reorientation = flux.lignes("40", flux.Mois(2027, 1))
+    assert (premiere.organisme, premiere.decisions, sorted(premiere.delais_accompagnement)) == (
+        "Association A",
+        4,
+        [3, 49],
+    )
+    assert (reorientation.organisme, reorientation.delais_accompagnement) == ("Association B", [5])
+    assert flux.Mois(2027, 1).fin_des_contrats == date(2027, 2, 28)
+
+
+def test_le_public_du_flux_est_celui_des_indicateurs():
+    # Une seule règle (revue, point 8) : `population.publics_le`, puis le premier dans l'ordre du flux.
+    jour = date(2026, 10, 15)
+    statuts = [(Statut.Type.DELD, "oui", date(2026, 1, 1), None), (Statut.Type.RQTH, "oui", date(2026, 1, 1), None)]
+    assert population.publics_le(statuts, date(2002, 1, 1), jour) == {"deld", "rqth", "jeunes"}
+    assert flux._public(statuts, date(2002, 1, 1), jour) == "deld"

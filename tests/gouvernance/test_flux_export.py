@@ -51,7 +51,7 @@ def test_json_valide_pour_le_schema(landes):
     landes["decisions"](2, date(2026, 10, 20), organisme=autre, reception=date(2026, 8, 31))
     donnees = json.loads(flux.exporter("40", flux.Mois(2026, 10), flux.JSON))
     valider(donnees)
-    assert (donnees["schema_version"], donnees["departement"], donnees["mois"]) == ("1.0", "40", "2026-10")
+    assert (donnees["schema_version"], donnees["departement"], donnees["mois"]) == ("2.0", "40", "2026-10")
     assert [ligne["organisme_referent_nom"] for ligne in donnees["lignes"]] == ["Association A", "Association B"]
     assert donnees["lignes"][0]["nombre_decisions"] == 5  # 6 → 5
     assert donnees["lignes"][0]["delai_orientation_median_jours"] == 10
@@ -158,6 +158,14 @@ def test_page_mois_invalide(client, connecter, landes):
     assert reponse.status_code == 400
     assert "Indiquez un mois au format AAAA-MM (par exemple 2026-10)." in reponse.content.decode()
     assert connecter(landes["pilote"]).get(EXPORT, {"mois": "octobre"}).status_code == 400
+
+
+def test_page_mois_hors_des_annees_bornees(client, connecter, landes):
+    # 9999-12 faisait une erreur serveur (l'an 10000) sur la page comme sur l'export (revue, point 10).
+    reponse = connecter(landes["pilote"]).get(URL, {"mois": "9999-12"})
+    assert reponse.status_code == 400
+    assert "Choisissez un mois entre 2000-01 et 2100-12." in reponse.content.decode()
+    assert connecter(landes["pilote"]).get(EXPORT, {"mois": "9999-12", "format": "json"}).status_code == 400
 
 
 def test_sans_territoire_du_pilotage_404(client, connecter, landes):

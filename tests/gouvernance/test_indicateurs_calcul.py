@@ -1,7 +1,8 @@
 """Les indicateurs calculés sur un petit jeu de données fait main (sans base : les données chargées sont écrites
 directement), chaque valeur attendue calculée à la main dans les commentaires.
 
-Période : le 3e trimestre 2026 (du 01/07 au 30/09, 92 jours) ; la précédente a la même durée : du 31/03 au 30/06.
+Période : le 3e trimestre 2026 (du 01/07 au 30/09) ; la précédente compte autant de mois entiers : du 01/04 au
+30/06.
 
 Les carnets :
 1. ouvert le 10/01/2026, né en 1990, RSA ouvert et versable ; référent de l'organisation 10 depuis le 15/01 ;
@@ -114,9 +115,15 @@ def valeur(mesures, code, public=p.TOUS, cle="periode"):
     return mesures[(code, public, cle)].valeur
 
 
-def test_la_periode_precedente_a_la_meme_duree_et_finit_la_veille():
-    # T3 : 92 jours (31 + 31 + 30) ; la précédente finit le 30/06 et commence 91 jours plus tôt : le 31/03.
-    assert T3.precedente == p.Periode(date(2026, 3, 31), date(2026, 6, 30))
+def test_la_periode_precedente_compte_autant_de_mois_entiers():
+    # T3 (3 mois) → le 2e trimestre, du 01/04 au 30/06 (et non 92 jours avant : du 31/03 au 30/06).
+    assert T3.precedente == p.Periode(date(2026, 4, 1), date(2026, 6, 30))
+    # Février 2028 (1 mois, 29 jours) → janvier 2028 en entier ; janvier → décembre de l'année d'avant.
+    assert p.Periode(date(2028, 2, 1), date(2028, 2, 29)).precedente == p.Periode(date(2028, 1, 1), date(2028, 1, 31))
+    assert p.Periode(date(2026, 1, 1), date(2026, 1, 31)).precedente == p.Periode(date(2025, 12, 1), date(2025, 12, 31))
+    # Du 01/11/2025 au 31/03/2026 (5 mois) → du 01/06/2025 au 31/10/2025.
+    periode = p.Periode(date(2025, 11, 1), date(2026, 3, 31))
+    assert periode.precedente == p.Periode(date(2025, 6, 1), date(2025, 10, 31))
 
 
 def test_la_periode_par_defaut_est_le_dernier_trimestre_complet():
@@ -128,7 +135,7 @@ def test_la_periode_par_defaut_est_le_dernier_trimestre_complet():
 def test_personnes_accompagnees(mesures):
     # T3 : 1, 2, 3 (sorti le 15/09, dans la période), 5, 6 → 5 ; 4 est sorti le 01/04, avant le 01/07.
     assert valeur(mesures, "accompagnes") == 5
-    # Précédente (31/03 → 30/06) : 1, 2 (ouvert le 15/06), 3, 4 (sorti le 01/04, après le 31/03) → 4.
+    # Précédente (01/04 → 30/06) : 1, 2 (ouvert le 15/06), 3, 4 (sorti le 01/04, pas avant le 01/04) → 4.
     assert valeur(mesures, "accompagnes", cle="precedente") == 4
 
 
@@ -175,7 +182,8 @@ def test_contact_absences_ruptures(mesures):
     assert valeur(mesures, "part_sans_contact") == 33.3
     # Rendez-vous de T3 : 2 honorés (1) et 1 absence (2) → 1 / 3 = 33,3 %.
     assert valeur(mesures, "taux_absence") == 33.3
-    assert mesures[("taux_absence", p.TOUS, "periode")].effectifs == (1, 2)
+    # Effectifs du secret : 1 personne absente, 2 personnes avec un rendez-vous, 1 avec un rendez-vous honoré.
+    assert mesures[("taux_absence", p.TOUS, "periode")].effectifs == (1, 2, 1)
     # 2 : référent parti le 31/07, personne le 30/08 (dans T3) ; 5 : sorti pour refus le 20/09 → 2.
     assert valeur(mesures, "ruptures") == 2
 

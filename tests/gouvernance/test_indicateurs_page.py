@@ -144,7 +144,13 @@ def test_periode_par_defaut_le_dernier_trimestre_complet(client, connecter, land
 @pytest.mark.parametrize(
     ("parametres", "message"),
     [
-        ({"debut": "2026-09-30", "fin": "2026-07-01"}, "La fin de la période ne peut pas précéder son début."),
+        ({"debut": "2026-09-01", "fin": "2026-07-31"}, "La fin de la période ne peut pas précéder son début."),
+        # Des mois entiers : un jour de différence entre deux périodes isolerait une personne (revue, 3c).
+        ({"debut": "2026-07-02"}, "La période commence le premier jour d&#x27;un mois."),
+        ({"fin": "2026-09-29"}, "La période finit le dernier jour d&#x27;un mois."),
+        # Années bornées : l'an 1 faisait déborder la période précédente (erreur serveur, revue 10).
+        ({"debut": "0001-01-01", "fin": "0001-02-28"}, "Choisissez une date entre 2000 et 2100."),
+        ({"debut": "9999-12-01", "fin": "9999-12-31"}, "Choisissez une date entre 2000 et 2100."),
         ({"debut": "pas une date"}, "Saisissez une date valide."),
         ({"territoire": "64"}, "Sélectionnez un choix valide."),
         ({"sous_territoire": "200066298"}, "Cet EPCI n&#x27;est pas dans le territoire choisi."),

@@ -46,10 +46,12 @@ def test_un_effectif_d_orientations_se_juge_sur_les_personnes():
         (5, 5, 50.0),  # 5 / 10
         (5, 0, 100.0),  # 5 / 5
         (3, 0, None),  # dénominateur de 3 personnes
-        (6, 4, 60.0),  # 6 / 10 : les 4 « sans » ne sont pas un effectif publié
+        (6, 4, None),  # 60 % de 10 : les 4 « sans » se déduiraient (revue, point 3d)
+        (96, 4, None),  # 96 % de 100 : exactement 4 sans contrat
+        (95, 5, 95.0),  # 5 sans : publiable
     ],
 )
-def test_taux_masque_si_numerateur_ou_denominateur_de_1_a_4(avec, sans, attendu):
+def test_taux_masque_si_numerateur_denominateur_ou_complement_de_1_a_4(avec, sans, attendu):
     liste = [(carnet, 1, 1) for carnet in range(avec)] + [(100 + carnet, 0, 1) for carnet in range(sans)]
     assert calcul.mesurer(PART_CONTRAT, liste).publiee(d.TAUX, arrondi=True) == attendu
 
@@ -120,3 +122,41 @@ def test_pas_de_graphique_quand_rien_n_est_publie():
     assert tableau.graphique
     mesures[("accompagnes", p.TOUS, "precedente")] = calcul.mesurer(ACCOMPAGNES, personnes(2))
     assert tableaux.tableaux(mesures, [p.TOUS], arrondi=False)[d.ACCOMPAGNEMENT][0].graphique == ""
+
+
+def _mesures_vides():
+    return {
+        (code, p.TOUS, cle): calcul.mesurer(indicateur, [])
+        for code, indicateur in d.INDICATEURS.items()
+        for cle in ("periode", "precedente")
+    }
+
+
+def test_sorties_par_motif_secret_secondaire():
+    # 15 sorties (15 personnes) : emploi durable 7, déménagement 5, refus 3. Le refus est secret ; sans secret
+    # secondaire, 15 − 7 − 5 = 3 le donnerait : le déménagement (5, le plus petit autre non nul) est masqué aussi.
+    mesures = _mesures_vides()
+    sorties = d.INDICATEURS["sorties"]
+    for code, nombre in (("sorties", 15), ("sorties_emploi_durable", 7), ("sorties_demenagement", 5),
+                         ("sorties_refus", 3)):  # fmt: skip
+        mesures[(code, p.TOUS, "periode")] = calcul.mesurer(sorties, personnes(nombre))
+    par_code = {
+        t.indicateur.code: t.lignes[0]
+        for section in tableaux.tableaux(mesures, [p.TOUS], arrondi=False).values()
+        for t in section
+    }
+    assert [par_code[code].texte for code in ("sorties", "sorties_emploi_durable", "sorties_demenagement")] == [
+        "15",
+        "7",
+        "secret",
+    ]
+    assert par_code["sorties_refus"].texte == "secret"
+    assert par_code["sorties_demenagement"].valeur is None and par_code["sorties_demenagement"].texte_ecart == "–"
+    # La période précédente, sans aucune sortie : rien de masqué (zéro partout).
+    assert par_code["sorties_demenagement"].texte_precedente == "0"
+
+
+def test_les_sorties_sont_des_sorties_pas_des_personnes():
+    # Une personne sortie, rouverte, sortie à nouveau : deux sorties (revue, point 15) ; l'unité le dit.
+    assert {d.INDICATEURS[code].unite for code in d.REPARTITIONS_SORTIES} == {"sorties"}
+    assert "compte deux sorties" in d.INDICATEURS["sorties"].definition
