@@ -17,6 +17,8 @@ from gouvernance.choix import TypeComite
 from gouvernance.models import Comite, EtudeSituation
 from parcours.orientation.regles import departements_du_carnet
 
+SECRETAIRE_SEUL = "Seul le secrétaire du comité inscrit les études et saisit les recommandations."
+
 
 def comites_pour_soumettre(carnet):
     """Les comités techniques actifs du consortium du territoire du carnet."""
@@ -47,7 +49,7 @@ def get_etude_for_user(user, uuid) -> EtudeSituation:
 def get_etude_for_secretaire(user, uuid) -> EtudeSituation:
     etude = get_etude_for_user(user, uuid)
     if not permissions.can_edit_seances(user, etude.comite):
-        raise PermissionDenied("Seul le secrétaire du comité inscrit les études et saisit les recommandations.")
+        raise PermissionDenied(SECRETAIRE_SEUL)
     return etude
 
 

@@ -1,10 +1,12 @@
-"""Les études de situations : soumission par le référent (consentement de la personne recueilli, texte sans nom ni
-prénom), inscription à l'ordre du jour d'une séance du comité technique, recommandation qui revient dans le carnet,
-retrait par le côté qui l'a soumise.
+"""Les études de situations : soumission par le référent (consentement de la personne recueilli, texte sans rien
+qui l'identifie : voir `identite`), inscription à l'ordre du jour d'une séance du comité technique, recommandation
+qui revient dans le carnet, retrait par le côté qui l'a soumise.
 
-Chaque fonction verrouille ce qu'elle change, valide tout avant d'écrire, dans une transaction : une erreur (message
-en français) ne laisse rien à moitié écrit. L'ordre du jour passe par les services des séances (qui effacent les
-validations des co-présidents). Le comité ne connaît la personne que par son pseudonyme (« Situation A. D. n° 3 »).
+Chaque fonction vérifie que l'acteur en a le droit (comme les vues : ceux qui modifient le carnet côté carnet, le
+secrétaire côté comité ; sinon `PermissionDenied`), verrouille ce qu'elle change, valide tout avant d'écrire, dans
+une transaction : une erreur (message en français) ne laisse rien à moitié écrit. L'ordre du jour passe par les
+services des séances (qui effacent les validations des co-présidents). Le comité ne connaît la personne que par son
+pseudonyme (« Situation A. D. n° 3 »).
 """
 
 from django.core.exceptions import ValidationError
@@ -13,21 +15,26 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from gouvernance import permissions as permissions_gouvernance
 from gouvernance.choix import TypeComite, TypePoint
-from gouvernance.etudes import signaux  # noqa: F401 - un point supprimé rend son étude « soumise »
+from gouvernance.etudes import (
+    identite,
+    regles,
+    signaux,  # noqa: F401 - un point supprimé rend son étude « soumise »
+)
 from gouvernance.models import Comite, EtudeSituation
 from gouvernance.seances import services as seances
+from parcours import permissions as permissions_carnet
 from parcours.models import EvenementCarnet
 from parcours.orientation.regles import departements_du_carnet
 from parcours.services import historiser, organisation_de_l_acteur
-from spie.texte import normaliser_recherche
+from partenaires import permissions
 
 Statut = EtudeSituation.Statut
 EVENEMENT_RETRAIT = EvenementCarnet.Type.ETUDE_SITUATION_RETIREE
 LONGUEUR_RESUME = 300
-NOM_DANS_LE_TEXTE = (
-    "Retirez le nom et le prénom de la personne : le comité ne la connaît que par ses initiales et un numéro."
-)
+NOM_DANS_LE_TEXTE = identite.message([identite.NOM_ET_PRENOM])
+CARNET_INTERDIT = "Vous ne pouvez pas modifier ce carnet."
 
 
 def titre_du_point(etude) -> str:
@@ -37,24 +44,6 @@ def titre_du_point(etude) -> str:
 def initiales(prenom: str, nom: str) -> str:
     """« A. D. » : la première lettre du prénom et du nom, en majuscules."""
     return " ".join(f"{mot.strip()[:1].upper()}." for mot in (prenom, nom) if mot.strip())
-
-
-def _mots_a_taire(personne) -> set[str]:
-    """Le nom et le prénom en entier, et chacune de leurs parties d'au moins trois lettres (« Jean-Pierre » :
-    « jean pierre », « jean », « pierre ») ; les particules courtes (« Le », « Da ») ne comptent qu'en entier."""
-    mots = set()
-    for texte in (personne.prenom, personne.nom):
-        entier = normaliser_recherche(texte)
-        if entier:
-            mots.add(entier)
-            mots.update(partie for partie in entier.split() if len(partie) >= 3)
-    return mots
-
-
-def contient_le_nom(texte: str, personne) -> bool:
-    """Le texte cite-t-il le nom ou le prénom de la personne (sans tenir compte des accents ni de la casse) ?"""
-    normalise = f" {normaliser_recherche(texte)} "
-    return any(f" {mot} " in normalise for mot in _mots_a_taire(personne))
 
 
 def _resume(texte: str) -> str:
@@ -67,6 +56,10 @@ def _verrouiller(etude) -> EtudeSituation:
         .select_related("comite", "carnet", "point__seance")
         .get(pk=etude.pk)
     )
+
+
+def _exiger_le_secretaire(etude, acteur) -> None:
+    permissions.require(permissions_gouvernance.can_edit_seances(acteur, etude.comite), regles.SECRETAIRE_SEUL)
 
 
 def remettre_soumises(etudes) -> int:
@@ -94,8 +87,8 @@ def _verifier_soumission(carnet, *, comite, consentement, consentement_le, situa
     for champ, texte in (("situation", situation), ("question", question)):
         if not (texte or "").strip():
             erreurs[champ] = "Ce champ est obligatoire."
-        elif contient_le_nom(texte, carnet.personne):
-            erreurs[champ] = NOM_DANS_LE_TEXTE
+        elif donnees := identite.donnees_identifiantes(texte, carnet.personne):
+            erreurs[champ] = identite.message(donnees)
     if erreurs:
         raise ValidationError(erreurs)
 
@@ -105,7 +98,8 @@ def soumettre_etude(
     carnet, *, acteur, comite, consentement: str, consentement_le, situation: str, question: str
 ) -> EtudeSituation:
     """Soumet la situation au comité technique : numéro suivant du comité (sous verrou du comité), initiales de la
-    personne, événement dans le carnet."""
+    personne, événement dans le carnet. Réservé à ceux qui modifient le carnet."""
+    permissions.require(permissions_carnet.can_edit_carnet(acteur, carnet), CARNET_INTERDIT)
     _verifier_soumission(
         carnet,
         comite=comite,
@@ -153,7 +147,9 @@ def soumettre_etude(
 def retirer_etude(etude, *, acteur) -> EtudeSituation:
     """La personne retire son consentement : l'étude est retirée avant la recommandation. Inscrite à un ordre du jour
     encore modifiable, elle en sort (les co-présidents revalident) ; après la convocation, l'ordre du jour est figé :
-    le point reste sous pseudonyme, et le comité n'étudie plus la situation."""
+    le point reste sous pseudonyme, et le comité n'étudie plus la situation. Réservé à ceux qui modifient le
+    carnet."""
+    permissions.require(permissions_carnet.can_edit_carnet(acteur, etude.carnet), CARNET_INTERDIT)
     etude = _verrouiller(etude)
     if etude.statut == Statut.RETIREE:
         raise ValidationError("Cette étude est déjà retirée.")
@@ -180,7 +176,8 @@ def retirer_etude(etude, *, acteur) -> EtudeSituation:
 @transaction.atomic
 def inscrire_etude(etude, *, acteur, seance):
     """Inscrit une étude soumise à l'ordre du jour d'une séance du comité encore en préparation : un point
-    « Étude de situation — Situation A. D. n° 3 », présenté par la question posée."""
+    « Étude de situation — Situation A. D. n° 3 », présenté par la question posée. Réservé au secrétaire."""
+    _exiger_le_secretaire(etude, acteur)
     etude = _verrouiller(etude)
     if etude.statut != Statut.SOUMISE:
         raise ValidationError(
@@ -198,7 +195,9 @@ def inscrire_etude(etude, *, acteur, seance):
 
 @transaction.atomic
 def desinscrire_etude(etude, *, acteur) -> EtudeSituation:
-    """Retire l'étude de l'ordre du jour (tant qu'il est modifiable) : elle redevient « soumise »."""
+    """Retire l'étude de l'ordre du jour (tant qu'il est modifiable) : elle redevient « soumise ». Réservé au
+    secrétaire."""
+    _exiger_le_secretaire(etude, acteur)
     etude = _verrouiller(etude)
     if etude.statut != Statut.INSCRITE or etude.point is None:
         raise ValidationError("Cette étude n'est inscrite à aucun ordre du jour.")
@@ -209,7 +208,9 @@ def desinscrire_etude(etude, *, acteur) -> EtudeSituation:
 
 @transaction.atomic
 def recommander(etude, *, acteur, recommandation: str, recommandee_le) -> EtudeSituation:
-    """La recommandation du comité, une fois la séance commencée, une seule fois ; elle revient dans le carnet."""
+    """La recommandation du comité, une fois la séance commencée, une seule fois ; elle revient dans le carnet.
+    Réservée au secrétaire."""
+    _exiger_le_secretaire(etude, acteur)
     etude = _verrouiller(etude)
     if etude.statut == Statut.RECOMMANDEE:
         raise ValidationError(f"La recommandation a déjà été rendue le {etude.recommandee_le:%d/%m/%Y}.")

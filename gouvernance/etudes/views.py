@@ -1,6 +1,7 @@
 """Les pages des études de situations.
 
-Côté carnet : la liste des études du carnet (ceux qui le voient), la soumission et le retrait (ceux qui le
+Côté carnet : la liste des études du carnet (ceux qui le voient ; chaque lecture s'inscrit au journal des
+consultations du carnet, onglet « etudes »), la soumission et le retrait (ceux qui le
 modifient). Côté comité : la liste des études du comité et la page d'une étude, sous pseudonyme, sans lien vers le
 carnet (ceux qui voient le comité) ; l'inscription à l'ordre du jour et la recommandation (son secrétaire).
 
@@ -21,10 +22,12 @@ from gouvernance.etudes import regles, services
 from gouvernance.etudes.forms import InscriptionForm, RecommandationForm, SoumissionForm
 from gouvernance.models import EtudeSituation
 from parcours import permissions as permissions_carnet
+from parcours import services as carnet_services
 from spie.forms import reporter_erreurs
 from spie.pagination import paginer
 
 Statut = EtudeSituation.Statut
+ONGLET = "etudes"  # au journal des consultations du carnet
 
 
 def _url_etudes_du_carnet(carnet) -> str:
@@ -40,6 +43,10 @@ def _url_etude(etude) -> str:
 
 def etudes_du_carnet(request, uuid):
     carnet = permissions_carnet.get_carnet_for_user(request.user, uuid)
+    membre = request.membre_courant
+    carnet_services.enregistrer_consultation(
+        carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet=ONGLET
+    )
     etudes = carnet.etudes_situation.select_related("comite", "organisation").order_by("-date_soumission", "-pk")
     page, requete = paginer(request, etudes)
     contexte = {

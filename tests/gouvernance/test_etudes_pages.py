@@ -12,7 +12,7 @@ from django.utils import timezone
 from gouvernance.choix import StatutSeance
 from gouvernance.etudes import services
 from gouvernance.models import EtudeSituation
-from parcours.models import EvenementCarnet
+from parcours.models import ConsultationCarnet, EvenementCarnet
 from tests.gouvernance import fabriques
 from tests.gouvernance.test_etudes_decor import QUESTION, SITUATION, decor_etudes, ouvrir_carnet, soumettre
 
@@ -133,9 +133,28 @@ def test_la_liste_du_carnet_se_lit_en_un_nombre_fixe_de_requetes(
     connecter(decor.referente)
     url = reverse("gouvernance:etudes_du_carnet", args=[decor.carnet.uuid])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # dont l'inscription au journal des consultations
         reponse = client.get(url)
     assert reponse.context["page"].paginator.count == nombre
+
+
+def test_lire_les_etudes_du_carnet_s_inscrit_au_journal_des_consultations(client, connecter, decor):
+    soumettre(decor)
+    url = reverse("gouvernance:etudes_du_carnet", args=[decor.carnet.uuid])
+    connecter(decor.collegue)
+    assert client.get(url).status_code == 200
+    connecter(decor.referente)
+    assert client.get(url).status_code == 200
+    consultations = ConsultationCarnet.objects.order_by("id").values_list(
+        "carnet", "utilisateur", "organisation", "onglet"
+    )
+    assert list(consultations) == [
+        (decor.carnet.pk, decor.collegue.pk, decor.caf.pk, "etudes"),
+        (decor.carnet.pk, decor.referente.pk, decor.caf.pk, "etudes"),
+    ]
+    connecter(decor.secretaire)  # ne voit pas le carnet : rien n'est inscrit
+    assert client.get(url).status_code == 404
+    assert ConsultationCarnet.objects.count() == 2
 
 
 # --- Côté comité ---------------------------------------------------------------------------------------------------

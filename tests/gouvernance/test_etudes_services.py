@@ -5,14 +5,14 @@ revient dans le carnet, retrait par le côté qui l'a soumise. Rien n'est écrit
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from gouvernance.choix import StatutSeance, Theme, TypePoint
 from gouvernance.etudes import services
 from gouvernance.models import EtudeSituation, Point, Seance, ValidationOrdreDuJour
 from gouvernance.seances import services as seances
-from parcours.models import EvenementCarnet
+from parcours.models import EvenementCarnet, Personne
 from tests.gouvernance import fabriques
 from tests.gouvernance.test_etudes_decor import (
     QUESTION,
@@ -88,6 +88,83 @@ def test_chaque_partie_d_un_nom_compose_est_refusee_sauf_les_particules_courtes(
     # « le » seul n'est pas le nom ; un mot qui contient le nom (« Pierrefitte ») non plus.
     etude = soumettre(decor, carnet=carnet, situation="Le travail manque à Pierrefitte.", question=QUESTION)
     assert etude.initiales == "J. L."
+
+
+def identifiee(decor):
+    """Le carnet du décor, sa personne dotée de tous ses identifiants (née le 17/05/1988)."""
+    Personne.objects.filter(pk=decor.carnet.personne_id).update(
+        nir="188054019200528",
+        numero_caf_msa="7654321",
+        identifiant_france_travail="1234567A",
+        identifiant_departement="D40-0042",
+        email="maman.landes40@exemple.fr",
+        telephone="06 12 34 56 78",
+        adresse="12 bis rue des Lilas",
+    )
+    decor.carnet.personne.refresh_from_db()
+    return decor
+
+
+def message(*donnees) -> str:
+    return (
+        f"Retirez {donnees[0] if len(donnees) == 1 else ', '.join(donnees[:-1]) + ' et ' + donnees[-1]} de la "
+        "personne : le comité ne la connaît que par ses initiales et un numéro."
+    )
+
+
+NIR = "le numéro de sécurité sociale (NIR)"
+CAF = "le numéro d'allocataire CAF ou MSA"
+FRANCE_TRAVAIL = "l'identifiant France Travail"
+DEPARTEMENT = "l'identifiant au Département"
+COURRIEL = "l'adresse e-mail"
+TELEPHONE = "le numéro de téléphone"
+NAISSANCE = "la date de naissance"
+ADRESSE = "l'adresse"
+
+
+@pytest.mark.parametrize(
+    ("texte", "donnee"),
+    [
+        ("NIR 1 88 05 40 192 005 28, sans emploi.", NIR),
+        ("Allocataire n° 7654321.", CAF),
+        ("Inscrite sous le 1234567a.", FRANCE_TRAVAIL),
+        ("Dossier d40 0042 au Département.", DEPARTEMENT),
+        ("Joignable à Maman.Landes40@Exemple.fr.", COURRIEL),
+        ("Joignable au 06.12.34.56.78.", TELEPHONE),
+        ("Joignable au +33 6 12 34 56 78.", TELEPHONE),
+        ("Joignable au 0612345678.", TELEPHONE),
+        ("Née le 17/05/1988.", NAISSANCE),
+        ("Née le 17.5.1988.", NAISSANCE),
+        ("Née le 1988-05-17.", NAISSANCE),
+        ("Née le 17 mai 1988.", NAISSANCE),
+        ("Vit au 12 bis, rue des Lilas.", ADRESSE),
+        ("Vit rue des lilas, loin de la gare.", ADRESSE),
+    ],
+)
+def test_les_autres_identifiants_de_la_personne_sont_refuses_en_nommant_la_donnee(decor, texte, donnee):
+    identifiee(decor)
+    with pytest.raises(ValidationError) as excinfo:
+        soumettre(decor, situation=texte)
+    assert erreurs(excinfo) == {"situation": [message(donnee)]}
+    assert not EtudeSituation.objects.exists()
+    assert not evenements(decor.carnet, Type.ETUDE_SITUATION_SOUMISE)
+
+
+def test_le_message_nomme_toutes_les_donnees_trouvees(decor):
+    identifiee(decor)
+    with pytest.raises(ValidationError) as excinfo:
+        soumettre(decor, question="Que faire pour Alexandra, née le 17/05/1988, au 06 12 34 56 78 ?")
+    assert erreurs(excinfo) == {"question": [message("le nom et le prénom", TELEPHONE, NAISSANCE)]}
+    assert message("le nom et le prénom") == services.NOM_DANS_LE_TEXTE
+
+
+def test_un_nombre_qui_ne_fait_que_contenir_un_identifiant_ou_une_autre_date_passe(decor):
+    identifiee(decor)
+    texte = (
+        "Allocataire depuis 2017, dossier 76543210 sans rapport ; rendez-vous le 17/05/2025 ; "
+        "36 ans ; ligne 0612345679 de la plateforme mobilité ; habite une autre rue."
+    )
+    assert soumettre(decor, situation=texte).situation == texte
 
 
 def test_pas_de_consentement_pas_de_soumission(decor):
@@ -254,6 +331,43 @@ def test_la_recommandation_attend_la_seance_et_se_date_entre_la_seance_et_aujour
         "recommandation": ["Écrivez la recommandation du comité."],
         "recommandee_le": ["La recommandation ne peut pas être datée dans le futur."],
     }
+    etude.refresh_from_db()
+    assert (etude.statut, etude.recommandation) == (Statut.INSCRITE, "")
+    assert not evenements(decor.carnet, Type.ETUDE_SITUATION_RECOMMANDATION)
+
+
+# --- Droits : les services vérifient l'acteur, comme les vues -------------------------------------------------------
+
+
+def test_soumettre_et_retirer_sont_reserves_a_ceux_qui_modifient_le_carnet(decor):
+    # La collègue de la CAF voit le carnet (organisation partenaire) sans le modifier.
+    with pytest.raises(PermissionDenied, match="Vous ne pouvez pas modifier ce carnet."):
+        soumettre(decor, acteur=decor.collegue)
+    assert not EtudeSituation.objects.exists()
+
+    etude = soumettre(decor)
+    with pytest.raises(PermissionDenied, match="Vous ne pouvez pas modifier ce carnet."):
+        services.retirer_etude(etude, acteur=decor.collegue)
+    with pytest.raises(PermissionDenied):
+        services.retirer_etude(etude, acteur=decor.secretaire)  # le comité ne retire pas : la personne le fait
+    etude.refresh_from_db()
+    assert etude.statut == Statut.SOUMISE
+    assert not evenements(decor.carnet, Type.ETUDE_SITUATION_RETIREE)
+
+
+def test_inscrire_desinscrire_et_recommander_sont_reserves_au_secretaire(decor):
+    seance = fabriques.seance(decor.technique, cree_par=decor.secretaire)
+    etude = soumettre(decor)
+    for intrus in (decor.prefet, decor.referente):  # le co-président voit le comité ; la référente a soumis
+        with pytest.raises(PermissionDenied, match="Seul le secrétaire du comité"):
+            services.inscrire_etude(etude, acteur=intrus, seance=seance)
+    assert not seance.points.exists()
+
+    etude = inscrite_en_seance_commencee(decor, etude)
+    with pytest.raises(PermissionDenied, match="Seul le secrétaire du comité"):
+        services.desinscrire_etude(etude, acteur=decor.prefet)
+    with pytest.raises(PermissionDenied, match="Seul le secrétaire du comité"):
+        services.recommander(etude, acteur=decor.prefet, recommandation="R", recommandee_le=timezone.localdate())
     etude.refresh_from_db()
     assert (etude.statut, etude.recommandation) == (Statut.INSCRITE, "")
     assert not evenements(decor.carnet, Type.ETUDE_SITUATION_RECOMMANDATION)
