@@ -3,7 +3,11 @@ opérationnel et le comité technique mobilité, leurs sièges et mandats (perso
 avec votes et décisions, une séance à venir en préparation, le plan d'actions (chiffres des Landes : SPIE 2021-2022
 446 000 € dont État 356 800 € et Département 89 200 € ; PTI 2 431 400 € par an et 830 000 € de FSE).
 
-Idempotent : rien n'est recréé si le consortium des Landes existe déjà."""
+Les études de situations du comité technique mobilité (une soumise, une inscrite à la prochaine séance, une avec
+la recommandation du comité, revenue dans le carnet) suivent, sur les parcours de démonstration (`DEMO-P…`).
+
+Idempotent : rien n'est recréé si le consortium des Landes existe déjà, ni les études si le comité technique en a
+déjà."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,7 +31,8 @@ from gouvernance.choix import (
 )
 from gouvernance.composition import services as composition
 from gouvernance.deliberation import services as deliberation
-from gouvernance.models import Comite, Consortium, EnvoiConvocation, Mandat, Seance, Siege
+from gouvernance.etudes import services as etudes
+from gouvernance.models import Comite, Consortium, EnvoiConvocation, EtudeSituation, Mandat, Seance, Siege
 from gouvernance.plan import services as plan
 from gouvernance.seances import services as seances
 from partenaires.management.commands.charger_demo import COMPTES
@@ -372,5 +377,85 @@ def charger(organisations) -> str:
     return f"gouvernance : {consortium.comites.count()} comités, {mandats} mandats au comité départemental"
 
 
+# (carnet de démonstration, jours depuis le consentement, situation (sans nom), question)
+ETUDES = [
+    (
+        "DEMO-P10",
+        60,
+        "Homme d'une trentaine d'années, accompagné depuis trois mois ; une promesse d'embauche en logistique à "
+        "Saint-Sever, à 25 km, sans transport en commun aux horaires de poste. Dossier de bourse au permis en cours.",
+        "Quelle solution de mobilité en attendant le permis : prêt de véhicule, covoiturage, transport à la demande ?",
+    ),
+    (
+        "DEMO-P01",
+        20,
+        "Femme de 42 ans, entrée au RSA il y a un mois, aucun moyen de transport ; souhaite se former au métier "
+        "d'aide-soignante à Dax.",
+        "Peut-on financer le permis B avant l'entrée en formation ?",
+    ),
+    (
+        "DEMO-P05",
+        10,
+        "Femme de 50 ans, sans emploi depuis six ans, sans véhicule ni permis, habite à 6 km du premier arrêt de bus.",
+        "Quels leviers pour rejoindre les ateliers collectifs à Mont-de-Marsan ?",
+    ),
+]
+
+
+@transaction.atomic
+def charger_etudes() -> str:
+    """Les études de situations du comité technique mobilité. Une séance du comité ne se crée qu'à une date à
+    venir : la séance qui a rendu la recommandation est créée demain, l'étude inscrite à son ordre du jour, puis la
+    séance est ramenée il y a deux semaines (comme `_tenir_seance_passee`) avant la recommandation."""
+    from parcours.demo_parcours import Demo, _au_jour
+    from parcours.models import Carnet, Intervenant
+
+    comite = Comite.objects.filter(consortium__departement=DEPARTEMENT, type=TypeComite.TECHNIQUE).first()
+    if comite is None or EtudeSituation.objects.filter(comite=comite).exists():
+        return ""
+    carnets = {
+        carnet.personne.identifiant_departement: carnet
+        for carnet in Carnet.objects.filter(
+            personne__identifiant_departement__in=[identifiant for identifiant, *_ in ETUDES]
+        ).select_related("personne")
+    }
+    if len(carnets) < len(ETUDES):
+        return ""
+    demo = Demo({})
+    secretaire = comite.secretaire
+    soumises = []
+    for identifiant, jours, situation, question in ETUDES:
+        carnet = carnets[identifiant]
+        referent = Intervenant.objects.referents().select_related("utilisateur").get(carnet=carnet).utilisateur
+        with _au_jour(demo, jours - 5):
+            soumises.append(
+                etudes.soumettre_etude(
+                    carnet,
+                    acteur=referent,
+                    comite=comite,
+                    consentement=EtudeSituation.Consentement.ECRIT,
+                    consentement_le=demo.il_y_a(jours),
+                    situation=situation,
+                    question=question,
+                )
+            )
+    recommandee, inscrite, _soumise = soumises
+    tenue = seances.creer_seance(comite, acteur=secretaire, date=timezone.now() + timedelta(days=1), lieu=LIEU)
+    etudes.inscrire_etude(recommandee, acteur=secretaire, seance=tenue)
+    Seance.objects.filter(pk=tenue.pk).update(date=demo.instant(-14, 10))
+    with _au_jour(demo, 14):
+        etudes.recommander(
+            recommandee,
+            acteur=secretaire,
+            recommandee_le=demo.il_y_a(14),
+            recommandation="Prêt d'un véhicule par la plateforme mobilité pendant trois mois, le temps du permis ; "
+            "covoiturage proposé par l'employeur à étudier avec lui.",
+        )
+    a_venir = seances.creer_seance(comite, acteur=secretaire, date=demo.instant(30, 10), lieu=LIEU)
+    etudes.inscrire_etude(inscrite, acteur=secretaire, seance=a_venir)
+    return f"{len(soumises)} études de situations au comité technique mobilité."
+
+
 def charger_gouvernance_demo(sender=None, organisations=None, **kwargs) -> str:
-    return charger(organisations or {})
+    resumes = [charger(organisations or {}), charger_etudes()]
+    return " ; ".join(resume for resume in resumes if resume)

@@ -51,9 +51,18 @@ DIAGNOSTICS = [
 
 
 def charger_carnets_demo(sender=None, organisations=None, **kwargs) -> str:
-    from parcours import demo_orientations_service, demo_parcours  # qui réutilisent les carnets de ce module
+    from parcours import (  # qui réutilisent les carnets de ce module
+        demo_orientations_service,
+        demo_parcours,
+        demo_procedures,
+    )
 
-    resumes = [_carnets(organisations), demo_parcours.charger(organisations), demo_orientations_service.charger()]
+    resumes = [
+        _carnets(organisations),
+        demo_parcours.charger(organisations),
+        demo_orientations_service.charger(),
+        demo_procedures.charger(organisations),
+    ]
     return " ".join(resume for resume in resumes if resume)
 
 

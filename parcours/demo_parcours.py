@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.db.models import Max
 from django.utils import timezone
 
-from parcours import services
+from parcours import delais, services
 from parcours.convocations import services as convocations
 from parcours.models import (
     Carnet,
@@ -108,6 +108,8 @@ def charger(organisations) -> str:
     demo.org["cd64"] = _pyrenees_atlantiques()
     demo.pro64 = Utilisateur.objects.get(email="referente.cd64@demo.spie.fr")
     situations = [
+        _anciennete_des_carnets,
+        _orientations_du_pilotage,
         _entree_rsa,
         _entree_rsa_en_retard,
         _reorientation,
@@ -252,6 +254,93 @@ def _diagnostic(demo, carnet, modele):
     from parcours.demo import DIAGNOSTICS, _diagnostic  # le module des carnets appelle celui-ci
 
     _diagnostic(carnet, demo.referente, DIAGNOSTICS[modele], version_suivante=False)
+
+
+# --- Pilotage : des chiffres au-delà du secret statistique ----------------------------------------------
+
+
+def _jours_avant(demo, jour: date) -> int:
+    return (demo.aujourd_hui - jour).days
+
+
+def _orientations_prevues(demo):
+    """Dix carnets « DEMO-0… » entrés au RSA et orientés : cinq vers un parcours socio-professionnel (SDSeI de
+    Dax) au dernier trimestre complet, contrat signé dans le trimestre ; cinq vers l'emploi (France Travail) le mois
+    dernier, contrat signé ensuite. Assez pour que les indicateurs du trimestre et le flux du mois dépassent le
+    secret statistique (5 personnes). (numéro, réception, décision, signature du contrat, parcours)"""
+    # Le dernier trimestre civil fini et le mois dernier (ceux que la page des indicateurs et le flux montrent par
+    # défaut ; le parcours n'importe pas la gouvernance, qui le lit).
+    jour = demo.aujourd_hui
+    debut_du_trimestre_en_cours = date(jour.year, (jour.month - 1) // 3 * 3 + 1, 1)
+    debut_du_trimestre = delais.ajouter_mois(debut_du_trimestre_en_cours, -3)
+    premier_du_mois_dernier = delais.ajouter_mois(jour.replace(day=1), -1)
+    prevues = []
+    for rang in range(5):
+        decision = debut_du_trimestre + timedelta(days=10 + 12 * rang)
+        reception = decision - timedelta(days=20 + 4 * rang)
+        prevues.append((15 + rang, reception, decision, decision + timedelta(days=10), "socio_professionnel"))
+    for rang in range(5):
+        decision = premier_du_mois_dernier + timedelta(days=3 + 5 * rang)
+        reception = decision - timedelta(days=25 + 3 * rang)
+        signature = min(decision + timedelta(days=8 + rang), demo.aujourd_hui)
+        prevues.append((20 + rang, reception, decision, signature, "emploi"))
+    return prevues
+
+
+def _anciennete_des_carnets(demo):
+    """Les 50 carnets « DEMO-0… » sont ouverts le jour du chargement (`parcours.demo`) : leur ouverture (personne,
+    carnet, groupe de suivi et ces événements de l'historique) est ramenée de 100 à 300 jours en arrière, et avant
+    l'entrée au RSA de ceux que `_orientations_du_pilotage` oriente. Les rendez-vous, notes et diagnostics gardent
+    leurs dates."""
+    receptions = {numero: reception for numero, reception, *_ in _orientations_prevues(demo)}
+    Type = EvenementCarnet.Type
+    ouvertures = (Type.CARNET_OUVERT, Type.INTERVENANT_AJOUTE)
+    for carnet in Carnet.objects.filter(personne__identifiant_departement__startswith="DEMO-0").select_related(
+        "personne"
+    ):
+        numero = int(carnet.personne.identifiant_departement.removeprefix("DEMO-"))
+        jours = 100 + numero * 37 % 200
+        if numero in receptions:
+            jours = max(jours, _jours_avant(demo, receptions[numero]) + 10)
+        jour, quand = demo.il_y_a(jours), demo.instant(-jours, 9)
+        Personne.objects.filter(pk=carnet.personne_id).update(date_creation=quand)
+        Carnet.objects.filter(pk=carnet.pk).update(date_creation=quand)
+        Intervenant.objects.filter(carnet=carnet).update(date_debut=jour)
+        EvenementCarnet.objects.filter(carnet=carnet, type__in=ouvertures).update(date=quand)
+
+
+def _orientations_du_pilotage(demo):
+    for numero, reception, decision, signature, parcours in _orientations_prevues(demo):
+        carnet = Carnet.objects.select_related("personne").get(personne__identifiant_departement=f"DEMO-{numero:04d}")
+        premier = Intervenant.objects.referents().select_related("utilisateur").get(carnet=carnet).utilisateur
+        _entree_au_rsa(demo, carnet, _jours_avant(demo, reception) + 1, acteur=premier)
+        demande = _demander(demo, carnet, _jours_avant(demo, reception), acteur=premier)
+        if parcours == "emploi":
+            organisme, referent = demo.org["ft"], demo.conseiller_ft
+            criteres = {"situation_emploi": "activite_recente", "qualification": "qualifie"}
+        else:
+            organisme, referent = demo.org["sdsei"], demo.as_dax
+            criteres = {"situation_emploi": "inactivite", "difficultes": {"mobilite": "moyen"}}
+        _orienter(
+            demo,
+            demande,
+            _jours_avant(demo, decision),
+            parcours=parcours,
+            organisme=organisme,
+            referent=referent,
+            notifiee_il_y_a=_jours_avant(demo, decision) - 2,
+            canal=Canal.COURRIER,
+            criteres=criteres,
+            motif="Orientation décidée sur le diagnostic et l'entretien.",
+        )
+        personne = carnet.personne
+        _contrat(
+            demo,
+            carnet,
+            _jours_avant(demo, signature),
+            acteur=referent,
+            signataires=f"{personne.prenom} {personne.nom}, {referent.prenom} {referent.nom} ({organisme.nom})",
+        )
 
 
 # --- File d'orientation ---------------------------------------------------------------------------
