@@ -219,6 +219,23 @@ def enregistrer_consultation(carnet, *, utilisateur, organisation, onglet) -> Co
     )
 
 
+def enregistrer_consultations(request, carnets_ids, *, onglet: str) -> None:
+    """Les pages qui montrent plusieurs personnes à la fois (listes, séance d'une équipe pluridisciplinaire) : une
+    ligne par carnet montré, pour l'utilisateur et son organisation courante, en une seule requête."""
+    membre = request.membre_courant
+    ConsultationCarnet.objects.bulk_create(
+        [
+            ConsultationCarnet(
+                carnet_id=carnet_id,
+                utilisateur=request.user,
+                organisation_id=membre.organisation_id if membre else None,
+                onglet=onglet,
+            )
+            for carnet_id in dict.fromkeys(carnets_ids)
+        ]
+    )
+
+
 def _evenement_rendez_vous(rendez_vous, type_evenement, *, acteur) -> None:
     historiser(
         rendez_vous.carnet,

@@ -216,6 +216,14 @@ def partages_de_l_organisation(queryset, organisation, perm: str):
     return queryset.filter(pk__in=partages.values("content_object"))
 
 
+def partages_des_organisations(queryset, organisations, perm: str):
+    """Restreint le queryset aux objets partagés, pour cette permission, avec l'une de ces organisations (un
+    queryset d'organisations) : une seule sous-requête, quel que soit leur nombre."""
+    modele = get_group_obj_perms_model(queryset.model)
+    partages = modele.objects.filter(group__in=organisations.values("groupe"), permission__codename=perm.split(".")[-1])
+    return queryset.filter(pk__in=partages.values("content_object"))
+
+
 def retirer_partage(objet, organisation, *perms: str) -> None:
     for perm in perms:
         remove_perm(perm, organisation.groupe, objet)

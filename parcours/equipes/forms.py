@@ -70,8 +70,8 @@ class MembreForm(forms.Form):
     email_compte = forms.EmailField(
         label="Adresse électronique de son compte sur la plateforme (facultatif)",
         required=False,
-        help_text="Un professionnel actif de la plateforme : il verra alors les séances de l'équipe et le résumé des "
-        "dossiers, jamais les carnets.",
+        help_text="Un professionnel actif d'une organisation du département de l'équipe : il verra alors les "
+        "séances tenues pendant son mandat et le résumé des dossiers, jamais les carnets.",
     )
     date_debut = forms.DateField(label="Membre depuis", initial=timezone.localdate, widget=_date())
 

@@ -2,18 +2,21 @@
 
 - gestionnaires d'une équipe : le pilote de son département, les chargés d'orientation et les administrateurs de son
   organisation porteuse (un Département) ; ils la modifient, tiennent ses membres et ses séances, saisissent l'avis ;
-- décideurs : le pilote du département (pour le président du Département) et les chargés d'orientation de
-  l'organisation porteuse (ses délégataires) ;
-- membres en fonction qui ont un compte (et restent membres actifs d'une organisation) : ils voient l'équipe et ses
-  séances, c'est-à-dire le seul résumé de chaque dossier, jamais le carnet ;
+- décideurs : les délégataires du président du Département (`parcours.delegation`, la même règle que pour les
+  sanctions) : les chargés d'orientation d'un Département du département de l'équipe ; pas le pilote, qui pilote le
+  territoire sans décider des dossiers individuels ;
+- membres en fonction qui ont un compte (et restent membres actifs d'une organisation) : ils voient l'équipe et les
+  séances tenues pendant leur mandat, c'est-à-dire le seul résumé de chaque dossier, jamais le carnet ;
 - personne d'autre ne voit rien (404), pas même le superutilisateur ; une équipe vue mais une action interdite : 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from parcours import delegation
 from parcours.models import DossierEquipe, EquipePluridisciplinaire, MembreEquipe, SeanceEquipe
 from parcours.orientation.regles import departements_du_carnet
 from partenaires import permissions
@@ -21,7 +24,6 @@ from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation
 
 ROLES_GESTION = (Role.CHARGE_ORIENTATION, Role.ADMINISTRATEUR)
-ROLES_DECISION = (Role.CHARGE_ORIENTATION,)
 
 
 def _connecte(user) -> bool:
@@ -91,12 +93,26 @@ def est_gestionnaire(user, equipe) -> bool:
 
 
 def peut_decider(user, equipe) -> bool:
-    """Le président du Département (son pilote sur la plateforme) ou son délégataire, chargé d'orientation de
-    l'organisation porteuse."""
-    return _connecte(user) and (
-        equipe.departement in permissions.departements_pilotes(user)
-        or permissions.a_le_role(user, equipe.organisation_id, *ROLES_DECISION)
-    )
+    """Le délégataire du président du Département, dans le département de l'équipe (`parcours.delegation`)."""
+    return _connecte(user) and delegation.est_delegataire(user, [equipe.departement])
+
+
+def seances_visibles(user):
+    """Les séances des équipes qu'on gère ; pour un membre (en fonction aujourd'hui), celles dont la date tombe
+    pendant l'un de ses mandats : il ne lit pas les dossiers présentés avant son arrivée ni après son départ."""
+    if not _connecte(user):
+        return SeanceEquipe.objects.none()
+    critere = Q(equipe__in=equipes_gerees(user).values("pk"))
+    if permissions.membres_actifs(user).exists():
+        jour = OuterRef("jour")  # la date de la séance, à l'heure de Paris
+        mandat = MembreEquipe.objects.filter(
+            Q(date_fin__isnull=True) | Q(date_fin__gte=jour),
+            equipe=OuterRef("equipe"),
+            utilisateur=user,
+            date_debut__lte=jour,
+        )
+        critere |= Q(Exists(mandat), equipe__in=membres_en_fonction().filter(utilisateur=user).values("equipe"))
+    return SeanceEquipe.objects.annotate(jour=TruncDate("date_heure")).filter(critere)
 
 
 def seances_ouvertes_pour(carnet):
@@ -117,8 +133,8 @@ GESTION_REFUSEE = (
     "porteur tiennent l'équipe."
 )
 DECISION_REFUSEE = (
-    "Seuls le président du Département (son pilote) et ses délégataires, chargés d'orientation du "
-    "Département porteur, enregistrent la décision."
+    "Seuls les délégataires du président du Département, chargés d'orientation d'un Département du "
+    "département de l'équipe, enregistrent la décision."
 )
 
 
@@ -137,11 +153,7 @@ def get_equipe_for_gestion(user, uuid) -> EquipePluridisciplinaire:
 
 
 def get_seance_for_user(user, uuid) -> SeanceEquipe:
-    seance = (
-        SeanceEquipe.objects.filter(equipe__in=equipes_visibles(user).values("pk"), uuid=uuid)
-        .select_related("equipe__organisation")
-        .first()
-    )
+    seance = seances_visibles(user).filter(uuid=uuid).select_related("equipe__organisation").first()
     if seance is None:
         raise Http404("Séance introuvable.")
     return seance
@@ -156,7 +168,7 @@ def get_seance_for_gestion(user, uuid) -> SeanceEquipe:
 
 def _get_dossier(user, uuid) -> DossierEquipe:
     dossier = (
-        DossierEquipe.objects.filter(seance__equipe__in=equipes_visibles(user).values("pk"), uuid=uuid)
+        DossierEquipe.objects.filter(seance__in=seances_visibles(user).values("pk"), uuid=uuid)
         .select_related("seance__equipe__organisation", "carnet__personne", "manquement")
         .first()
     )

@@ -24,7 +24,7 @@ from parcours.models import (
     SeanceEquipe,
 )
 from partenaires import permissions
-from partenaires.models import Utilisateur
+from partenaires.models import Membre, Utilisateur
 
 RESUME_MAX = 3000
 Qualite = MembreEquipe.Qualite
@@ -108,14 +108,29 @@ def modifier_equipe(equipe, *, acteur, nom, secteur="", active=True) -> EquipePl
 # --- Les membres ---------------------------------------------------------------------------------------------------
 
 
-def _compte(erreurs: Erreurs, email: str):
-    """Le compte d'un membre actif d'une organisation, retrouvé par son adresse électronique."""
+COMPTE_INTROUVABLE = (
+    "Cette adresse n'est pas celle d'un professionnel actif d'une organisation du département de l'équipe : "
+    "vérifiez-la, ou ajoutez le membre sans compte."
+)
+
+
+def _compte(erreurs: Erreurs, email: str, departement: str):
+    """Le compte d'un membre actif d'une organisation du département de l'équipe, retrouvé par son adresse
+    électronique. Le message d'erreur est le même que l'adresse soit inconnue ou celle d'un professionnel d'ailleurs :
+    la recherche ne dit rien des comptes hors du département."""
     if not email:
         return None
-    utilisateur = Utilisateur.objects.filter(email__iexact=email, is_active=True).first()
-    if utilisateur is None or not permissions.membres_actifs(utilisateur).exists():
-        erreurs.ajouter("email_compte", "Aucun professionnel actif de la plateforme n'a cette adresse.")
-        return None
+    utilisateur = (
+        Utilisateur.objects.filter(
+            email__iexact=email,
+            is_active=True,
+            membres__in=Membre.objects.actifs().filter(organisation__departement=departement),
+        )
+        .distinct()
+        .first()
+    )
+    if utilisateur is None:
+        erreurs.ajouter("email_compte", COMPTE_INTROUVABLE)
     return utilisateur
 
 
@@ -127,7 +142,7 @@ def ajouter_membre(equipe, *, acteur, qualite, nom_complet, structure="", email_
         erreurs.ajouter("qualite", "Choisissez la qualité du membre.")
     if not _texte(nom_complet):
         erreurs.ajouter("nom_complet", "Indiquez le nom et le prénom du membre.")
-    utilisateur = _compte(erreurs, _texte(email_compte))
+    utilisateur = _compte(erreurs, _texte(email_compte), equipe.departement)
     if utilisateur is not None and regles.membres_en_fonction().filter(equipe=equipe, utilisateur=utilisateur).exists():
         erreurs.ajouter("email_compte", "Ce compte est déjà celui d'un membre en fonction de l'équipe.")
     erreurs.lever()
@@ -298,16 +313,30 @@ def _verrouiller_dossier(dossier) -> DossierEquipe:
     return DossierEquipe.objects.select_for_update().select_related("seance__equipe").get(pk=dossier.pk)
 
 
+def _manquement_decide(dossier) -> bool:
+    """Le manquement du dossier est-il décidé ? Lu sous verrou, pris avant celui du dossier comme le fait la
+    décision de sanction (`parcours.sanctions.services.decider`) : un avis et une décision simultanés se suivent."""
+    if dossier.manquement_id is None:
+        return False
+    statut = Manquement.objects.select_for_update().values_list("statut", flat=True).get(pk=dossier.manquement_id)
+    return statut == Manquement.Statut.DECIDE
+
+
 @transaction.atomic
 def rendre_avis(dossier, *, acteur, avis, motif_avis) -> DossierEquipe:
     """L'avis de l'équipe, saisi par un gestionnaire une fois la séance commencée ; il se corrige tant que la décision
-    n'est pas prise."""
+    n'est pas prise. Sur un manquement déjà décidé (sans attendre cet avis), il n'y a plus d'avis à rendre."""
+    manquement_decide = _manquement_decide(dossier)
     dossier = _verrouiller_dossier(dossier)
     equipe = dossier.seance.equipe
     permissions.require(regles.est_gestionnaire(acteur, equipe), regles.GESTION_REFUSEE)
     erreurs = Erreurs()
     if dossier.decision:
         erreurs.ajouter(None, "La décision est prise : l'avis de l'équipe ne se modifie plus.")
+    elif manquement_decide:
+        erreurs.ajouter(
+            None, "Le manquement est déjà décidé dans la procédure de sanction : l'équipe n'a plus d'avis à rendre."
+        )
     if dossier.seance.date_heure > timezone.now():
         erreurs.ajouter(None, "L'avis se saisit une fois la séance commencée.")
     if avis not in Avis.values:

@@ -7,13 +7,14 @@ voit sans pouvoir agir), un appel de service ou de requête, le rendu."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parcours import permissions as regles_carnet
+from parcours import services as carnet_services
 from parcours.equipes import regles, services
 from parcours.equipes.forms import (
     AvisForm,
@@ -24,12 +25,13 @@ from parcours.equipes.forms import (
     MembreForm,
     SeanceForm,
 )
-from parcours.models import DossierEquipe
+from parcours.models import DossierEquipe, Manquement
 from spie.forms import reporter_erreurs
 from spie.pagination import paginer
 
 EQUIPES_PAR_PAGE = 25
 SEANCES_PAR_PAGE = 20
+ONGLET = "equipe"  # le journal des consultations
 
 
 def _url_equipe(equipe) -> str:
@@ -84,7 +86,9 @@ def equipe_creer(request):
 def equipe(request, uuid):
     equipe = regles.get_equipe_for_user(request.user, uuid)
     gestionnaire = regles.est_gestionnaire(request.user, equipe)
-    seances = equipe.seances.annotate(
+    # un membre ne voit que les séances tenues pendant son mandat
+    seances = equipe.seances if gestionnaire else regles.seances_visibles(request.user).filter(equipe=equipe)
+    seances = seances.annotate(
         nombre_dossiers=Count("dossiers"), sans_avis=Count("dossiers", filter=Q(dossiers__avis=""))
     ).order_by("-date_heure", "-id")
     page, requete = paginer(request, seances, par_page=SEANCES_PAR_PAGE)
@@ -176,16 +180,26 @@ def seance_creer(request, uuid):
     return _formulaire(request, "parcours/equipes/equipe_saisie.html", contexte)
 
 
+# Un dossier de manquement sans avis dont le manquement est décidé : plus d'avis à rendre (`services.rendre_avis`).
+_MANQUEMENT_DECIDE = ExpressionWrapper(Q(manquement__statut=Manquement.Statut.DECIDE), output_field=BooleanField())
+
+
 @require_GET
 def seance(request, uuid):
-    """Les dossiers de la séance : nom de la personne, motif, résumé partagé, avis et décision ; jamais le carnet."""
+    """Les dossiers de la séance : nom de la personne, motif, résumé partagé, avis et décision ; jamais le carnet.
+    Chaque personne montrée est notée dans le journal des consultations de son carnet."""
     seance = regles.get_seance_for_user(request.user, uuid)
     equipe = seance.equipe
-    dossiers = seance.dossiers.select_related("carnet__personne", "manquement").order_by("date_inscription", "id")
+    dossiers = list(
+        seance.dossiers.select_related("carnet__personne", "manquement")
+        .annotate(manquement_decide=_MANQUEMENT_DECIDE)
+        .order_by("date_inscription", "id")
+    )
+    carnet_services.enregistrer_consultations(request, [dossier.carnet_id for dossier in dossiers], onglet=ONGLET)
     contexte = {
         "seance": seance,
         "equipe": equipe,
-        "dossiers": list(dossiers),
+        "dossiers": dossiers,
         "gestionnaire": regles.est_gestionnaire(request.user, equipe),
         "decideur": regles.peut_decider(request.user, equipe),
         "commencee": seance.date_heure <= timezone.now(),
@@ -193,8 +207,21 @@ def seance(request, uuid):
     return render(request, "parcours/equipes/seance.html", contexte)
 
 
+def _consulter(request, dossier) -> None:
+    """La page d'un dossier montre la personne : sa lecture (GET) est notée dans le journal des consultations."""
+    if request.method == "GET":
+        membre = request.membre_courant
+        carnet_services.enregistrer_consultation(
+            dossier.carnet,
+            utilisateur=request.user,
+            organisation=membre.organisation if membre else None,
+            onglet=ONGLET,
+        )
+
+
 def avis(request, uuid):
     dossier = regles.get_dossier_for_avis(request.user, uuid)
+    _consulter(request, dossier)
     initial = {"avis": dossier.avis, "motif_avis": dossier.motif_avis} if dossier.avis else None
     form = AvisForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -211,6 +238,7 @@ def avis(request, uuid):
 
 def decision(request, uuid):
     dossier = regles.get_dossier_for_decision(request.user, uuid)
+    _consulter(request, dossier)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

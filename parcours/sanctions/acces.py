@@ -4,42 +4,34 @@
   des organisations qui le suivent) ; les autres : 404 ;
 - constater, examiner le motif légitime, envoyer l'avis, enregistrer les observations : qui peut modifier le
   carnet (référent, groupe de suivi, administrateur d'une organisation qui le suit) et ce chargé d'orientation ;
-- décider et lever la sanction : ce seul chargé d'orientation, délégataire du président du Département.
+- décider et lever la sanction : ce seul chargé d'orientation, délégataire du président du Département
+  (`parcours.delegation`, la même règle que pour les décisions après l'avis d'une équipe pluridisciplinaire).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 
+from parcours import delegation
 from parcours import permissions as regles_carnet
 from parcours.choix import MODIFIER_CARNET
 from parcours.models import Carnet, Manquement
 from parcours.orientation.regles import departements_du_carnet
 from partenaires import permissions
-from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation
 
 
 def departements_du_charge(user) -> set[str]:
-    """Les départements où l'utilisateur est chargé d'orientation (membre actif) d'un Département."""
-    return set(
-        permissions.membres_actifs(user)
-        .filter(role=Role.CHARGE_ORIENTATION, organisation__type=TypeOrganisation.DEPARTEMENT)
-        .values_list("organisation__departement", flat=True)
-    )
+    """Les départements où l'utilisateur est délégataire du président (`parcours.delegation`)."""
+    return delegation.departements_delegues(user)
 
 
 def departement_organisations_du_charge(user, carnet):
-    """Les Départements du territoire du carnet dont l'utilisateur est chargé d'orientation."""
-    return Organisation.objects.filter(
-        membres__in=permissions.membres_actifs(user).filter(role=Role.CHARGE_ORIENTATION),
-        type=TypeOrganisation.DEPARTEMENT,
-        departement__in=departements_du_carnet(carnet),
-    ).order_by("nom", "id")
+    """Les Départements du territoire du carnet au nom desquels l'utilisateur décide."""
+    return delegation.organisations_delegantes(user, departements_du_carnet(carnet))
 
 
 def est_charge_du_territoire(user, carnet) -> bool:
-    return departement_organisations_du_charge(user, carnet).exists()
+    return delegation.est_delegataire(user, departements_du_carnet(carnet))
 
 
 def peut_voir(user, carnet) -> bool:
@@ -57,19 +49,14 @@ def peut_decider(user, carnet) -> bool:
 
 
 def carnets_du_territoire(user):
-    """Les carnets suivis (modification) par une organisation des départements où l'utilisateur est chargé
-    d'orientation d'un Département."""
+    """Les carnets suivis (modification) par une organisation des départements où l'utilisateur est délégataire du
+    président (une requête)."""
     departements = departements_du_charge(user)
     if not departements:
         return Carnet.objects.none()
-    critere = Q(pk__in=[])
-    for organisation in Organisation.objects.filter(departement__in=departements).only("groupe"):
-        critere |= Q(
-            pk__in=permissions.partages_de_l_organisation(Carnet.objects.all(), organisation, MODIFIER_CARNET).values(
-                "pk"
-            )
-        )
-    return Carnet.objects.filter(critere)
+    return permissions.partages_des_organisations(
+        Carnet.objects.all(), Organisation.objects.filter(departement__in=departements), MODIFIER_CARNET
+    )
 
 
 def get_carnet_pour_voir(user, uuid) -> Carnet:

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from parcours.models import Manquement
+from parcours.sanctions.regles import JOURS_SAISIE_AVIS
 
 
 def _date(label: str, *, help_text: str = "") -> forms.DateField:
@@ -52,7 +53,11 @@ class MotifForm(forms.Form):
 
 
 class AvisForm(forms.Form):
-    avis_envoye_le = _date("Avis envoyé le")
+    avis_envoye_le = _date(
+        "Avis envoyé le",
+        help_text="Par courriel : aujourd'hui (il part à l'enregistrement). Par courrier ou en main propre : "
+        f"enregistrez l'envoi au plus tard {JOURS_SAISIE_AVIS} jours après.",
+    )
     canal = forms.ChoiceField(
         label="Canal",
         choices=Manquement.Canal.choices,

@@ -19,6 +19,11 @@ DUREE_MINIMUM = 1
 DUREE_MAXIMUM_PREMIER = 2
 DUREE_MAXIMUM_RECIDIVE = 4
 
+# Un avis remis par courrier ou en main propre s'enregistre au plus tard 5 jours après son envoi : au-delà, la date
+# d'envoi est refusée ; la fin des observations ne tombe donc jamais plus tôt que (jour de la saisie + délai − 5).
+# Par courriel, l'avis part à la saisie : sa date d'envoi est le jour même.
+JOURS_SAISIE_AVIS = 5
+
 DECISIONS_SANCTION = (Manquement.Decision.SUSPENSION, Manquement.Decision.RADIATION)
 AVIS_RENDUS = (DossierEquipe.Avis.FAVORABLE, DossierEquipe.Avis.DEFAVORABLE)
 
@@ -77,20 +82,33 @@ def verifier_examen_motif(manquement, *, examine_le: date, precision: str, aujou
 
 
 def verifier_avis(manquement, *, avis_envoye_le: date, canal: str, email: str, aujourd_hui: date) -> None:
+    """La date d'envoi de l'avis fait courir le délai d'observations : elle ne se choisit pas librement. Par
+    courriel, c'est le jour de la saisie (le courriel part alors) ; par courrier ou remise en main propre, au plus
+    `JOURS_SAISIE_AVIS` jours avant la saisie, sans précéder les faits ni l'examen du motif légitime."""
     if manquement.statut != Manquement.Statut.CONSTATE:
         raise ValidationError("L'avis de ce manquement est déjà envoyé, ou la procédure est close.")
     if manquement.motif_legitime is not False:
         raise ValidationError("Examinez d'abord l'existence d'un motif légitime.")
     erreurs = {}
+
+    def erreur(champ, message):
+        erreurs.setdefault(champ, []).append(message)
+
     _pas_dans_le_futur("avis_envoye_le", avis_envoye_le, aujourd_hui, erreurs)
+    if canal == Manquement.Canal.COURRIEL and avis_envoye_le < aujourd_hui:
+        erreur("avis_envoye_le", "Par courriel, l'avis part aujourd'hui : sa date d'envoi est celle du jour.")
+    elif avis_envoye_le < aujourd_hui - timedelta(days=JOURS_SAISIE_AVIS):
+        erreur(
+            "avis_envoye_le",
+            f"L'envoi d'un avis s'enregistre au plus tard {JOURS_SAISIE_AVIS} jours après : la date d'envoi ne peut "
+            f"pas précéder le {aujourd_hui - timedelta(days=JOURS_SAISIE_AVIS):%d/%m/%Y}.",
+        )
     if avis_envoye_le < manquement.date_faits:
-        erreurs.setdefault("avis_envoye_le", []).append("L'avis ne peut pas précéder les faits.")
+        erreur("avis_envoye_le", "L'avis ne peut pas précéder les faits.")
     if avis_envoye_le < manquement.motif_legitime_examine_le:
-        erreurs.setdefault("avis_envoye_le", []).append("L'avis ne peut pas précéder l'examen du motif légitime.")
+        erreur("avis_envoye_le", "L'avis ne peut pas précéder l'examen du motif légitime.")
     if canal == Manquement.Canal.COURRIEL and not email:
-        erreurs["canal"] = [
-            "La personne n'a pas d'adresse e-mail : choisissez le courrier ou la remise en main propre."
-        ]
+        erreur("canal", "La personne n'a pas d'adresse e-mail : choisissez le courrier ou la remise en main propre.")
     _lever(erreurs)
 
 
@@ -112,11 +130,17 @@ def verifier_observations(manquement, *, texte: str, recues_le: date, aujourd_hu
 # --- Décision -------------------------------------------------------------------------------------
 
 
-def est_recidive(manquement, decide_le: date) -> bool:
-    """Un manquement répété : un autre manquement du carnet a déjà été sanctionné (suspension ou radiation)."""
+def est_recidive(manquement) -> bool:
+    """Un manquement répété : un autre manquement du carnet avait déjà été sanctionné (suspension ou radiation
+    décidée) avant les faits de celui-ci. L'ordre des décisions n'y fait rien ; une sanction levée compte encore
+    (la levée dit que la personne s'est conformée à ses obligations, pas que le manquement n'a pas eu lieu) ; le
+    décret ne fixe pas de durée au-delà de laquelle une sanction ancienne cesserait de compter."""
     return (
         Manquement.objects.filter(
-            carnet=manquement.carnet_id, decision__in=DECISIONS_SANCTION, decide_le__lte=decide_le
+            carnet=manquement.carnet_id,
+            statut=Manquement.Statut.DECIDE,
+            decision__in=DECISIONS_SANCTION,
+            decide_le__lt=manquement.date_faits,
         )
         .exclude(pk=manquement.pk)
         .exists()

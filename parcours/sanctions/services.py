@@ -8,8 +8,9 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from parcours.models import DossierEquipe, EvenementCarnet, Manquement
+from parcours.models import Carnet, DossierEquipe, EvenementCarnet, Manquement
 from parcours.orientation.regles import departements_du_carnet
 from parcours.sanctions import acces, regles, taches
 from parcours.services import historiser, organisation_de_l_acteur
@@ -142,15 +143,22 @@ def enregistrer_observations(manquement, *, acteur, observations: str, recues_le
     return manquement
 
 
-def resume_decision(manquement) -> str:
+def _decision_en_clair(manquement) -> str:
     if manquement.decision == Manquement.Decision.SUSPENSION:
-        return (
-            f"suspension du RSA de {manquement.taux_suspension} % pendant {manquement.duree_mois} mois "
-            f"(décidée le {_le(manquement.decide_le)})"
-        )
+        return f"suspension du RSA de {manquement.taux_suspension} % pendant {manquement.duree_mois} mois"
     if manquement.decision == Manquement.Decision.RADIATION:
-        return f"radiation de la liste des bénéficiaires du RSA (décidée le {_le(manquement.decide_le)})"
-    return f"pas de sanction (décidé le {_le(manquement.decide_le)})"
+        return "radiation de la liste des bénéficiaires du RSA"
+    return "pas de sanction"
+
+
+def libelle_decision(manquement) -> str:
+    """La décision en quelques mots neutres, sans son motif : ce que lit l'équipe pluridisciplinaire."""
+    return capfirst(_decision_en_clair(manquement))
+
+
+def resume_decision(manquement) -> str:
+    accord = "décidé" if manquement.decision == Manquement.Decision.SANS_SANCTION else "décidée"
+    return f"{_decision_en_clair(manquement)} ({accord} le {_le(manquement.decide_le)})"
 
 
 @transaction.atomic
@@ -166,14 +174,18 @@ def decider(
     personnes_foyer: int | None = None,
 ) -> Manquement:
     """La décision du président du Département (ou de son délégataire), écrite aussi sur les dossiers de l'équipe
-    pluridisciplinaire qui ont rendu leur avis sur ce manquement."""
+    pluridisciplinaire qui ont rendu leur avis sur ce manquement (la décision en clair, jamais son motif).
+
+    Le carnet est verrouillé d'abord : deux décisions simultanées sur deux manquements du même carnet se suivent,
+    et la seconde voit la première pour dire si le manquement est répété."""
     permissions.require(
         acces.peut_decider(acteur, manquement.carnet),
         "Seul le président du Département, ou son délégataire, décide d'une sanction.",
     )
+    Carnet.objects.select_for_update().only("pk").get(pk=manquement.carnet_id)
     manquement = _verrouiller(manquement)
     dossiers = list(regles.avis_de_l_equipe(manquement).select_for_update())
-    recidive = regles.est_recidive(manquement, decide_le)
+    recidive = regles.est_recidive(manquement)
     regles.verifier_decision(
         manquement,
         decision=decision,
@@ -206,7 +218,7 @@ def decider(
     )
     for dossier in dossiers:
         dossier.decision = decision_equipe
-        dossier.motif_decision = manquement.motif_decision
+        dossier.motif_decision = libelle_decision(manquement)
         dossier.decide_le = decide_le
         dossier.decideur = acteur
         dossier.save(update_fields=["decision", "motif_decision", "decide_le", "decideur"])

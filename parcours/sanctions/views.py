@@ -28,11 +28,19 @@ def _url(manquement) -> str:
     return reverse("parcours:manquement", args=[manquement.uuid])
 
 
+def _consulter(request, carnet, *, onglet: str) -> None:
+    membre = request.membre_courant
+    carnet_services.enregistrer_consultation(
+        carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet=onglet
+    )
+
+
 @require_GET
 def liste(request, uuid):
     carnet = acces.get_carnet_pour_voir(request.user, uuid)
     manquements = carnet.manquements.select_related("organisation").order_by("-date_faits", "-id")
     page, requete = paginer(request, manquements, par_page=PAR_PAGE)
+    _consulter(request, carnet, onglet="manquements")
     contexte = {
         "carnet": carnet,
         "personne": carnet.personne,
@@ -107,13 +115,7 @@ def _page(request, manquement, *, lie: dict | None = None):
 @require_GET
 def manquement(request, uuid):
     manquement = acces.get_manquement_pour_voir(request.user, uuid)
-    membre = request.membre_courant
-    carnet_services.enregistrer_consultation(
-        manquement.carnet,
-        utilisateur=request.user,
-        organisation=membre.organisation if membre else None,
-        onglet="manquement",
-    )
+    _consulter(request, manquement.carnet, onglet="manquement")
     return _page(request, manquement)
 
 
@@ -199,7 +201,8 @@ def lever(request, uuid):
 
 @require_GET
 def a_decider(request):
-    """Les manquements du territoire dont la fenêtre d'observations est close : au chargé d'orientation."""
+    """Les manquements du territoire dont la fenêtre d'observations est close : au chargé d'orientation. Chaque
+    personne de la page est notée dans le journal des consultations de son carnet."""
     if not acces.departements_du_charge(request.user):
         raise PermissionDenied("Cette liste est celle des chargés d'orientation d'un Département.")
     avis_rendu = regles.avis_de_l_equipe(OuterRef("pk"))
@@ -214,4 +217,5 @@ def a_decider(request):
         .order_by("fin_observations", "id")
     )
     page, requete = paginer(request, manquements, par_page=PAR_PAGE)
+    carnet_services.enregistrer_consultations(request, [m.carnet_id for m in page.object_list], onglet="manquements")
     return render(request, "parcours/sanctions/a_decider.html", {"page": page, "requete": requete})

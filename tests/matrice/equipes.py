@@ -1,11 +1,12 @@
 """Équipes pluridisciplinaires : déclarations de la matrice des URL.
 
-Le décor : une équipe du 40 portée par le Département « pilotage » (son pilote et son chargé d'orientation la gèrent
-et décident) ; le collègue de la deuxième organisation y siège avec son compte (il voit l'équipe et ses séances, sans
-agir) ; une séance à venir (où l'on inscrit le carnet du contexte), deux séances passées où le dossier d'une autre
-personne attend l'avis, puis la décision. Personne d'autre ne voit l'équipe (404), pas même le superutilisateur.
-Les organisations de la matrice sont toutes des Départements (fabrique par défaut) : leurs administrateurs ouvrent
-le formulaire de création, mais ne peuvent y choisir que leur propre organisation."""
+Le décor : une équipe du 40 portée par le Département « pilotage » (son pilote et son chargé d'orientation la
+gèrent ; seul le chargé d'orientation, délégataire du président, décide : le pilote ne décide pas des dossiers
+individuels) ; le collègue de la deuxième organisation y siège avec son compte (il voit l'équipe et ses séances,
+sans agir) ; une séance à venir (où l'on inscrit le carnet du contexte), deux séances passées où le dossier d'une
+autre personne attend l'avis, puis la décision. Personne d'autre ne voit l'équipe (404), pas même le
+superutilisateur. Les organisations de la matrice sont toutes des Départements (fabrique par défaut) : leurs
+administrateurs ouvrent le formulaire de création, mais ne peuvent y choisir que leur propre organisation."""
 
 from datetime import date, timedelta
 
@@ -26,6 +27,7 @@ GET_QUI_ECRIVENT = set()
 
 VOIR_EQUIPE = connectes(404, pilote=200, charge_orientation=200, collegue_organisation_partageante=200)
 GERER_EQUIPE = {**VOIR_EQUIPE, "collegue_organisation_partageante": 403}
+DECIDER_EQUIPE = {**GERER_EQUIPE, "pilote": 403}
 CREER_EQUIPE = connectes(
     403,
     pilote=200,
@@ -109,9 +111,9 @@ MATRICE = {
     "parcours:equipe_decision": (
         lambda c: [c["dossier_ep_avise"].uuid],
         {
-            "GET": (GERER_EQUIPE, None),
+            "GET": (DECIDER_EQUIPE, None),
             "POST": (
-                apres_succes(GERER_EQUIPE),
+                apres_succes(DECIDER_EQUIPE),
                 lambda c: {"decision": "reorientation", "motif_decision": "Suivant l'avis."},
             ),
         },

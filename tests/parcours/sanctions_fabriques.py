@@ -81,12 +81,17 @@ def avis_equipe(manquement, acteur, *, avis=DossierEquipe.Avis.FAVORABLE, equipe
 AUJOURD_HUI = date(2025, 10, 1)
 
 
+def le(time_machine, jour):
+    """Place l'horloge au matin de `jour` (heure de Paris) : pour saisir une étape le jour où elle a lieu."""
+    time_machine.move_to(datetime.combine(jour, time(10), PARIS), tick=False)
+
+
 @pytest.fixture
 def territoire(time_machine, db):
     """Le 1er octobre 2025 : un carnet suivi par la mission locale des Landes (référente Claire, et un conseiller
     du groupe de suivi) ; le Département des Landes y a une chargée d'orientation (qui ne lit pas le carnet) et un
     pilote ; un Département voisin a son propre chargé d'orientation."""
-    time_machine.move_to(datetime.combine(AUJOURD_HUI, time(10), PARIS), tick=False)
+    le(time_machine, AUJOURD_HUI)
     departement = OrganisationFactory(nom="Département des Landes", departement="40")
     mission_locale = OrganisationFactory(
         nom="Mission locale des Landes", type=TypeOrganisation.MISSION_LOCALE, departement="40"

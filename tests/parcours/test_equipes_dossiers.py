@@ -10,7 +10,8 @@ from django.utils import timezone
 from parcours.equipes import services
 from parcours.models import DossierEquipe, EquipePluridisciplinaire, EvenementCarnet, Manquement
 from parcours.services import ouvrir_carnet
-from tests.factories import OrganisationFactory
+from partenaires.choix import Role
+from tests.factories import OrganisationFactory, membre
 from tests.parcours.equipes_fabriques import (
     decor,
     demande_reorientation,
@@ -230,7 +231,7 @@ def test_l_avis_se_corrige_jusqu_a_la_decision(d, dossier):
         "Réorientation : examen ajourné",
         "Réorientation : avis défavorable",
     ]
-    services.decider(dossier, acteur=d["pilote"], decision="maintien", motif_decision="Suivant l'avis.")
+    services.decider(dossier, acteur=d["charge"], decision="maintien", motif_decision="Suivant l'avis.")
     with pytest.raises(ValidationError) as erreur:
         services.rendre_avis(dossier, acteur=d["pilote"], avis="favorable", motif_avis="Revu.")
     assert erreur.value.messages == ["La décision est prise : l'avis de l'équipe ne se modifie plus."]
@@ -253,33 +254,47 @@ def _avise(dossier, avis="favorable"):
     return dossier
 
 
-@pytest.mark.parametrize("qui", ["pilote", "charge"])
-def test_le_president_ou_son_delegataire_decide_apres_l_avis(d, dossier, qui):
-    services.decider(_avise(dossier), acteur=d[qui], decision="reorientation", motif_decision="  Avis suivi. ")
+@pytest.fixture
+def charge_antenne(d):
+    """Le chargé d'orientation d'une autre organisation de type Département du 40 que le porteur de l'équipe."""
+    return membre(OrganisationFactory(nom="Département des Landes, antenne sud"), Role.CHARGE_ORIENTATION).utilisateur
+
+
+@pytest.mark.parametrize("qui", ["charge", "charge_antenne"])
+def test_le_delegataire_du_president_decide_apres_l_avis(d, dossier, charge_antenne, qui):
+    """Le délégataire du président (parcours.delegation) : un chargé d'orientation d'un Département du département
+    de l'équipe, porteur ou non."""
+    acteur = {"charge": d["charge"], "charge_antenne": charge_antenne}[qui]
+    services.decider(_avise(dossier), acteur=acteur, decision="reorientation", motif_decision="  Avis suivi. ")
     dossier.refresh_from_db()
     assert (dossier.decision, dossier.motif_decision, dossier.decide_le, dossier.decideur) == (
         "reorientation",
         "Avis suivi.",
         timezone.localdate(),
-        d[qui],
+        acteur,
     )
     [evenement] = _evenements(d["carnet"], Type.EQUIPE_DECISION)
     assert evenement.resume == "Réorientation décidée après l'avis de l'équipe « EP du Pays dacquois »"
     assert evenement.organisation == d["porteur"]
 
 
-@pytest.mark.parametrize("qui", ["admin", "representante", "referente", "pilote_64"])
+@pytest.mark.parametrize("qui", ["pilote", "admin", "representante", "referente", "pilote_64", "charge_france_travail"])
 def test_les_autres_ne_decident_pas(d, dossier, qui):
+    """Ni le pilote (il pilote, il ne décide pas des dossiers), ni le chargé d'orientation d'une organisation qui
+    n'est pas un Département."""
+    d["charge_france_travail"] = membre(d["france_travail"], Role.CHARGE_ORIENTATION).utilisateur
     with pytest.raises(PermissionDenied):
         services.decider(_avise(dossier), acteur=d[qui], decision="maintien", motif_decision="Non.")
+    dossier.refresh_from_db()
+    assert dossier.decision == ""
 
 
 def test_pas_de_decision_sans_avis_ni_apres_un_ajournement(d, dossier):
     with pytest.raises(ValidationError) as erreur:
-        services.decider(dossier, acteur=d["pilote"], decision="maintien", motif_decision="Non.")
+        services.decider(dossier, acteur=d["charge"], decision="maintien", motif_decision="Non.")
     assert erreur.value.messages == ["La décision suit l'avis de l'équipe : il n'est pas encore rendu."]
     with pytest.raises(ValidationError) as erreur:
-        services.decider(_avise(dossier, "ajourne"), acteur=d["pilote"], decision="maintien", motif_decision="Non.")
+        services.decider(_avise(dossier, "ajourne"), acteur=d["charge"], decision="maintien", motif_decision="Non.")
     assert erreur.value.messages == [
         "L'examen est ajourné : inscrivez le dossier à une prochaine séance avant de décider."
     ]
@@ -287,7 +302,7 @@ def test_pas_de_decision_sans_avis_ni_apres_un_ajournement(d, dossier):
 
 
 def test_une_seule_decision(d, dossier):
-    services.decider(_avise(dossier), acteur=d["pilote"], decision="maintien", motif_decision="Non.")
+    services.decider(_avise(dossier), acteur=d["charge"], decision="maintien", motif_decision="Non.")
     with pytest.raises(ValidationError) as erreur:
         services.decider(dossier, acteur=d["charge"], decision="reorientation", motif_decision="Si.")
     assert erreur.value.messages == ["La décision est déjà prise (orientation maintenue)."]
@@ -295,7 +310,7 @@ def test_une_seule_decision(d, dossier):
 
 def test_decision_et_motif_sont_ceux_d_une_reorientation(d, dossier):
     with pytest.raises(ValidationError) as erreur:
-        services.decider(_avise(dossier), acteur=d["pilote"], decision="sanction", motif_decision="")
+        services.decider(_avise(dossier), acteur=d["charge"], decision="sanction", motif_decision="")
     assert erreur.value.message_dict == {
         "decision": ["Choisissez : réorientation ou maintien de l'orientation."],
         "motif_decision": ["Indiquez le motif de la décision."],
@@ -313,14 +328,14 @@ def test_un_manquement_se_decide_dans_la_procedure_de_sanction(d):
         avis="favorable",
     )
     with pytest.raises(ValidationError) as erreur:
-        services.decider(dossier, acteur=d["pilote"], decision="maintien", motif_decision="Non.")
+        services.decider(dossier, acteur=d["charge"], decision="maintien", motif_decision="Non.")
     assert "La décision sur un manquement s'enregistre dans la procédure de sanction." in erreur.value.messages
 
 
 def test_une_equipe_desactivee_garde_ses_avis_et_decisions(d, dossier):
     EquipePluridisciplinaire.objects.filter(pk=d["ep"].pk).update(active=False)
     services.rendre_avis(dossier, acteur=d["pilote"], avis="favorable", motif_avis="Oui.")
-    services.decider(dossier, acteur=d["pilote"], decision="reorientation", motif_decision="Oui.")
+    services.decider(dossier, acteur=d["charge"], decision="reorientation", motif_decision="Oui.")
     dossier.refresh_from_db()
     assert dossier.decision == "reorientation"
 
@@ -333,3 +348,49 @@ def test_l_avis_est_possible_des_l_heure_de_la_seance(d):
     services.rendre_avis(dossier, acteur=d["charge"], avis="favorable", motif_avis="Oui.")
     dossier.refresh_from_db()
     assert dossier.avis == "favorable"
+
+
+# --- Un manquement décidé sans attendre l'avis --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("avis", ["", "ajourne"])
+def test_pas_d_avis_sur_un_manquement_deja_decide(d, avis):
+    """Le manquement est décidé (sans sanction, qui n'attend pas l'avis) : son dossier encore en attente, ou ajourné,
+    n'attend plus d'avis de l'équipe."""
+    faute = manquement_avis_envoye(
+        d["carnet"],
+        d["referente"],
+        statut=Manquement.Statut.DECIDE,
+        decision="sans_sanction",
+        decide_le=timezone.localdate(),
+    )
+    dossier = dossier_equipe(
+        seance_equipe(d["ep"], d["pilote"], dans_jours=-1),
+        d["carnet"],
+        d["referente"],
+        motif=Motif.MANQUEMENT,
+        manquement=faute,
+        avis=avis,
+    )
+    with pytest.raises(ValidationError) as erreur:
+        services.rendre_avis(dossier, acteur=d["charge"], avis="favorable", motif_avis="Oui.")
+    assert erreur.value.messages == [
+        "Le manquement est déjà décidé dans la procédure de sanction : l'équipe n'a plus d'avis à rendre."
+    ]
+    dossier.refresh_from_db()
+    assert dossier.avis == avis
+    assert not _evenements(d["carnet"], Type.EQUIPE_AVIS)
+
+
+def test_l_avis_sur_un_manquement_pas_encore_decide_se_rend(d):
+    faute = manquement_avis_envoye(d["carnet"], d["referente"])
+    dossier = dossier_equipe(
+        seance_equipe(d["ep"], d["pilote"], dans_jours=-1),
+        d["carnet"],
+        d["referente"],
+        motif=Motif.MANQUEMENT,
+        manquement=faute,
+    )
+    services.rendre_avis(dossier, acteur=d["charge"], avis="defavorable", motif_avis="Situation à revoir.")
+    dossier.refresh_from_db()
+    assert dossier.avis == "defavorable"

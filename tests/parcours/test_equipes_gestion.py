@@ -108,17 +108,24 @@ def test_ajouter_un_membre_avec_son_compte(d):
     assert (ajoute.utilisateur, ajoute.date_debut, ajoute.date_fin) == (recrue, date(2026, 1, 5), None)
 
 
-def test_un_compte_inconnu_ou_sans_organisation_active_est_refuse(d):
+def test_un_compte_inconnu_sans_organisation_active_ou_d_un_autre_departement_est_refuse_du_meme_message(d):
+    """La recherche par adresse ne se fait que parmi les professionnels actifs des organisations du département de
+    l'équipe : le message ne dit pas si l'adresse est celle d'un professionnel d'ailleurs."""
     sans_organisation = membre(d["france_travail"])
     _quitter(sans_organisation)
-    for email in ("personne@exemple.fr", sans_organisation.utilisateur.email):
+    d_ailleurs = membre(OrganisationFactory(nom="CCAS de Pau", type="ccas_commune_epci", departement="64"))
+    for email in ("personne@exemple.fr", sans_organisation.utilisateur.email, d_ailleurs.utilisateur.email):
         with pytest.raises(ValidationError) as erreur:
             services.ajouter_membre(
                 d["ep"], acteur=d["pilote"], qualite=Qualite.PROFESSIONNEL, nom_complet="X", email_compte=email
             )
         assert erreur.value.message_dict == {
-            "email_compte": ["Aucun professionnel actif de la plateforme n'a cette adresse."]
+            "email_compte": [
+                "Cette adresse n'est pas celle d'un professionnel actif d'une organisation du département de "
+                "l'équipe : vérifiez-la, ou ajoutez le membre sans compte."
+            ]
         }
+    assert MembreEquipe.objects.filter(equipe=d["ep"]).count() == 3
 
 
 def test_un_compte_ne_siege_qu_une_fois(d):

@@ -7,7 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.models import DossierEquipe, EquipePluridisciplinaire, EvenementCarnet, SeanceEquipe
+from parcours.models import (
+    ConsultationCarnet,
+    DossierEquipe,
+    EquipePluridisciplinaire,
+    EvenementCarnet,
+    Manquement,
+    SeanceEquipe,
+)
 from parcours.services import ouvrir_carnet
 from tests.parcours.equipes_fabriques import (
     Qualite,
@@ -189,6 +196,120 @@ def test_la_decision_d_un_manquement_se_lit_sans_se_saisir_ici(client, connecter
     assert "Enregistrer la décision" not in texte
 
 
+def test_la_lecture_de_la_seance_est_notee_dans_le_journal_de_chaque_carnet(client, connecter, d, seance):
+    """Le membre de l'équipe voit le nom et le résumé : sa lecture est notée, au nom de son organisation."""
+    deuxieme = ouvrir_carnet(
+        acteur=d["referente"], organisation=d["departement"], nom="Bordes", prenom="Jean", date_naissance="1975-02-01"
+    )
+    dossier_equipe(seance, deuxieme, d["referente"])
+    connecter(d["representante"])
+    assert client.get(reverse("parcours:equipe_seance", args=[seance.uuid])).status_code == 200
+    association = d["representante"].membres.get().organisation
+    assert sorted(
+        ConsultationCarnet.objects.filter(utilisateur=d["representante"]).values_list(
+            "carnet", "organisation", "onglet"
+        )
+    ) == sorted([(d["carnet"].pk, association.pk, "equipe"), (deuxieme.pk, association.pk, "equipe")])
+
+
+@pytest.mark.parametrize(("page", "qui"), [("parcours:equipe_avis", "admin"), ("parcours:equipe_decision", "charge")])
+def test_la_page_d_un_dossier_note_sa_lecture_pas_son_envoi(client, connecter, d, seance, page, qui):
+    dossier = seance.dossiers.get()
+    DossierEquipe.objects.filter(pk=dossier.pk).update(avis="favorable", motif_avis="Oui.")
+    connecter(d[qui])
+    url = reverse(page, args=[dossier.uuid])
+    assert client.get(url).status_code == 200
+    client.post(url, {})  # formulaire incomplet : la page revient, sans nouvelle consultation notée
+    assert list(ConsultationCarnet.objects.filter(utilisateur=d[qui]).values_list("carnet", "onglet")) == [
+        (d["carnet"].pk, "equipe")
+    ]
+
+
+def test_un_membre_ne_lit_pas_les_seances_tenues_hors_de_son_mandat(client, connecter, d, seance):
+    """La représentante siège depuis le 1er janvier 2020 ; arrivée le lendemain de la séance d'hier, elle ne la voit
+    plus (ni dans la liste des séances, ni sa page, ni ses dossiers) ; les gestionnaires, si."""
+    siege = d["ep"].membres.get(utilisateur=d["representante"])
+    siege.date_debut = timezone.localdate()
+    siege.save()
+    a_venir = seance_equipe(d["ep"], d["pilote"], dans_jours=3)
+    connecter(d["representante"])
+    assert client.get(reverse("parcours:equipe_seance", args=[seance.uuid])).status_code == 404
+    assert client.get(reverse("parcours:equipe_seance", args=[a_venir.uuid])).status_code == 200
+    page = client.get(reverse("parcours:equipe", args=[d["ep"].uuid])).context["page"]
+    assert list(page.object_list) == [a_venir]
+    assert not ConsultationCarnet.objects.filter(utilisateur=d["representante"]).exists()
+    connecter(d["pilote"])
+    assert client.get(reverse("parcours:equipe_seance", args=[seance.uuid])).status_code == 200
+
+
+def test_un_membre_ne_lit_pas_les_seances_d_apres_la_fin_de_son_mandat(client, connecter, d):
+    from parcours.equipes import regles
+
+    siege = d["ep"].membres.get(utilisateur=d["representante"])
+    siege.date_fin = timezone.localdate() + timedelta(days=2)
+    siege.save()
+    pendant, apres = (
+        seance_equipe(d["ep"], d["pilote"], dans_jours=2),
+        seance_equipe(d["ep"], d["pilote"], dans_jours=3),
+    )
+    assert list(regles.seances_visibles(d["representante"]).order_by("date_heure")) == [pendant]
+    assert set(regles.seances_visibles(d["pilote"])) == {pendant, apres}
+
+
+def test_l_equipe_lit_la_decision_de_sanction_en_clair_sans_son_motif(client, connecter, d):
+    from tests.parcours.sanctions_fabriques import manquement_avis_envoye
+
+    seance = seance_equipe(d["ep"], d["pilote"], dans_jours=-1)
+    faute = manquement_avis_envoye(
+        d["carnet"], d["referente"], avis_envoye_le=timezone.localdate() - timedelta(days=20)
+    )
+    dossier_equipe(
+        seance, d["carnet"], d["referente"], motif=DossierEquipe.Motif.MANQUEMENT, manquement=faute, avis="favorable"
+    )
+    from parcours.sanctions import services as sanctions
+
+    sanctions.decider(
+        faute,
+        acteur=d["charge"],
+        decision="suspension",
+        decide_le=timezone.localdate(),
+        motif="Motivation détaillée réservée au dossier de sanction.",
+        taux=50,
+        duree=2,
+        personnes_foyer=1,
+    )
+    connecter(d["representante"])
+    texte = _texte(client.get(reverse("parcours:equipe_seance", args=[seance.uuid])))
+    assert "Suspension du RSA de 50 % pendant 2 mois" in texte
+    assert "Motivation détaillée" not in texte
+
+
+def test_un_manquement_decide_sans_l_avis_ne_l_attend_plus(client, connecter, d):
+    from tests.parcours.sanctions_fabriques import manquement_avis_envoye
+
+    seance = seance_equipe(d["ep"], d["pilote"], dans_jours=-1)
+    faute = manquement_avis_envoye(
+        d["carnet"],
+        d["referente"],
+        statut=Manquement.Statut.DECIDE,
+        decision="sans_sanction",
+        decide_le=timezone.localdate(),
+    )
+    dossier_equipe(seance, d["carnet"], d["referente"], motif=DossierEquipe.Motif.MANQUEMENT, manquement=faute)
+    connecter(d["admin"])
+    texte = _texte(client.get(reverse("parcours:equipe_seance", args=[seance.uuid])))
+    assert "manquement déjà décidé dans la procédure de sanction" in texte
+    assert "Saisir l'avis" not in texte
+
+
+def test_le_pilote_ne_decide_pas(client, connecter, d, seance):
+    dossier = seance.dossiers.get()
+    DossierEquipe.objects.filter(pk=dossier.pk).update(avis="favorable", motif_avis="Oui.")
+    connecter(d["pilote"])
+    assert "Enregistrer la décision" not in _texte(client.get(reverse("parcours:equipe_seance", args=[seance.uuid])))
+    assert client.get(reverse("parcours:equipe_decision", args=[dossier.uuid])).status_code == 403
+
+
 @pytest.mark.parametrize("nombre", [1, 30])
 def test_la_seance_tient_en_un_nombre_fixe_de_requetes(client, connecter, d, django_assert_num_queries, nombre):
     seance = seance_equipe(d["ep"], d["pilote"], dans_jours=-1)
@@ -202,9 +323,10 @@ def test_la_seance_tient_en_un_nombre_fixe_de_requetes(client, connecter, d, dja
         )
         dossier_equipe(seance, carnet, d["referente"])
     connecter(d["pilote"])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # dont les consultations notées, en une requête
         reponse = client.get(reverse("parcours:equipe_seance", args=[seance.uuid]))
     assert len(reponse.context["dossiers"]) == nombre
+    assert ConsultationCarnet.objects.filter(utilisateur=d["pilote"], onglet="equipe").count() == nombre
 
 
 # --- Formulaires ---------------------------------------------------------------------------------------------------

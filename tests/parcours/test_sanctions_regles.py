@@ -109,7 +109,7 @@ def test_un_motif_legitime_clot_la_procedure(territoire):
 
 
 def envoyer(t, m, **champs):
-    valeurs = {"avis_envoye_le": date(2025, 9, 10), "canal": "courrier"}
+    valeurs = {"avis_envoye_le": date(2025, 10, 1), "canal": "courrier"}
     return services.envoyer_avis(m, acteur=t["referente"], **(valeurs | champs))
 
 
@@ -122,10 +122,10 @@ def test_pas_d_avis_sans_examen_du_motif_legitime(territoire):
 
 @pytest.mark.parametrize(
     ("envoye_le", "valide"),
-    [(date(2025, 9, 4), False), (date(2025, 9, 5), True), (date(2025, 10, 1), True), (date(2025, 10, 2), False)],
+    [(date(2025, 9, 27), False), (date(2025, 9, 28), True), (date(2025, 10, 1), True), (date(2025, 10, 2), False)],
 )
 def test_l_avis_part_apres_l_examen_et_pas_dans_le_futur(territoire, envoye_le, valide):
-    m = examiner(territoire, manquement(territoire["carnet"], territoire["referente"]), examine_le=date(2025, 9, 5))
+    m = examiner(territoire, manquement(territoire["carnet"], territoire["referente"]), examine_le=date(2025, 9, 28))
     if valide:
         assert envoyer(territoire, m, avis_envoye_le=envoye_le).statut == Manquement.Statut.AVIS_ENVOYE
     else:
@@ -134,16 +134,48 @@ def test_l_avis_part_apres_l_examen_et_pas_dans_le_futur(territoire, envoye_le, 
         assert "avis_envoye_le" in erreurs(exc)
 
 
+@pytest.mark.parametrize("canal", ["courrier", "remise_en_main_propre"])
+@pytest.mark.parametrize(("envoye_le", "valide"), [(date(2025, 9, 25), False), (date(2025, 9, 26), True)])
+def test_un_avis_remis_s_enregistre_au_plus_tard_5_jours_apres_son_envoi(territoire, canal, envoye_le, valide):
+    """Le 1er octobre, un avis envoyé le 26 septembre (5 jours plus tôt) s'enregistre : les observations courent
+    jusqu'au 6 octobre ; envoyé le 25, il ne s'enregistre plus (sa fenêtre serait en partie déjà passée)."""
+    m = examiner(territoire, manquement(territoire["carnet"], territoire["referente"]))
+    if valide:
+        assert envoyer(territoire, m, avis_envoye_le=envoye_le, canal=canal).fin_observations == date(2025, 10, 6)
+    else:
+        with pytest.raises(ValidationError) as exc:
+            envoyer(territoire, m, avis_envoye_le=envoye_le, canal=canal)
+        assert erreurs(exc)["avis_envoye_le"] == [
+            "L'envoi d'un avis s'enregistre au plus tard 5 jours après : la date d'envoi ne peut pas précéder le "
+            "26/09/2025."
+        ]
+        m.refresh_from_db()
+        assert m.statut == Manquement.Statut.CONSTATE
+
+
+@pytest.mark.parametrize(("envoye_le", "valide"), [(date(2025, 9, 30), False), (date(2025, 10, 1), True)])
+def test_un_avis_par_courriel_part_le_jour_de_sa_saisie(territoire, envoye_le, valide):
+    m = examiner(territoire, manquement(territoire["carnet"], territoire["referente"]))
+    if valide:
+        assert envoyer(territoire, m, avis_envoye_le=envoye_le, canal="courriel").fin_observations == date(2025, 10, 11)
+    else:
+        with pytest.raises(ValidationError) as exc:
+            envoyer(territoire, m, avis_envoye_le=envoye_le, canal="courriel")
+        assert erreurs(exc)["avis_envoye_le"] == [
+            "Par courriel, l'avis part aujourd'hui : sa date d'envoi est celle du jour."
+        ]
+
+
 def test_les_observations_durent_10_jours_sans_reglage_du_territoire(territoire):
     m = examiner(territoire, manquement(territoire["carnet"], territoire["referente"]))
-    assert envoyer(territoire, m, avis_envoye_le=date(2025, 9, 10)).fin_observations == date(2025, 9, 20)
+    assert envoyer(territoire, m, avis_envoye_le=date(2025, 9, 30)).fin_observations == date(2025, 10, 10)
 
 
 def test_le_delai_d_observations_est_celui_du_departement_du_carnet(territoire):
     ParametresTerritoire.objects.create(departement="40", jours_observations=15)
     ParametresTerritoire.objects.create(departement="64", jours_observations=30)
     m = examiner(territoire, manquement(territoire["carnet"], territoire["referente"]))
-    assert envoyer(territoire, m, avis_envoye_le=date(2025, 9, 10)).fin_observations == date(2025, 9, 25)
+    assert envoyer(territoire, m, avis_envoye_le=date(2025, 9, 30)).fin_observations == date(2025, 10, 15)
 
 
 def test_un_avis_par_courriel_suppose_l_adresse_de_la_personne(territoire):
@@ -368,6 +400,47 @@ def test_un_manquement_anterieur_sans_sanction_ne_fait_pas_recidive(a_decider, t
 def test_une_sanction_decidee_apres_celle_ci_ne_fait_pas_recidive(a_decider, territoire):
     sanction_anterieure(territoire, decide_le=date(2025, 9, 26))
     assert decider(territoire, a_decider, decide_le=date(2025, 9, 25)).recidive is False
+
+
+@pytest.mark.parametrize(("decide_le", "recidive"), [(date(2025, 8, 31), True), (date(2025, 9, 1), False)])
+def test_est_repete_le_manquement_dont_les_faits_suivent_une_sanction(a_decider, territoire, decide_le, recidive):
+    """Les faits de ce manquement sont du 1er septembre : une sanction décidée la veille en fait un manquement
+    répété, une sanction décidée le jour même, non."""
+    sanction_anterieure(territoire, decide_le=decide_le)
+    assert decider(territoire, a_decider, duree=1).recidive is recidive
+
+
+def test_l_ordre_des_decisions_ne_fait_pas_la_recidive(territoire):
+    """A (faits de janvier) et B (faits de mars) : B sanctionné le premier ne fait pas de A un manquement répété."""
+    t = territoire
+    a = manquement_avis_envoye(t["carnet"], t["referente"], date_faits=date(2025, 1, 15))
+    b = manquement_avis_envoye(t["carnet"], t["referente"], date_faits=date(2025, 3, 10), type="refus_controle")
+    avis_equipe(a, t["charge"])
+    avis_equipe(b, t["charge"], date_seance=date(2025, 9, 16))
+    assert decider(t, b, decide_le=date(2025, 9, 21)).recidive is False
+    assert decider(t, a, decide_le=date(2025, 9, 22)).recidive is False
+
+
+def test_une_sanction_levee_fait_encore_recidive(a_decider, territoire):
+    anterieure = sanction_anterieure(territoire)
+    Manquement.objects.filter(pk=anterieure.pk).update(levee_le=date(2025, 7, 1), motif_levee="Contrat signé.")
+    assert decider(territoire, a_decider, duree=4).recidive is True
+
+
+def test_la_decision_verrouille_le_carnet(a_decider, territoire, monkeypatch):
+    """Deux décisions simultanées sur deux manquements du même carnet se suivent : la seconde voit la première."""
+    from django.db.models.query import QuerySet
+
+    verrouilles = []
+    original = QuerySet.select_for_update
+
+    def espion(queryset, *args, **kwargs):
+        verrouilles.append(queryset.model.__name__)
+        return original(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", espion)
+    decider(territoire, a_decider)
+    assert verrouilles[0] == "Carnet"
 
 
 def test_le_manquement_d_un_autre_carnet_ne_fait_pas_recidive(a_decider, territoire):

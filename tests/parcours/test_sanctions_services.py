@@ -10,7 +10,9 @@ from parcours.models import DossierEquipe, EvenementCarnet, Manquement
 from parcours.sanctions import services, taches
 from tests.parcours import sanctions_fabriques
 from tests.parcours.sanctions_fabriques import (
+    AUJOURD_HUI,
     avis_equipe,
+    le,
     manquement,
     manquement_avis_envoye,
 )
@@ -71,13 +73,15 @@ def test_la_chargee_d_une_mission_locale_n_est_pas_le_departement(territoire):
 # --- La procédure complète et son historique -----------------------------------------------------------
 
 
-def test_procedure_complete_jusqu_a_la_levee(territoire, django_capture_on_commit_callbacks):
+def test_procedure_complete_jusqu_a_la_levee(territoire, time_machine):
     t = territoire
+    le(time_machine, date(2025, 9, 10))  # l'avis s'enregistre le jour de son envoi
     m = constater(t, t["referente"])
     m = services.examiner_motif(
         m, acteur=t["referente"], motif_legitime=False, precision="Aucun justificatif.", examine_le=date(2025, 9, 5)
     )
     m = services.envoyer_avis(m, acteur=t["referente"], avis_envoye_le=date(2025, 9, 10), canal="courrier")
+    le(time_machine, AUJOURD_HUI)
     m = services.enregistrer_observations(
         m, acteur=t["referente"], observations="Je ne savais pas.", recues_le=date(2025, 9, 15)
     )
@@ -104,7 +108,7 @@ def test_procedure_complete_jusqu_a_la_levee(territoire, django_capture_on_commi
     dossier.refresh_from_db()
     assert (dossier.decision, dossier.motif_decision, dossier.decide_le, dossier.decideur) == (
         DossierEquipe.Decision.SANCTION,
-        "Observations non probantes.",
+        "Suspension du RSA de 40 % pendant 1 mois",  # la décision en clair, jamais son motif
         date(2025, 9, 22),
         t["charge"],
     )
@@ -139,6 +143,41 @@ def test_l_historique_ne_dit_ni_les_faits_ni_les_observations(territoire):
     textes = " ".join(str(e.details) for e in t["carnet"].evenements.all())
     assert "confidentiel" not in textes
     assert "malade" not in textes
+
+
+@pytest.mark.parametrize(
+    ("decision", "champs", "libelle"),
+    [
+        ("suspension", {"taux": 50, "duree": 2, "personnes_foyer": 1}, "Suspension du RSA de 50 % pendant 2 mois"),
+        ("sans_sanction", {}, "Pas de sanction"),
+    ],
+)
+def test_l_equipe_ne_lit_que_la_decision_en_clair_pas_son_motif(territoire, decision, champs, libelle):
+    t = territoire
+    m = manquement_avis_envoye(t["carnet"], t["referente"])
+    dossier = avis_equipe(m, t["charge"])
+    services.decider(
+        m, acteur=t["charge"], decision=decision, decide_le=date(2025, 9, 25), motif="Motivation détaillée.", **champs
+    )
+    dossier.refresh_from_db()
+    assert dossier.motif_decision == libelle
+    m.refresh_from_db()
+    assert m.motif_decision == "Motivation détaillée."
+
+
+def test_la_chargee_d_un_autre_departement_du_territoire_decide_aussi(territoire):
+    """Tout chargé d'orientation d'une organisation de type Département du département du carnet est délégataire
+    du président (parcours.delegation), la décision est prise au nom de son organisation."""
+    from partenaires.choix import Role
+    from tests.factories import OrganisationFactory, membre
+
+    antenne = OrganisationFactory(nom="Département des Landes, antenne de Dax", departement="40")
+    charge_antenne = membre(antenne, Role.CHARGE_ORIENTATION).utilisateur
+    m = manquement_avis_envoye(territoire["carnet"], territoire["referente"])
+    m = services.decider(
+        m, acteur=charge_antenne, decision="sans_sanction", decide_le=date(2025, 9, 25), motif="Régularisé."
+    )
+    assert (m.decideur, m.organisation_decideuse) == (charge_antenne, antenne)
 
 
 def test_la_decision_sans_sanction_s_ecrit_sur_les_dossiers_avec_avis_seulement(territoire):
@@ -202,8 +241,11 @@ def envoyer_par_courriel(t, m):
     return services.envoyer_avis(m, acteur=t["referente"], avis_envoye_le=date(2025, 9, 10), canal="courriel")
 
 
-def test_l_avis_par_courriel_part_une_seule_fois(territoire, django_capture_on_commit_callbacks, mailoutbox):
+def test_l_avis_par_courriel_part_une_seule_fois(
+    territoire, django_capture_on_commit_callbacks, mailoutbox, time_machine
+):
     t = territoire
+    le(time_machine, date(2025, 9, 10))
     m = manquement(t["carnet"], t["referente"], motif_legitime=False, motif_legitime_examine_le=date(2025, 9, 5))
     with django_capture_on_commit_callbacks(execute=True):
         envoyer_par_courriel(t, m)
@@ -226,7 +268,7 @@ def test_l_avis_par_courrier_n_envoie_pas_de_courriel(territoire, django_capture
     t = territoire
     m = manquement(t["carnet"], t["referente"], motif_legitime=False, motif_legitime_examine_le=date(2025, 9, 5))
     with django_capture_on_commit_callbacks(execute=True) as rappels:
-        services.envoyer_avis(m, acteur=t["referente"], avis_envoye_le=date(2025, 9, 10), canal="courrier")
+        services.envoyer_avis(m, acteur=t["referente"], avis_envoye_le=date(2025, 9, 30), canal="courrier")
     assert (len(rappels), len(mailoutbox)) == (0, 0)
 
 

@@ -11,7 +11,9 @@ from parcours.models import ConsultationCarnet, Manquement
 from tests.factories import OrganisationFactory, membre
 from tests.parcours import sanctions_fabriques
 from tests.parcours.sanctions_fabriques import (
+    AUJOURD_HUI,
     avis_equipe,
+    le,
     manquement,
     manquement_avis_envoye,
 )
@@ -55,10 +57,14 @@ def test_la_liste_du_carnet(client, connecter, territoire, qui, statut, bouton):
     connecter(t[qui])
     reponse = client.get(reverse("parcours:manquements", args=[t["carnet"].uuid]))
     assert reponse.status_code == statut
+    consultations = ConsultationCarnet.objects.filter(carnet=t["carnet"], utilisateur=t[qui], onglet="manquements")
     if statut == 200:
         page = reponse.content.decode()
         assert "Refus d&#x27;élaborer ou d&#x27;actualiser le contrat d&#x27;engagement" in page
         assert (reverse("parcours:manquement_constater", args=[t["carnet"].uuid]) in page) is bouton
+        assert consultations.count() == 1
+    else:
+        assert not consultations.exists()
 
 
 @pytest.mark.parametrize("nombre", [1, 30])
@@ -74,7 +80,7 @@ def test_la_liste_du_carnet_en_un_nombre_fixe_de_requetes(
     connecter(territoire["referente"])
     url = reverse("parcours:manquements", args=[territoire["carnet"].uuid])
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # dont la consultation notée
         reponse = client.get(url)
     assert reponse.context["page"].paginator.count == nombre
 
@@ -175,8 +181,9 @@ def test_une_sanction_en_cours_se_leve_par_la_chargee(client, connecter, territo
 # --- Envoi des formulaires -----------------------------------------------------------------------------
 
 
-def test_la_procedure_par_les_pages(client, connecter, territoire):
+def test_la_procedure_par_les_pages(client, connecter, territoire, time_machine):
     t = territoire
+    le(time_machine, date(2025, 9, 12))  # l'avis s'enregistre dans les 5 jours de son envoi
     m = manquement(t["carnet"], t["referente"])
     connecter(t["referente"])
     url = lambda nom: reverse(f"parcours:{nom}", args=[m.uuid])  # noqa: E731
@@ -192,6 +199,7 @@ def test_la_procedure_par_les_pages(client, connecter, territoire):
     )
     reponse = client.post(url("manquement_observations"), {"observations": "Je conteste.", "recues_le": "2025-09-12"})
     assert reponse["Location"] == page
+    le(time_machine, AUJOURD_HUI)
     avis_equipe(m, t["charge"])
     connecter(t["charge"])
     donnees = {
@@ -266,6 +274,10 @@ def test_les_manquements_a_decider_du_territoire(client, connecter, territoire):
     reponse = client.get(reverse("parcours:manquements_a_decider"))
     assert [m.pk for m in reponse.context["page"].object_list] == [a_decider.pk]
     assert "à demander" in reponse.content.decode()
+    # la personne montrée, une fois, au nom du Département de la chargée d'orientation
+    assert list(ConsultationCarnet.objects.values_list("carnet", "utilisateur", "organisation", "onglet")) == [
+        (t["carnet"].pk, t["charge"].pk, t["departement"].pk, "manquements")
+    ]
 
 
 @pytest.mark.parametrize("qui", ["referente", "pilote", "etranger"])
@@ -290,6 +302,37 @@ def test_les_manquements_a_decider_en_un_nombre_fixe_de_requetes(
     connecter(t["charge"])
     url = reverse("parcours:manquements_a_decider")
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(10):  # dont la consultation notée, en une requête, des personnes de la page
         reponse = client.get(url)
     assert reponse.context["page"].paginator.count == nombre
+    assert ConsultationCarnet.objects.filter(utilisateur=t["charge"], onglet="manquements").count() == 2 * min(
+        nombre, 25
+    )
+
+
+def test_les_carnets_du_territoire_en_une_requete_quel_que_soit_le_nombre_d_organisations(territoire):
+    """Les carnets suivis par l'une des organisations du département du chargé d'orientation : une seule sous-requête
+    sur les partages, pas une par organisation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parcours.sanctions import acces
+
+    t = territoire
+    suivis = [t["carnet"]]
+    for numero, departement in enumerate(["40", "40", "40", "64"]):
+        ccas = OrganisationFactory(nom=f"CCAS {numero}", type="ccas_commune_epci", departement=departement)
+        carnet = carnet_services.ouvrir_carnet(
+            acteur=membre(ccas).utilisateur,
+            organisation=ccas,
+            nom=f"Suivi {numero}",
+            prenom="Alex",
+            date_naissance=date(1990, 1, 1),
+        )
+        if departement == "40":
+            suivis.append(carnet)
+    with CaptureQueriesContext(connection) as requetes:
+        carnets = list(acces.carnets_du_territoire(t["charge"]).order_by("pk"))
+    assert carnets == suivis
+    assert len(requetes) == 2  # les départements du chargé, puis les carnets
+    assert requetes[1]["sql"].count('"auth_permission"') == 1
