@@ -5,12 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from gouvernance.besoins import flux
-from partenaires.referentiels import departements
-
-
-def _choix_territoires(codes) -> list[tuple[str, str]]:
-    noms = departements()
-    return [(code, f"{code} – {noms.get(code, code)}") for code in sorted(codes)]
+from gouvernance.indicateurs.forms import choix_territoires
 
 
 class FiltresBesoinsForm(forms.Form):
@@ -19,7 +14,7 @@ class FiltresBesoinsForm(forms.Form):
 
     def __init__(self, *args, territoires, domaines: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territoire"].choices = _choix_territoires(territoires)
+        self.fields["territoire"].choices = choix_territoires(territoires)
         self.fields["domaine"].choices = [("", "Tous les domaines"), *domaines.items()]
 
 
@@ -34,7 +29,7 @@ class FluxForm(forms.Form):
 
     def __init__(self, *args, territoires, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territoire"].choices = _choix_territoires(territoires)
+        self.fields["territoire"].choices = choix_territoires(territoires)
 
     def clean_mois(self):
         try:

@@ -15,6 +15,12 @@ from partenaires.models import Organisation
 DUREE_MAXIMALE_JOURS = 366 * 3
 
 
+def choix_territoires(codes) -> list[tuple[str, str]]:
+    """Les départements proposés dans les filtres du pilotage (« 40 – Landes »), dans l'ordre des codes."""
+    noms = referentiels.departements()
+    return [(code, f"{code} – {noms.get(code, code)}") for code in sorted(codes)]
+
+
 class FiltresIndicateursForm(forms.Form):
     territoire = forms.ChoiceField(label="Territoire")
     sous_territoire = forms.CharField(label="Sous-territoire (EPCI)", required=False)
@@ -35,8 +41,7 @@ class FiltresIndicateursForm(forms.Form):
         }
         # Sans filtre (première visite) : les valeurs par défaut ; un filtre absent de l'adresse prend la sienne.
         super().__init__({**self.valeurs_par_defaut, **{cle: valeur for cle, valeur in donnees.items() if valeur}})
-        noms = referentiels.departements()
-        self.fields["territoire"].choices = [(code, f"{code} – {noms.get(code, code)}") for code in departements]
+        self.fields["territoire"].choices = choix_territoires(departements)
 
     def clean(self):
         donnees = super().clean()

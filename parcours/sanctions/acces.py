@@ -20,11 +20,6 @@ from partenaires import permissions
 from partenaires.models import Organisation
 
 
-def departements_du_charge(user) -> set[str]:
-    """Les départements où l'utilisateur est délégataire du président (`parcours.delegation`)."""
-    return delegation.departements_delegues(user)
-
-
 def departement_organisations_du_charge(user, carnet):
     """Les Départements du territoire du carnet au nom desquels l'utilisateur décide."""
     return delegation.organisations_delegantes(user, departements_du_carnet(carnet))
@@ -51,7 +46,7 @@ def peut_decider(user, carnet) -> bool:
 def carnets_du_territoire(user):
     """Les carnets suivis (modification) par une organisation des départements où l'utilisateur est délégataire du
     président (une requête)."""
-    departements = departements_du_charge(user)
+    departements = delegation.departements_delegues(user)
     if not departements:
         return Carnet.objects.none()
     return permissions.partages_des_organisations(

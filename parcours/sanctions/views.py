@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from parcours import delegation
 from parcours import services as carnet_services
 from parcours.models import Manquement
 from parcours.sanctions import acces, regles, services
@@ -203,7 +204,7 @@ def lever(request, uuid):
 def a_decider(request):
     """Les manquements du territoire dont la fenêtre d'observations est close : au chargé d'orientation. Chaque
     personne de la page est notée dans le journal des consultations de son carnet."""
-    if not acces.departements_du_charge(request.user):
+    if not delegation.departements_delegues(request.user):
         raise PermissionDenied("Cette liste est celle des chargés d'orientation d'un Département.")
     avis_rendu = regles.avis_de_l_equipe(OuterRef("pk"))
     manquements = (
