@@ -4,6 +4,7 @@ from parcours import views
 from parcours.convocations import urls as convocations
 from parcours.diagnostic import views as diagnostic
 from parcours.equipes import urls as equipes
+from parcours.espace import urls as espace
 from parcours.imports import urls as imports
 from parcours.orientation import urls as orientation
 from parcours.orientation_service import urls as orientation_service
@@ -64,4 +65,5 @@ urlpatterns += (
     + orientation_service.urlpatterns
     + sanctions.urlpatterns
     + equipes.urlpatterns
+    + espace.urlpatterns
 )

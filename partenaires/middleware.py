@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -58,3 +59,34 @@ def _a_un_second_facteur(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class ComptesSeparesMiddleware:
+    """Les comptes des personnes accompagnées et ceux des professionnels ne se mélangent jamais.
+
+    - Une personne connectée n'atteint que son espace (`/mon-espace/`), ses documents, la gestion de son compte et
+      les pages publiques : tout le reste lui répond 404. Sa session expire après 30 minutes sans activité.
+    - Un professionnel (ou tout autre compte) n'entre pas dans l'espace d'une personne : 404, sauf les pages
+      d'activation, publiques.
+    """
+
+    ESPACE = "/mon-espace/"
+    ACTIVATION = "/mon-espace/activer/"
+    CHEMINS_DE_LA_PERSONNE = ("/mon-espace/", "/documents/", "/comptes/", "/static/", "/sante/", "/offre/public/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chemin = request.path
+        if permissions.est_compte_personne(request.user):
+            request.session.set_expiry(settings.SPIE_SESSION_PERSONNE_SECONDES)
+            if chemin == "/":
+                return redirect("espace:accueil")
+            if not chemin.startswith(self.CHEMINS_DE_LA_PERSONNE):
+                raise Http404("Page introuvable.")
+        elif (
+            request.user.is_authenticated and chemin.startswith(self.ESPACE) and not chemin.startswith(self.ACTIVATION)
+        ):
+            raise Http404("Page introuvable.")
+        return self.get_response(request)

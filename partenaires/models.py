@@ -33,19 +33,52 @@ class UtilisateurManager(BaseUserManager):
         champs["is_superuser"] = True
         return self._creer(email, password, **champs)
 
+    def creer_compte_personne(self, *, email=None, identifiant=None, password=None, **champs):
+        """Le compte de l'espace personnel d'une personne accompagnée : une adresse e-mail ou un identifiant,
+        jamais d'appartenance à une organisation (voir `partenaires.permissions.est_compte_personne`)."""
+        if not (email or identifiant):
+            raise ValueError("Le compte d'une personne a une adresse e-mail ou un identifiant.")
+        utilisateur = self.model(
+            email=self.normalize_email(email).lower() if email else None,
+            identifiant=identifiant,
+            est_personne=True,
+            is_staff=False,
+            is_superuser=False,
+            **champs,
+        )
+        utilisateur.set_password(password)
+        utilisateur.save(using=self._db)
+        return utilisateur
+
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
 
 
 class Utilisateur(AbstractBaseUser, PermissionsMixin):
-    """Un compte : professionnel d'une organisation, ou (plus tard) personne accompagnée."""
+    """Un compte : professionnel d'une organisation, ou personne accompagnée (son espace personnel).
+
+    Les deux ne se mélangent jamais : un compte de personne (`est_personne`) n'a aucune appartenance à une
+    organisation ; un professionnel lui-même accompagné a deux comptes distincts. Une personne sans adresse e-mail
+    se connecte avec son identifiant (remis avec son code d'activation)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(
         "adresse e-mail",
         unique=True,
+        null=True,
+        blank=True,
         error_messages={"unique": "Un compte existe déjà avec cette adresse e-mail."},
     )
+    identifiant = models.CharField(
+        "identifiant de connexion",
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Pour une personne accompagnée sans adresse e-mail.",
+        error_messages={"unique": "Cet identifiant est déjà pris."},
+    )
+    est_personne = models.BooleanField("compte d'une personne accompagnée", default=False, editable=False)
     prenom = models.CharField("prénom", max_length=150, blank=True)
     nom = models.CharField("nom", max_length=150, blank=True)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
@@ -67,14 +100,20 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
                 Lower("email"),
                 name="utilisateur_email_unique_insensible_casse",
                 violation_error_message="Un compte existe déjà avec cette adresse e-mail.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(identifiant__isnull=False),
+                name="utilisateur_email_ou_identifiant",
+                violation_error_message="Un compte a une adresse e-mail ou un identifiant de connexion.",
+            ),
         ]
 
     def __str__(self):
-        return self.nom_complet or self.email
+        return self.nom_complet or self.email or self.identifiant or ""
 
     def save(self, *args, **kwargs):
-        self.email = (self.email or "").strip().lower()
+        self.email = (self.email or "").strip().lower() or None
+        self.identifiant = (self.identifiant or "").strip().lower() or None
         super().save(*args, **kwargs)
 
     @property

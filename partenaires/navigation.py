@@ -17,6 +17,8 @@ class Entree:
 
 def entrees(request) -> list[Entree]:
     user = request.user
+    if user.is_authenticated and user.est_personne:
+        return entrees_de_la_personne()
     menu = [Entree("Accueil", reverse("accueil"), ("accueil",))]
     if not user.is_authenticated:
         return menu
@@ -140,3 +142,21 @@ def navigation(request):
         "navigation": entrees(request),
         "page_courante": correspondance.url_name if correspondance else "",
     }
+
+
+# L'espace personnel d'une personne accompagnée (parcours.espace) : son menu, rien d'autre.
+MENU_DE_LA_PERSONNE = [
+    ("Mon parcours", "parcours:espace_accueil", ("espace_accueil",)),
+    ("Mon plan d'action", "parcours:espace_plan", ("espace_plan",)),
+    ("Mes rendez-vous", "parcours:espace_rendez_vous", ("espace_rendez_vous",)),
+    ("Mon diagnostic", "parcours:espace_diagnostic", ("espace_diagnostic",)),
+    ("Mes souhaits", "parcours:espace_exprimer", ("espace_exprimer",)),
+    ("Qui voit mon carnet", "parcours:espace_partages", ("espace_partages", "espace_opposition")),
+    ("Qui l'a consulté", "parcours:espace_consultations", ("espace_consultations",)),
+    ("Mes documents", "parcours:espace_documents", ("espace_documents",)),
+    ("Mon avis", "parcours:espace_evaluations", ("espace_evaluations", "espace_evaluer")),
+]
+
+
+def entrees_de_la_personne() -> list[Entree]:
+    return [Entree(libelle, reverse(nom), noms) for libelle, nom, noms in MENU_DE_LA_PERSONNE]

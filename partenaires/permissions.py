@@ -48,8 +48,13 @@ def _connecte(user) -> bool:
 # --- Rôles (lus à chaque appel dans les appartenances actives : jamais de cache) ----------------
 
 
+def est_compte_personne(user) -> bool:
+    """Le compte de l'espace personnel d'une personne accompagnée : jamais professionnel, jamais membre."""
+    return _connecte(user) and user.est_personne
+
+
 def membres_actifs(user):
-    if not _connecte(user):
+    if not _connecte(user) or user.est_personne:
         return _modele("Membre").objects.none()
     return user.membres.actifs().select_related("organisation")
 
@@ -65,7 +70,9 @@ def departements_pilotes(user) -> set[str]:
 
 def est_professionnel(user) -> bool:
     """Un professionnel a au moins une appartenance active (ou administre la plateforme)."""
-    return _connecte(user) and (user.is_staff or user.is_superuser or membres_actifs(user).exists())
+    if not _connecte(user) or user.est_personne:
+        return False
+    return user.is_staff or user.is_superuser or membres_actifs(user).exists()
 
 
 # --- Prédicats ---------------------------------------------------------------------------------

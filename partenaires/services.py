@@ -63,6 +63,11 @@ def ajouter_membre(
     utilisateur, organisation, *, role: str, acteur, evenement=TypeEvenement.MEMBRE_AJOUTE, **details
 ) -> Membre:
     """Crée l'appartenance active, met l'utilisateur dans le groupe de l'organisation, et le journalise."""
+    if utilisateur.est_personne:
+        raise ValidationError(
+            "Ce compte est celui de l'espace personnel d'une personne accompagnée : un professionnel a son propre "
+            "compte, avec une autre adresse e-mail."
+        )
     if Membre.objects.filter(utilisateur=utilisateur, organisation=organisation, is_active=True).exists():
         raise ValidationError("Cette personne est déjà membre de cette organisation.")
     membre = Membre.objects.create(utilisateur=utilisateur, organisation=organisation, role=role, modifie_par=acteur)

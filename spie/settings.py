@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "partenaires.middleware.ComptesSeparesMiddleware",
     "partenaires.middleware.OrganisationCouranteMiddleware",
     "partenaires.middleware.SecondFacteurObligatoireMiddleware",
 ]
@@ -169,11 +170,15 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
 
-# django-allauth : connexion par e-mail, inscription fermée (on entre par invitation).
+# django-allauth : connexion par e-mail (ou, pour une personne accompagnée sans e-mail, par l'identifiant remis
+# avec son code d'activation), ou par un code reçu par e-mail ; inscription fermée (on entre par invitation, ou par
+# l'activation de son espace personnel).
 ACCOUNT_ADAPTER = "partenaires.adapters.AdaptateurCompte"
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "identifiant"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -186,6 +191,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    "request_login_code": "20/m/ip,3/m/key",
+    # Activation de l'espace personnel par code (parcours.espace) : par adresse IP et par identifiant.
+    "activation_espace": "10/m/ip,30/h/ip",
+    "activation_espace_echec": "5/15m/key,20/h/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SPIE] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -246,6 +255,8 @@ SPIE_SMIC_HORAIRE_BRUT = {"2024-11-01": "11.88", "2026-01-01": "12.02"}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Une personne accompagnée est déconnectée après 30 minutes sans activité (partenaires.middleware).
+SPIE_SESSION_PERSONNE_SECONDES = int(os.environ.get("SPIE_SESSION_PERSONNE_SECONDES", str(30 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -90,7 +90,7 @@ def connecter(client):
     from tests.outils import activer_totp
 
     def _connecter(utilisateur, client=client):
-        if not utilisateur.authenticator_set.exists():
+        if not utilisateur.est_personne and not utilisateur.authenticator_set.exists():
             activer_totp(utilisateur)
         client.force_login(utilisateur)
         return client

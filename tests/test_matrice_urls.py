@@ -39,14 +39,17 @@ from tests.matrice import EXTENSIONS
 from tests.matrice.acteurs import (
     ACTEURS,
     MODIFIER_CARNET,
+    PERSONNES,
     POST_SANS_GET,
     VOIR_CARNET,
     apres_succes,
+    attendu_pour_une_personne,
     connectes,
     etrangers,
     tous,
 )
 from tests.parcours.conftest import diagnostic_valide
+from tests.parcours.espace_fabriques import ouvrir_espace
 
 # Applications tierces montées telles quelles : leurs pages sont publiques (connexion, mot de passe
 # oublié) ou réservées par elles-mêmes (compte, second facteur, administration technique du staff).
@@ -478,6 +481,17 @@ def contexte(db):
                 "charge_orientation": membre(pilotage, Role.CHARGE_ORIENTATION).utilisateur,
                 "pilote_autre_territoire": membre(ailleurs, Role.PILOTE).utilisateur,
                 "superutilisateur": UtilisateurFactory(is_superuser=True, is_staff=True),
+                "personne": ouvrir_espace(carnet),
+                "autre_personne": ouvrir_espace(
+                    parcours_services.ouvrir_carnet(
+                        acteur=cible.utilisateur,
+                        organisation=organisation,
+                        nom="Petit",
+                        prenom="Sam",
+                        date_naissance=date(1990, 7, 14),
+                    ),
+                    email="sam.petit@exemple.fr",
+                ),
             },
             "pilotage": pilotage,
             "ailleurs": ailleurs,
@@ -533,12 +547,16 @@ def etat_de_la_base():
 
 # Des GET qui écrivent en cas de succès : la demande d'un document à produire (puis redirection vers son attente).
 GET_QUI_ECRIVENT = {"parcours:diagnostic_pdf"}.union(*(e.GET_QUI_ECRIVENT for e in EXTENSIONS))
+# Des POST qu'un visiteur anonyme fait avec succès (accepter une invitation, activer son espace personnel).
+POST_ANONYMES_QUI_ECRIVENT = {"partenaires:invitation"}.union(
+    *(getattr(e, "POST_ANONYMES_QUI_ECRIVENT", set()) for e in EXTENSIONS)
+)
 
 CAS = [
     pytest.param(nom, methode, acteur, id=f"{nom}-{methode}-{acteur}")
     for nom, (_, par_methode) in MATRICE.items()
     for methode in par_methode
-    for acteur in ACTEURS + ACTEURS_SUPPLEMENTAIRES.get(nom, [])
+    for acteur in ACTEURS + PERSONNES + ACTEURS_SUPPLEMENTAIRES.get(nom, [])
 ]
 
 
@@ -556,16 +574,15 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
         reponse = client.get(url)
     else:
         reponse = client.post(url, donnees(contexte) if donnees else {})
-    assert reponse.status_code == attendus[acteur], f"{methode} {url} par {acteur}"
+    attendu = attendu_pour_une_personne(url, attendus, acteur) if acteur in PERSONNES else attendus[acteur]
+    assert reponse.status_code == attendu, f"{methode} {url} par {acteur}"
     if reponse.streaming:  # un fichier servi : le lire jusqu'au bout le referme (le client de test s'en charge)
         b"".join(reponse.streaming_content)
     if methode == "POST":
-        accepte = (attendus[acteur] == 302 and acteur != "anonyme") or (
-            nom == "partenaires:invitation" and acteur == "anonyme"
+        accepte = (attendu == 302 and acteur != "anonyme") or (
+            nom in POST_ANONYMES_QUI_ECRIVENT and acteur == "anonyme"
         )
     else:
-        accepte = attendus[acteur] == 200 or (
-            nom in GET_QUI_ECRIVENT and attendus[acteur] == 302 and acteur != "anonyme"
-        )
+        accepte = attendu == 200 or (nom in GET_QUI_ECRIVENT and attendu == 302 and acteur != "anonyme")
     if not accepte:
         assert etat_de_la_base() == avant, f"un {methode} refusé a modifié la base"

@@ -1,7 +1,7 @@
 """Les modèles du parcours : le carnet de bord (`carnet`), le diagnostic partagé (`diagnostic`),
 l'orientation (`orientation`), les orientations vers un service de l'offre (`orientation_service`),
 la sortie et le point de situation (`suivi`), les imports (`imports`), les manquements et sanctions
-(`sanctions`), les équipes pluridisciplinaires (`equipes`)."""
+(`sanctions`), les équipes pluridisciplinaires (`equipes`), l'espace personnel de la personne (`espace`)."""
 
 from parcours.models.carnet import (
     Action,
@@ -36,6 +36,16 @@ from parcours.models.diagnostic import (
     Source,
 )
 from parcours.models.equipes import DossierEquipe, EquipePluridisciplinaire, MembreEquipe, SeanceEquipe
+from parcours.models.espace import (
+    ActivationEspace,
+    Consentement,
+    DemandeOpposition,
+    EspacePersonne,
+    EtapeEvaluee,
+    Evaluation,
+    ExpressionPersonne,
+    TypeEtape,
+)
 from parcours.models.imports import ImportPersonnes, ModeleCorrespondance
 from parcours.models.orientation import (
     DecisionOrientation,
@@ -59,6 +69,14 @@ from parcours.models.suivi import (
 )
 
 __all__ = [
+    "ActivationEspace",
+    "Consentement",
+    "DemandeOpposition",
+    "EspacePersonne",
+    "EtapeEvaluee",
+    "Evaluation",
+    "ExpressionPersonne",
+    "TypeEtape",
     "DossierEquipe",
     "EquipePluridisciplinaire",
     "Manquement",

@@ -571,6 +571,15 @@ class EvenementCarnet(models.Model):
         ETUDE_SITUATION_SOUMISE = "etude_situation_soumise", "Situation soumise à un comité technique"
         ETUDE_SITUATION_RECOMMANDATION = "etude_situation_recommandation", "Recommandation d'un comité technique"
         ETUDE_SITUATION_RETIREE = "etude_situation_retiree", "Situation retirée d'un comité technique"
+        ESPACE_LIEN_ENVOYE = "espace_lien_envoye", "Lien d'activation de l'espace personnel envoyé"
+        ESPACE_CODE_REMIS = "espace_code_remis", "Code d'activation de l'espace personnel remis"
+        ESPACE_ACTIVE = "espace_active", "Espace personnel activé par la personne"
+        ESPACE_FERME = "espace_ferme", "Espace personnel fermé"
+        PERSONNE_EXPRESSION = "personne_expression", "La personne s'exprime sur son parcours"
+        CONSENTEMENT_DONNE = "consentement_donne", "Accord de partage donné par la personne"
+        CONSENTEMENT_RETIRE = "consentement_retire", "Accord de partage retiré par la personne"
+        OPPOSITION_DEMANDEE = "opposition_demandee", "Demande d'opposition de la personne"
+        OPPOSITION_REPONDUE = "opposition_repondue", "Réponse à une demande d'opposition"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)

@@ -15,6 +15,23 @@ ACTEURS = [
     "charge_orientation",  # du Département du territoire (comme le pilote), qui décide des orientations
 ]
 AUTRES_ORGANISATIONS = ["accompagnateur", "collegue_organisation_partageante", "ancien_intervenant"]
+# Les personnes accompagnées, connectées à leur espace personnel : celle du carnet visé, et une autre personne (son
+# propre carnet, son propre espace). Elles parcourent toutes les URL du projet.
+PERSONNES = ["personne", "autre_personne"]
+# Les seules pages hors de son espace qu'une personne connectée atteint (partenaires.middleware).
+PAGES_PUBLIQUES_POUR_UNE_PERSONNE = ("/offre/public/", "/sante/")
+
+
+def attendu_pour_une_personne(url: str, attendus: dict, acteur: str) -> int:
+    """Ce qu'une personne connectée obtient sur une URL : ce que la déclaration dit pour elle, sinon l'accueil la
+    renvoie à son espace, une page publique lui répond comme à un visiteur anonyme, et tout le reste est 404."""
+    if acteur in attendus:
+        return attendus[acteur]
+    if url == "/":
+        return 302
+    if url.startswith(PAGES_PUBLIQUES_POUR_UNE_PERSONNE):
+        return attendus["anonyme"]
+    return 404
 
 
 def tous(statut):

@@ -1,0 +1,3 @@
+"""À écrire."""
+
+urlpatterns = []
