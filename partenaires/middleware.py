@@ -82,7 +82,7 @@ class ComptesSeparesMiddleware:
         if permissions.est_compte_personne(request.user):
             request.session.set_expiry(settings.SPIE_SESSION_PERSONNE_SECONDES)
             if chemin == "/":
-                return redirect("espace:accueil")
+                return redirect("parcours:espace_accueil")
             if not chemin.startswith(self.CHEMINS_DE_LA_PERSONNE):
                 raise Http404("Page introuvable.")
         elif (

@@ -75,8 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "partenaires.middleware.ComptesSeparesMiddleware",
     "partenaires.middleware.OrganisationCouranteMiddleware",
+    "partenaires.middleware.ComptesSeparesMiddleware",
     "partenaires.middleware.SecondFacteurObligatoireMiddleware",
 ]
 

@@ -547,6 +547,8 @@ def etat_de_la_base():
 
 # Des GET qui écrivent en cas de succès : la demande d'un document à produire (puis redirection vers son attente).
 GET_QUI_ECRIVENT = {"parcours:diagnostic_pdf"}.union(*(e.GET_QUI_ECRIVENT for e in EXTENSIONS))
+# Des POST qui écrivent et répondent 200 (la feuille du code d'activation, montrée une seule fois).
+POST_QUI_ECRIVENT = set().union(*(getattr(e, "POST_QUI_ECRIVENT", set()) for e in EXTENSIONS))
 # Des POST qu'un visiteur anonyme fait avec succès (accepter une invitation, activer son espace personnel).
 POST_ANONYMES_QUI_ECRIVENT = {"partenaires:invitation"}.union(
     *(getattr(e, "POST_ANONYMES_QUI_ECRIVENT", set()) for e in EXTENSIONS)
@@ -579,8 +581,10 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
     if reponse.streaming:  # un fichier servi : le lire jusqu'au bout le referme (le client de test s'en charge)
         b"".join(reponse.streaming_content)
     if methode == "POST":
-        accepte = (attendu == 302 and acteur != "anonyme") or (
-            nom in POST_ANONYMES_QUI_ECRIVENT and acteur == "anonyme"
+        accepte = (
+            (nom in POST_QUI_ECRIVENT and attendu == 200)
+            or (attendu == 302 and acteur != "anonyme")
+            or (nom in POST_ANONYMES_QUI_ECRIVENT and acteur == "anonyme")
         )
     else:
         accepte = attendu == 200 or (nom in GET_QUI_ECRIVENT and attendu == 302 and acteur != "anonyme")

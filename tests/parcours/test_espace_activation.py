@@ -1,0 +1,413 @@
+"""L'activation de l'espace personnel : le référent envoie un lien ou remet un code imprimé, la personne choisit son
+mot de passe et arrive dans son espace ; plus tard elle se connecte par identifiant, e-mail ou code reçu."""
+
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from parcours.espace import activation
+from parcours.models import ActivationEspace, EspacePersonne, EvenementCarnet
+from partenaires.models import Utilisateur
+from tests.factories import MOT_DE_PASSE, OrganisationFactory, membre
+
+pytestmark = pytest.mark.django_db
+
+NOUVEAU = "une phrase assez longue pour passer"
+MOTS_DE_PASSE = {"password1": NOUVEAU, "password2": NOUVEAU}
+Type = EvenementCarnet.Type
+
+
+def etat():
+    """Ce qu'une activation refusée ne doit pas changer."""
+    return (
+        list(ActivationEspace.objects.order_by("pk").values_list("pk", "utilisee_le", "annulee_le")),
+        list(EspacePersonne.objects.order_by("pk").values_list("pk", "ferme_le", "ouvert_le")),
+        list(Utilisateur.objects.filter(est_personne=True).values_list("pk", "password", "is_active", "email")),
+        EvenementCarnet.objects.count(),
+    )
+
+
+def evenements(carnet, type_):
+    return list(EvenementCarnet.objects.filter(carnet=carnet, type=type_))
+
+
+@pytest.fixture
+def referente(equipe, connecter, client):
+    connecter(equipe["referente"])
+    return client
+
+
+def envoyer_lien(equipe, capture, email="ines.lalanne@exemple.fr"):
+    personne = equipe["carnet"].personne
+    personne.email = email
+    personne.save(update_fields=["email"])
+    with capture(execute=True):
+        activation.envoyer_lien(equipe["carnet"], acteur=equipe["referente"])
+    message = mail.outbox[-1]
+    return re.search(r"https?://\S+/mon-espace/activer/\S+/", message.body).group(0)
+
+
+def remettre_code(client, carnet):
+    reponse = client.post(reverse("parcours:espace_remettre_code", args=[carnet.uuid]))
+    assert reponse.status_code == 200
+    page = reponse.content.decode()
+    code = re.search(r'<span class="code">([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})</span>', page).group(1)
+    identifiant = re.search(r'<span class="code">([a-z0-9.\-]+)</span>', page).group(1)
+    return code, identifiant, page
+
+
+def chemin(lien):
+    return urlsplit(lien).path
+
+
+# --- Aides pures ----------------------------------------------------------------------------------------------
+
+
+def test_le_code_est_lisible_groupe_et_saisi_sans_souci_de_casse_ni_de_tirets():
+    code = activation.generer_code()
+    assert len(code) == 12 and not set(code) & set("0O1IL")
+    assert activation.grouper_code("ABCDEFGHJKMN") == "ABCD-EFGH-JKMN"
+    assert activation.normaliser_code(" abcd-efgh jkmn ") == "ABCDEFGHJKMN"
+
+
+def test_l_identifiant_est_prenom_nom_sans_accents_et_quatre_chiffres_unique(equipe, monkeypatch):
+    personne = equipe["carnet"].personne
+    personne.prenom, personne.nom = "Léa-Marie", "Du Pont"
+    Utilisateur.objects.creer_compte_personne(identifiant="lea-marie.du-pont0007", password="x")
+    tirages = iter([7, 7, 42])
+    monkeypatch.setattr(activation.secrets, "randbelow", lambda n: next(tirages))
+    assert activation.proposer_identifiant(personne) == "lea-marie.du-pont0042"
+
+
+# --- Lien par e-mail ----------------------------------------------------------------------------------------
+
+
+def test_la_personne_active_son_espace_par_le_lien_et_arrive_dans_son_espace(
+    equipe, client, django_capture_on_commit_callbacks
+):
+    lien = envoyer_lien(equipe, django_capture_on_commit_callbacks)
+    message = mail.outbox[-1]
+    assert message.to == ["ines.lalanne@exemple.fr"] and message.subject == "Activez votre espace personnel"
+    invitation = ActivationEspace.objects.get()
+    jeton = lien.rstrip("/").rsplit("/", 1)[1]
+    assert invitation.empreinte == activation.empreinte(jeton) and jeton not in str(invitation.__dict__)
+    (envoi,) = evenements(equipe["carnet"], Type.ESPACE_LIEN_ENVOYE)
+    assert envoi.acteur == equipe["referente"] and "valable jusqu'au" in envoi.details["resume"]
+
+    page = client.get(chemin(lien))
+    assert page.status_code == 200 and "Bonjour Inès" in page.content.decode()
+    reponse = client.post(chemin(lien), MOTS_DE_PASSE)
+
+    assert reponse.status_code == 302 and reponse.url == reverse("parcours:espace_accueil")
+    compte = Utilisateur.objects.get(est_personne=True)
+    assert compte.email == "ines.lalanne@exemple.fr" and compte.identifiant is None and compte.check_password(NOUVEAU)
+    assert (compte.prenom, compte.nom) == ("Inès", "Lalanne")
+    assert int(client.session["_auth_user_id"]) == compte.pk
+    assert compte.espace_personne.personne == equipe["carnet"].personne and compte.espace_personne.est_ouvert
+    (active,) = evenements(equipe["carnet"], Type.ESPACE_ACTIVE)
+    assert active.acteur == compte and active.organisation is None
+    assert active.details["resume"] == "La personne a activé son espace personnel (lien reçu par e-mail)"
+
+
+def test_un_lien_ne_sert_qu_une_fois(equipe, client, django_capture_on_commit_callbacks):
+    lien = envoyer_lien(equipe, django_capture_on_commit_callbacks)
+    client.post(chemin(lien), MOTS_DE_PASSE)
+    client.post(reverse("account_logout"))
+    avant = etat()
+    reponse = client.post(
+        chemin(lien), {"password1": "autre phrase bien longue", "password2": "autre phrase bien longue"}
+    )
+    assert reponse.status_code == 410 and "Ce lien a déjà servi" in reponse.content.decode()
+    assert etat() == avant
+
+
+def test_un_lien_expire_apres_sept_jours(equipe, client, time_machine, django_capture_on_commit_callbacks):
+    time_machine.move_to(timezone.now(), tick=False)
+    lien = envoyer_lien(equipe, django_capture_on_commit_callbacks)
+    time_machine.shift(timedelta(days=7) - timedelta(minutes=1))
+    assert client.get(chemin(lien)).status_code == 200
+    time_machine.shift(timedelta(minutes=2))
+    avant = etat()
+    reponse = client.post(chemin(lien), MOTS_DE_PASSE)
+    assert reponse.status_code == 410 and "plus valable depuis le" in reponse.content.decode()
+    assert etat() == avant
+
+
+def test_un_lien_inconnu_repond_404_sans_rien_dire(client, equipe):
+    reponse = client.get(reverse("parcours:espace_activer_lien", args=["faux-jeton"]))
+    assert reponse.status_code == 404 and "Ce lien ne fonctionne pas" in reponse.content.decode()
+
+
+def test_une_nouvelle_invitation_annule_la_precedente(equipe, client, referente, django_capture_on_commit_callbacks):
+    lien = envoyer_lien(equipe, django_capture_on_commit_callbacks)
+    remettre_code(referente, equipe["carnet"])
+    client.post(reverse("account_logout"))
+    reponse = client.post(chemin(lien), MOTS_DE_PASSE)
+    assert reponse.status_code == 410 and "remplacé par un plus récent" in reponse.content.decode()
+    assert ActivationEspace.objects.filter(annulee_le__isnull=True).count() == 1
+
+
+def test_pas_de_lien_sans_adresse_ni_vers_l_adresse_d_un_professionnel(equipe, referente):
+    url = reverse("parcours:espace_envoyer_lien", args=[equipe["carnet"].uuid])
+    avant = etat()
+    page = referente.post(url, follow=True).content.decode()
+    assert "n&#x27;a pas d&#x27;adresse e-mail : remettez-lui un code" in page
+    personne = equipe["carnet"].personne
+    personne.email = equipe["conseiller"].email.upper()
+    personne.save(update_fields=["email"])
+    page = referente.post(url, follow=True).content.decode()
+    assert "Les comptes sont distincts : remettez un code, ou corrigez l&#x27;adresse." in page
+    assert etat() == avant and not mail.outbox
+
+
+# --- Code remis en main propre --------------------------------------------------------------------------------
+
+
+def test_la_personne_active_son_espace_avec_le_code_imprime(equipe, client, referente):
+    code, identifiant, page = remettre_code(referente, equipe["carnet"])
+    assert re.fullmatch(r"ines\.lalanne\d{4}", identifiant)
+    assert "http://testserver/mon-espace/activer/" in page or settings.SPIE_URL_SITE in page
+    assert "window.print()" in page and "Imprimer" in page
+    invitation = ActivationEspace.objects.get()
+    assert invitation.empreinte == activation.empreinte(code.replace("-", ""))
+    assert code.replace("-", "") not in str(invitation.__dict__)
+    (remis,) = evenements(equipe["carnet"], Type.ESPACE_CODE_REMIS)
+    assert identifiant in remis.details["resume"] and code not in remis.details["resume"]
+
+    client.post(reverse("account_logout"))
+    saisie = f" {code.lower().replace('-', ' ')} "
+    reponse = client.post(
+        reverse("parcours:espace_activer"), {"identifiant": identifiant.upper(), "code": saisie, **MOTS_DE_PASSE}
+    )
+    assert reponse.status_code == 302 and reponse.url == reverse("parcours:espace_accueil")
+    compte = Utilisateur.objects.get(est_personne=True)
+    assert compte.identifiant == identifiant and compte.email is None
+    assert int(client.session["_auth_user_id"]) == compte.pk
+    assert evenements(equipe["carnet"], Type.ESPACE_ACTIVE)[0].details["resume"].endswith("(code remis en main propre)")
+
+
+def test_avec_un_code_l_adresse_libre_de_la_personne_devient_celle_du_compte(equipe, client, referente):
+    personne = equipe["carnet"].personne
+    personne.email = "ines@exemple.fr"
+    personne.save(update_fields=["email"])
+    code, identifiant, _ = remettre_code(referente, equipe["carnet"])
+    client.post(reverse("account_logout"))
+    client.post(reverse("parcours:espace_activer"), {"identifiant": identifiant, "code": code, **MOTS_DE_PASSE})
+    assert Utilisateur.objects.get(est_personne=True).email == "ines@exemple.fr"
+
+
+def test_un_mauvais_code_ne_change_rien(equipe, client, referente):
+    code, identifiant, _ = remettre_code(referente, equipe["carnet"])
+    client.post(reverse("account_logout"))
+    avant = etat()
+    faux = "ABCD-EFGH-JKMN" if code != "ABCD-EFGH-JKMN" else "NMKJ-HGFE-DCBA"
+    for saisie in ({"identifiant": identifiant, "code": faux}, {"identifiant": "autre.personne1234", "code": code}):
+        reponse = client.post(reverse("parcours:espace_activer"), {**saisie, **MOTS_DE_PASSE})
+        assert reponse.status_code == 200
+        assert "L&#x27;identifiant ou le code ne correspond pas." in reponse.content.decode()
+    assert etat() == avant and "_auth_user_id" not in client.session
+
+
+def test_un_mot_de_passe_faible_ne_change_rien(equipe, client, referente):
+    code, identifiant, _ = remettre_code(referente, equipe["carnet"])
+    client.post(reverse("account_logout"))
+    avant = etat()
+    donnees = {"identifiant": identifiant, "code": code, "password1": "123456789012", "password2": "123456789012"}
+    reponse = client.post(reverse("parcours:espace_activer"), donnees)
+    assert reponse.status_code == 200 and "entièrement numérique" in reponse.content.decode()
+    assert etat() == avant
+
+
+def test_apres_cinq_echecs_l_identifiant_est_bloque_meme_avec_le_bon_code(equipe, client, referente):
+    code, identifiant, _ = remettre_code(referente, equipe["carnet"])
+    client.post(reverse("account_logout"))
+    url = reverse("parcours:espace_activer")
+    for _ in range(5):
+        assert (
+            client.post(url, {"identifiant": identifiant, "code": "ZZZZ-ZZZZ-ZZZZ", **MOTS_DE_PASSE}).status_code == 200
+        )
+    avant = etat()
+    reponse = client.post(url, {"identifiant": identifiant, "code": code, **MOTS_DE_PASSE})
+    assert reponse.status_code == 429 and "Trop d&#x27;essais pour cet identifiant" in reponse.content.decode()
+    assert etat() == avant
+
+
+def test_les_essais_sont_limites_par_adresse_ip(client, equipe, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "activation_espace": "2/m/ip"}
+    url = reverse("parcours:espace_activer")
+    for _ in range(2):
+        assert client.post(url, {"identifiant": "x", "code": "y", **MOTS_DE_PASSE}).status_code == 200
+    reponse = client.post(url, {"identifiant": "x", "code": "y", **MOTS_DE_PASSE})
+    assert reponse.status_code == 429 and "Trop d'essais" in reponse.content.decode()
+    assert client.get(url).status_code == 200  # la page reste lisible
+
+
+def test_un_compte_connecte_est_invite_a_se_deconnecter(equipe, referente):
+    code, identifiant, _ = remettre_code(referente, equipe["carnet"])
+    avant = etat()
+    reponse = referente.post(
+        reverse("parcours:espace_activer"), {"identifiant": identifiant, "code": code, **MOTS_DE_PASSE}
+    )
+    assert reponse.status_code == 200
+    assert "compte professionnel" in reponse.content.decode() and "Me déconnecter" in reponse.content.decode()
+    assert etat() == avant
+
+
+# --- Rouvrir, réinitialiser, fermer ---------------------------------------------------------------------------
+
+
+def activer_par_code(client, referente, carnet, mot_de_passe=NOUVEAU):
+    code, identifiant, _ = remettre_code(referente, carnet)
+    client.post(reverse("account_logout"))
+    donnees = {"identifiant": identifiant, "code": code, "password1": mot_de_passe, "password2": mot_de_passe}
+    assert client.post(reverse("parcours:espace_activer"), donnees).status_code == 302
+    return identifiant
+
+
+def test_fermer_l_espace_desactive_le_compte_et_met_fin_a_sa_session(equipe, client, connecter):
+    personne_client = client.__class__()
+    referente = connecter(equipe["referente"], client=client)
+    activer_par_code(personne_client, referente, equipe["carnet"])
+    assert personne_client.get(reverse("parcours:espace_accueil")).status_code == 200
+
+    reponse = client.post(reverse("parcours:espace_fermer", args=[equipe["carnet"].uuid]))
+    assert reponse.status_code == 302
+    compte = Utilisateur.objects.get(est_personne=True)
+    assert not compte.is_active and compte.espace_personne.ferme_le is not None
+    (ferme,) = evenements(equipe["carnet"], Type.ESPACE_FERME)
+    assert ferme.acteur == equipe["referente"] and "désactivé" in ferme.details["resume"]
+    reponse = personne_client.get(reverse("parcours:espace_accueil"))
+    assert reponse.status_code == 302 and reponse.url.startswith(reverse("account_login"))
+
+
+def test_rouvrir_apres_fermeture_reprend_le_meme_compte(equipe, client, connecter):
+    personne_client = client.__class__()
+    referente = connecter(equipe["referente"])
+    identifiant = activer_par_code(personne_client, referente, equipe["carnet"])
+    compte = Utilisateur.objects.get(est_personne=True)
+    referente.post(reverse("parcours:espace_fermer", args=[equipe["carnet"].uuid]))
+
+    identifiant_2 = activer_par_code(personne_client, referente, equipe["carnet"], "encore une autre phrase longue")
+    assert identifiant_2 == identifiant
+    compte.refresh_from_db()
+    assert compte.is_active and compte.check_password("encore une autre phrase longue")
+    assert Utilisateur.objects.filter(est_personne=True).count() == 1
+    assert compte.espace_personne.est_ouvert
+    assert len(evenements(equipe["carnet"], Type.ESPACE_ACTIVE)) == 2
+
+
+def test_une_invitation_sur_un_espace_ouvert_redonne_l_acces_avec_un_nouveau_mot_de_passe(
+    equipe, client, connecter, django_capture_on_commit_callbacks
+):
+    personne_client = client.__class__()
+    referente = connecter(equipe["referente"])
+    identifiant = activer_par_code(personne_client, referente, equipe["carnet"])
+    ouvert_le = EspacePersonne.objects.get().ouvert_le
+    lien = envoyer_lien(equipe, django_capture_on_commit_callbacks)
+    personne_client.post(reverse("account_logout"))
+    assert (
+        personne_client.post(
+            chemin(lien), {"password1": "phrase neuve bien longue", "password2": "phrase neuve bien longue"}
+        ).status_code
+        == 302
+    )
+    compte = Utilisateur.objects.get(est_personne=True)
+    assert compte.identifiant == identifiant and compte.email == "ines.lalanne@exemple.fr"
+    assert compte.check_password("phrase neuve bien longue") and EspacePersonne.objects.get().ouvert_le == ouvert_le
+
+
+# --- Page du professionnel ------------------------------------------------------------------------------------
+
+
+def test_la_page_montre_l_etat_et_les_invitations_a_nombre_de_requetes_fixe(
+    equipe, referente, django_assert_num_queries
+):
+    carnet = equipe["carnet"]
+    url = reverse("parcours:espace_gerer", args=[carnet.uuid])
+    page = referente.get(url).content.decode()
+    assert "Pas encore ouvert" in page and "Aucune invitation" in page and "Remettre un code imprimé" in page
+    remettre_code(referente, carnet)
+    with django_assert_num_queries(12):
+        page = referente.get(url).content.decode()
+    assert "Invitation en attente (code remis)" in page and "en attente, valable jusqu&#x27;au" in page
+    for _ in range(20):
+        remettre_code(referente, carnet)
+    with django_assert_num_queries(12):
+        page = referente.get(url).content.decode()
+    assert page.count("annulée le") == 20 and 'tabindex="0"' in page
+
+
+def test_un_collegue_sans_droit_de_modifier_voit_l_etat_sans_les_boutons(equipe, connecter, client):
+    connecter(equipe["collegue_ft"])
+    page = client.get(reverse("parcours:espace_gerer", args=[equipe["carnet"].uuid])).content.decode()
+    assert "Pas encore ouvert" in page and "Remettre un code" not in page
+    assert client.post(reverse("parcours:espace_remettre_code", args=[equipe["carnet"].uuid])).status_code == 403
+
+
+def test_le_bloc_du_carnet_tient_en_deux_requetes(equipe, referente, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    carnet = equipe["carnet"]
+    with django_assert_num_queries(2):
+        etat_espace = activation.etat_espace(carnet)
+        html = render_to_string("parcours/espace/includes/bloc_carnet.html", {"carnet": carnet, "etat": etat_espace})
+    assert "Pas encore ouvert" in html and reverse("parcours:espace_gerer", args=[carnet.uuid]) in html
+
+
+# --- Se connecter plus tard -----------------------------------------------------------------------------------
+
+
+def test_la_personne_se_connecte_avec_son_identifiant_et_arrive_dans_son_espace(equipe, client, connecter):
+    personne_client = client.__class__()
+    identifiant = activer_par_code(personne_client, connecter(equipe["referente"]), equipe["carnet"])
+    nouveau = client.__class__()
+    page = nouveau.get(reverse("account_login")).content.decode()
+    assert "Adresse e-mail ou identifiant" in page
+    reponse = nouveau.post(reverse("account_login"), {"login": identifiant, "password": NOUVEAU})
+    assert reponse.status_code == 302 and reponse.url == reverse("parcours:espace_accueil")
+
+
+def test_la_personne_se_connecte_par_un_code_recu_par_e_mail(
+    equipe, client, connecter, django_capture_on_commit_callbacks
+):
+    lien = envoyer_lien(equipe, django_capture_on_commit_callbacks)
+    client.post(chemin(lien), MOTS_DE_PASSE)
+    client.post(reverse("account_logout"))
+    mail.outbox.clear()
+    reponse = client.post(reverse("account_request_login_code"), {"email": "ines.lalanne@exemple.fr"})
+    assert reponse.status_code == 302 and reponse.url == reverse("account_confirm_login_code")
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
+    assert "ines.lalanne@exemple.fr" in client.get(reponse.url).content.decode()
+    reponse = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert reponse.status_code == 302 and reponse.url == reverse("parcours:espace_accueil")
+    assert client.get(reponse.url).status_code == 200
+
+
+def test_un_professionnel_connecte_par_code_doit_passer_son_second_facteur(equipe, client, connecter):
+    connecter(equipe["referente"])  # configure son TOTP
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_request_login_code"), {"email": equipe["referente"].email})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
+    reponse = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert reponse.status_code == 302 and reponse.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_la_session_d_une_personne_expire_apres_30_minutes_d_inactivite(equipe, client, connecter):
+    compte = Utilisateur.objects.creer_compte_personne(identifiant="ines.test", password=MOT_DE_PASSE)
+    EspacePersonne.objects.create(personne=equipe["carnet"].personne, compte=compte)
+    connecter(compte)
+    client.get(reverse("parcours:espace_activer"))
+    assert client.session.get_expiry_age() == 30 * 60 == settings.SPIE_SESSION_PERSONNE_SECONDES
+
+    professionnel = client.__class__()
+    connecter(membre(OrganisationFactory()).utilisateur, client=professionnel)
+    professionnel.get(reverse("parcours:mes_carnets"))
+    assert "_session_expiry" not in professionnel.session
+    assert professionnel.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
