@@ -11,6 +11,7 @@ from parcours.models import (
     Action,
     ActionReferentiel,
     Carnet,
+    Consentement,
     ConsultationCarnet,
     ContratEngagement,
     EvenementCarnet,
@@ -153,10 +154,14 @@ def _terminer(intervenant, *, acteur, motif, date_fin) -> Intervenant:
         motif=motif,
     )
     if not carnet.intervenants.actifs().filter(organisation=organisation).exists():
-        # L'organisation qui oriente le carnet (file de sa dernière demande d'orientation) garde la lecture.
+        # L'organisation qui oriente le carnet (file de sa dernière demande d'orientation) garde la lecture, comme
+        # celle à qui la personne a donné son accord (espace personnel).
         oriente = organisation.pk == orientation_regles.organisation_qui_oriente(carnet)
-        permissions.retirer_partage(carnet, organisation, *((MODIFIER_CARNET,) if oriente else PERMISSIONS_DU_PARTAGE))
-        nom = f"{organisation.nom} (modification ; la lecture reste : elle oriente)" if oriente else organisation.nom
+        accord = Consentement.objects.filter(carnet=carnet, organisation=organisation, retire_le__isnull=True).exists()
+        garde = oriente or accord
+        permissions.retirer_partage(carnet, organisation, *((MODIFIER_CARNET,) if garde else PERMISSIONS_DU_PARTAGE))
+        pourquoi = "elle oriente" if oriente else "accord de la personne"
+        nom = f"{organisation.nom} (modification ; la lecture reste : {pourquoi})" if garde else organisation.nom
         historiser(carnet, EvenementCarnet.Type.PARTAGE_RETIRE, acteur=acteur, nom=nom)
     return intervenant
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 # Les tâches de chaque partie du parcours : importées ici pour que l'autodécouverte de Celery (qui importe
 # `parcours.tasks`) les enregistre dans le worker.
 from parcours.convocations import taches as _convocations  # noqa: F401
+from parcours.espace import partage_taches as _partage  # noqa: F401
 from parcours.imports import taches as _imports  # noqa: F401
 from parcours.orientation import taches as _orientation  # noqa: F401
 from parcours.orientation_service import taches as _orientation_service  # noqa: F401

@@ -15,6 +15,7 @@ from parcours import services as carnet_services
 from parcours.choix import MODIFIER_CARNET, PERMISSIONS_DU_PARTAGE, VOIR_CARNET
 from parcours.models import (
     Carnet,
+    Consentement,
     DecisionOrientation,
     DemandeOrientation,
     Diagnostic,
@@ -460,13 +461,21 @@ def retirer_acces(transfert, *, aujourd_hui=None) -> bool:
                 intervenant, acteur=acteur, motif="Transfert vers un autre territoire", date_fin=aujourd_hui
             )
         if regles_carnet.organisation_partage(carnet, organisation):
-            permissions.retirer_partage(carnet, organisation, *PERMISSIONS_DU_PARTAGE)
+            # Une organisation à qui la personne a donné son accord (espace personnel) garde la lecture.
+            accord = Consentement.objects.filter(
+                carnet=carnet, organisation=organisation, retire_le__isnull=True
+            ).exists()
+            permissions.retirer_partage(
+                carnet, organisation, *((MODIFIER_CARNET,) if accord else PERMISSIONS_DU_PARTAGE)
+            )
             carnet_services.historiser(
                 carnet,
                 EvenementCarnet.Type.PARTAGE_RETIRE,
                 acteur=acteur,
                 organisation=organisation,
-                nom=organisation.nom,
+                nom=f"{organisation.nom} (modification ; la lecture reste : accord de la personne)"
+                if accord
+                else organisation.nom,
             )
         retirees.append(organisation.nom)
     transfert.acces_retires_le = timezone.now()
