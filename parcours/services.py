@@ -65,7 +65,8 @@ def historiser(carnet, type_evenement, *, acteur, organisation=None, **details) 
         carnet=carnet,
         type=type_evenement,
         acteur=acteur,
-        organisation=organisation or organisation_de_l_acteur(carnet, acteur),
+        # La personne elle-même (son espace personnel) n'agit pour aucune organisation.
+        organisation=organisation or (None if acteur.est_personne else organisation_de_l_acteur(carnet, acteur)),
         details=details,
     )
 

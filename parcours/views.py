@@ -14,6 +14,8 @@ from parcours import delais, services
 from parcours import permissions as regles
 from parcours.choix import VOIR_CARNET
 from parcours.diagnostic import views as diagnostic_views
+from parcours.espace import activation as espace_activation
+from parcours.espace import partage as espace_partage
 from parcours.forms import (
     AccordForm,
     ActionForm,
@@ -309,6 +311,10 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         if peut_modifier:
             initial = {"intervenant": str(request.user.uuid)}
             contexte["form"] = formulaires.get("form") or RendezVousForm(intervenants=actifs, initial=initial)
+    elif onglet == "groupe":
+        contexte["etat_espace"] = espace_activation.etat_espace(carnet)
+        contexte["oppositions"] = espace_partage.oppositions_du_carnet(carnet)
+        contexte["partages"] = espace_partage.raisons_du_partage(carnet)
     elif onglet == "notes":
         contexte["notes"] = carnet.notes.visibles_par(request.user).select_related("auteur", "organisation")
         if peut_modifier:
