@@ -158,7 +158,7 @@ def _terminer(intervenant, *, acteur, motif, date_fin) -> Intervenant:
         # L'organisation qui oriente le carnet (file de sa dernière demande d'orientation) garde la lecture, comme
         # celle à qui la personne a donné son accord (espace personnel).
         oriente = organisation.pk == orientation_regles.organisation_qui_oriente(carnet)
-        accord = Consentement.objects.filter(carnet=carnet, organisation=organisation, retire_le__isnull=True).exists()
+        accord = Consentement.objects.accorde(carnet, organisation)
         garde = oriente or accord
         permissions.retirer_partage(carnet, organisation, *((MODIFIER_CARNET,) if garde else PERMISSIONS_DU_PARTAGE))
         pourquoi = "elle oriente" if oriente else "accord de la personne"

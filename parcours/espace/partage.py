@@ -153,7 +153,7 @@ def raisons_du_partage(carnet) -> list[Partage]:
     raisons = _raisons_legales(carnet, modifient)
     consentements = {
         consentement.organisation_id: consentement
-        for consentement in Consentement.objects.filter(carnet=carnet, retire_le__isnull=True)
+        for consentement in Consentement.objects.en_cours().filter(carnet=carnet)
     }
     partages = []
     for organisation in lecteurs:
@@ -198,7 +198,8 @@ def consentements_du_carnet(carnet):
 
 def get_consentement_en_cours(carnet, organisation_uuid) -> Consentement:
     consentement = (
-        Consentement.objects.filter(carnet=carnet, organisation__uuid=organisation_uuid, retire_le__isnull=True)
+        Consentement.objects.en_cours()
+        .filter(carnet=carnet, organisation__uuid=organisation_uuid)
         .select_related("organisation")
         .first()
     )
@@ -224,7 +225,7 @@ def _verrouiller_pour_la_personne(carnet, acteur) -> Carnet:
 def donner_consentement(carnet, *, acteur, organisation) -> Consentement:
     """La personne permet à une organisation hors du cadre légal de lire son carnet (jamais de le modifier)."""
     carnet = _verrouiller_pour_la_personne(carnet, acteur)
-    if Consentement.objects.filter(carnet=carnet, organisation=organisation, retire_le__isnull=True).exists():
+    if Consentement.objects.accorde(carnet, organisation):
         raise ValidationError({"organisation": "Vous avez déjà donné votre accord à cette organisation."})
     if regles_carnet.organisation_partage(carnet, organisation):
         raise ValidationError(

@@ -129,6 +129,16 @@ class ExpressionPersonne(models.Model):
         return f"{self.get_type_display()} – {self.carnet}"
 
 
+class ConsentementQuerySet(models.QuerySet):
+    def en_cours(self):
+        """Les accords donnés et pas encore retirés."""
+        return self.filter(retire_le__isnull=True)
+
+    def accorde(self, carnet, organisation) -> bool:
+        """La personne a-t-elle en ce moment donné son accord à cette organisation ?"""
+        return self.en_cours().filter(carnet=carnet, organisation=organisation).exists()
+
+
 class Consentement(models.Model):
     """L'accord de la personne pour qu'une organisation hors du cadre légal de son accompagnement voie son carnet
     (en lecture). Le retirer retire le partage, sauf si l'organisation a entre-temps une raison légale de le voir."""
@@ -141,6 +151,8 @@ class Consentement(models.Model):
     retire_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = ConsentementQuerySet.as_manager()
 
     class Meta:
         verbose_name = "consentement au partage"

@@ -462,9 +462,7 @@ def retirer_acces(transfert, *, aujourd_hui=None) -> bool:
             )
         if regles_carnet.organisation_partage(carnet, organisation):
             # Une organisation à qui la personne a donné son accord (espace personnel) garde la lecture.
-            accord = Consentement.objects.filter(
-                carnet=carnet, organisation=organisation, retire_le__isnull=True
-            ).exists()
+            accord = Consentement.objects.accorde(carnet, organisation)
             permissions.retirer_partage(
                 carnet, organisation, *((MODIFIER_CARNET,) if accord else PERMISSIONS_DU_PARTAGE)
             )

@@ -440,3 +440,20 @@ def test_un_membre_de_l_organisation_d_un_autre_role_ne_repond_pas_sans_modifier
     demande = partage.demander_opposition(t.carnet, acteur=t.compte, motif="Motif")
     assert partage.peut_repondre(administratrice, demande)
     assert not partage.peut_repondre(t.collegue_ccas, demande)
+
+
+# --- Côté professionnel : l'onglet « Groupe de suivi » du carnet --------------------------------------------------
+
+
+def test_l_onglet_groupe_dit_qui_voit_le_carnet_l_accord_de_la_personne_et_l_opposition_a_traiter(t, client, connecter):
+    partage.donner_consentement(t.carnet, acteur=t.compte, organisation=t.association)
+    demande = partage.demander_opposition(t.carnet, acteur=t.compte, motif="Je refuse le partage avec la CAF.")
+    connecter(t.referente)
+    html = client.get(url_carnet(t.carnet, "?onglet=groupe")).content.decode()
+    assert "Organisations qui voient le carnet (3)" in html
+    assert f"accord de la personne depuis le {timezone.localdate():%-d/%m/%Y}" in html
+    assert "cadre légal de l'accompagnement" in html
+    assert f"réponse due au plus tard le {demande.echeance:%-d/%m/%Y}" in html
+    assert reverse("parcours:espace_opposition_repondre", args=[t.carnet.uuid, demande.uuid]) in html
+    assert "Ouvert depuis le" in html and reverse("parcours:espace_gerer", args=[t.carnet.uuid]) in html
+    assert "Je refuse le partage" not in html  # la parole de la personne se lit sur la page de la demande
