@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from gouvernance import permissions
 from gouvernance.choix import StatutSeance
-from gouvernance.indicateurs import calcul, definitions, population, tableaux
+from gouvernance.indicateurs import calcul, population, tableaux
 
 
 def contexte_documents(seance, user) -> dict:
@@ -32,7 +32,8 @@ def contexte_indicateurs(seance) -> dict:
     complet avant la date de la séance, chaque indicateur tous publics confondus (le détail par public est sur la page
     des indicateurs) avec la période précédente, chiffres de 1 à 4
     personnes masqués et effectifs arrondis à 5 (document de comité). Douze requêtes de données, quelle que soit la
-    taille du territoire. La séance est lue avec son comité et son consortium."""
+    taille du territoire, plus une pour les avis anonymes des personnes. La séance est lue avec son comité et son
+    consortium."""
     departement = seance.comite.consortium.departement
     periode = population.dernier_trimestre_complet(timezone.localtime(seance.date).date())
     return {
@@ -44,6 +45,5 @@ def contexte_indicateurs(seance) -> dict:
                 [population.TOUS],
                 arrondi=True,
             ),
-            lacune_evaluations=definitions.LACUNE_EVALUATIONS,
         )
     }

@@ -1,5 +1,6 @@
-"""Le calcul des indicateurs : douze requêtes au plus, quel que soit le nombre de carnets (`charger`), puis des
-additions en mémoire pour chaque période et chaque public (`calculer`).
+"""Le calcul des indicateurs : douze requêtes au plus, quel que soit le nombre de carnets (`charger`), plus une pour
+les avis anonymes des personnes (`charger_avis`), puis des additions en mémoire pour chaque période et chaque public
+(`calculer`).
 
 Chaque indicateur se réduit à une liste d'éléments (carnet, a, b) :
 - effectif : un élément par chose comptée (personne, orientation, sortie) ; la valeur est leur nombre, le secret
@@ -7,6 +8,10 @@ Chaque indicateur se réduit à une liste d'éléments (carnet, a, b) :
 - taux : a = numérateur, b = dénominateur ; la valeur est Σa / Σb en %, le secret se juge sur les personnes du
   numérateur et celles du dénominateur ;
 - médiane, moyenne : a = la durée en jours ; le secret se juge sur les personnes mesurées.
+
+Les avis anonymes (`parcours.Evaluation`) ne sont liés à aucun carnet : leurs éléments portent la réponse
+(« avis », identifiant) à la place du carnet, si bien que le secret se juge sur le nombre de réponses ; ils sont
+filtrés sur ce que la réponse a gardé (territoire, EPCI, organisme référent, publics au jour de la réponse).
 """
 
 import statistics
@@ -24,6 +29,7 @@ from parcours.delais import DELAI_ORIENTATION_JOURS, ajouter_mois
 from parcours.models import (
     ContratEngagement,
     DemandeOrientation,
+    Evaluation,
     Intervenant,
     Note,
     Objectif,
@@ -61,6 +67,8 @@ class Donnees:
     rendez_vous: list = field(default_factory=list)  # (carnet, jour, absent)
     orientations: list = field(default_factory=list)  # (carnet, jour d'envoi, acceptée, refusée, délai en jours)
     points: list = field(default_factory=list)  # (carnet, date_sortie, date_prevue, en_emploi)
+    # Les avis anonymes : (identifiant, type d'étape, mois, organisme référent, publics, utilité, écoute, recommande)
+    avis: list = field(default_factory=list)
 
 
 def charger(carnets, periodes: list[p.Periode]) -> Donnees:
@@ -145,6 +153,42 @@ def charger(carnets, periodes: list[p.Periode]) -> Donnees:
         ).values_list("sortie__carnet", "sortie__date_sortie", "date_prevue", "situation")
     ]
     return donnees
+
+
+def charger_avis(departement: str, periodes: list[p.Periode], *, epci: str = "") -> list:
+    """Les avis anonymes donnés sur le territoire (et l'EPCI) pendant l'une des périodes (une requête)."""
+    debut, fin = min(periode.debut for periode in periodes), max(periode.fin for periode in periodes)
+    avis = Evaluation.objects.filter(departement=departement, mois__gte=debut.replace(day=1), mois__lte=fin)
+    if epci:
+        avis = avis.filter(code_epci=epci)
+    return list(
+        avis.values_list(
+            "pk", "type_etape", "mois", "organisation_referente", "publics", "utilite", "ecoute", "recommanderait"
+        )
+    )
+
+
+def elements_avis(avis: list, periode: p.Periode, *, organisation_id: int | None, public: str) -> dict[str, list]:
+    """Pour une période, une organisation (ou toutes) et un public : indicateur des avis → éléments (réponse, a, b)."""
+    resultat = defaultdict(list)
+    for pk, type_etape, mois, organisation, publics, utilite, ecoute, recommande in avis:
+        if not periode.contient(mois):
+            continue
+        if organisation_id is not None and organisation != organisation_id:
+            continue
+        if public != p.TOUS and public not in publics:
+            continue
+        cle = ("avis", pk)
+        parts = {
+            "utilite": int(utilite >= Evaluation.Note.PLUTOT),
+            "ecoute": int(ecoute >= Evaluation.Note.PLUTOT),
+            "recommandation": int(recommande == Evaluation.Recommandation.OUI),
+        }
+        for suffixe in ("", f"_{type_etape}"):
+            resultat[f"avis_reponses{suffixe}"].append((cle, 1, 0))
+            for code, oui in parts.items():
+                resultat[f"avis_{code}{suffixe}"].append((cle, oui, 1))
+    return resultat
 
 
 def _charger_contacts(donnees: Donnees, ids, fins: list[date], fuseau) -> None:
@@ -376,33 +420,72 @@ def calculer(donnees: Donnees, filtres: Filtres, publics: list[str]) -> dict:
         listes = elements(donnees, pop)
         for public in publics:
             retenus = _retenus(pop, filtres, public)
+            avis = elements_avis(donnees.avis, periode, organisation_id=filtres.organisation_id, public=public)
             for code, indicateur in d.INDICATEURS.items():
-                liste = listes.get(code, [])
-                if retenus is not None:
-                    liste = [element for element in liste if element[0] in retenus]
+                if indicateur.section == d.AVIS:
+                    liste = avis.get(code, [])  # déjà filtrés (organisation, public) : pas de carnet
+                else:
+                    liste = listes.get(code, [])
+                    if retenus is not None:
+                        liste = [element for element in liste if element[0] in retenus]
                 mesures[(code, public, cle)] = mesurer(indicateur, liste)
     return mesures
 
 
 def secrets_secondaires(mesures: dict) -> set:
-    """Les clés (code, public, période) des mesures à masquer en plus : les sorties par motif sont publiées à côté de
-    leur total ; si un seul chiffre de cette addition est secret, le plus petit autre (non nul) l'est aussi, pour
-    qu'aucun ne se retrouve par soustraction (`secret_statistique.masquer_repartition`, jugé sur les personnes)."""
+    """Les clés (code, public, période) des mesures à masquer en plus : les sorties par motif et les avis par type
+    d'étape sont publiés à côté de leur total ; si un seul chiffre de cette addition est secret, le plus petit autre
+    (non nul) l'est aussi, pour qu'aucun ne se retrouve par soustraction (`secret_statistique.masquer_repartition`,
+    jugé sur les personnes, ou les réponses pour les avis). Les parts des avis d'une étape suivent : masquées si son
+    nombre de réponses l'est, et si la part d'une étape est masquée, celle des autres étapes aussi (la part de toutes
+    les étapes et celle d'une étape donneraient l'autre)."""
     masques = set()
     for public, cle in {(public, cle) for _, public, cle in mesures}:
-        repartition = {
-            code: mesures[(code, public, cle)].effectifs[0]
-            for code in d.REPARTITIONS_SORTIES
-            if (code, public, cle) in mesures
-        }
-        masques |= {(code, public, cle) for code in secret_statistique.masquer_repartition(repartition)}
+        for repartition_codes in d.REPARTITIONS:
+            repartition = {
+                code: mesures[(code, public, cle)].effectifs[0]
+                for code in repartition_codes
+                if (code, public, cle) in mesures
+            }
+            masques |= {(code, public, cle) for code in secret_statistique.masquer_repartition(repartition)}
+        masques |= _secrets_avis_par_etape(mesures, masques, public, cle)
     return masques
 
 
+def _population(mesure: Mesure, nature: str) -> int:
+    return mesure.effectifs[0] if nature == d.EFFECTIF else mesure.effectifs[1]
+
+
+def _secrets_avis_par_etape(mesures: dict, masques: set, public: str, cle: str) -> set:
+    par_etape = d.AVIS_PAR_ETAPE
+    if any((code, public, cle) not in mesures for codes in par_etape.values() for code in codes.values()):
+        return set()
+    resultat = set()
+    etapes_masquees = {
+        type_etape for type_etape, code in par_etape["avis_reponses"].items() if (code, public, cle) in masques
+    }
+    for base, codes in par_etape.items():
+        if base == "avis_reponses":
+            continue
+        nature = d.INDICATEURS[base].nature
+        masquees = {
+            type_etape
+            for type_etape, code in codes.items()
+            if type_etape in etapes_masquees or mesures[(code, public, cle)].secrete
+        }
+        if masquees:
+            resultat |= {
+                (code, public, cle) for code in codes.values() if _population(mesures[(code, public, cle)], nature) > 0
+            }
+    return resultat
+
+
 def indicateurs_du_territoire(filtres: Filtres) -> dict:
-    """Le point d'entrée : charge (12 requêtes) et calcule les deux périodes, pour le public filtré ou, sans filtre de
-    public, pour chaque public."""
+    """Le point d'entrée : charge (12 requêtes, plus une pour les avis) et calcule les deux périodes, pour le public
+    filtré ou, sans filtre de public, pour chaque public."""
     carnets = p.carnets_du_territoire(filtres.departement, epci=filtres.epci)
-    donnees = charger(carnets, [filtres.periode.precedente, filtres.periode])
+    periodes = [filtres.periode.precedente, filtres.periode]
+    donnees = charger(carnets, periodes)
+    donnees.avis = charger_avis(filtres.departement, periodes, epci=filtres.epci)
     publics = list(p.PUBLICS) if filtres.public == p.TOUS else [filtres.public]
     return calculer(donnees, filtres, publics)

@@ -8,12 +8,16 @@ Natures :
 - « taux » : numérateur / dénominateur en % ; masqué si le numérateur, le dénominateur ou leur différence compte de
   1 à 4 personnes ;
 - « mediane » / « moyenne » : d'une durée en jours ; masquée si la population mesurée compte de 1 à 4 personnes.
+
+Les avis des personnes accompagnées (section `AVIS`) sont anonymes (`parcours.Evaluation`) : ils se comptent en
+réponses (une personne peut donner son avis sur plusieurs étapes), le secret se juge sur les réponses ; leurs
+commentaires libres ne sont jamais publiés (risque de réidentification).
 """
 
 from dataclasses import dataclass
 
 from parcours.delais import DELAI_ORIENTATION_JOURS
-from parcours.models import SortieParcours
+from parcours.models import SortieParcours, TypeEtape
 
 EFFECTIF = "effectif"
 TAUX = "taux"
@@ -42,7 +46,27 @@ CONTRAT = "Contrat, référent et plan d'action"
 CONTACT = "Contact et continuité"
 OFFRE = "Orientations vers l'offre"
 SORTIES = "Sorties et emploi"
-SECTIONS = (ACCOMPAGNEMENT, ORIENTATION, CONTRAT, CONTACT, OFFRE, SORTIES)
+AVIS = "Avis des personnes accompagnées"
+SECTIONS = (ACCOMPAGNEMENT, ORIENTATION, CONTRAT, CONTACT, OFFRE, SORTIES, AVIS)
+
+# Les avis : la population (qui est compté) est la même pour les quatre indicateurs, par type d'étape ou non.
+POPULATION_AVIS = (
+    "les avis anonymes donnés dans la période par les personnes accompagnées, depuis leur espace personnel, après "
+    "une étape close (orientation vers un service terminée, sortie du parcours) ; le mois de la réponse est dans la "
+    "période, le territoire et l'EPCI, l'organisme référent et le public sont ceux de la personne au jour de sa "
+    "réponse. Une personne peut répondre pour plusieurs étapes : on compte des réponses, et le secret se juge sur "
+    "elles. Les commentaires libres ne sont jamais publiés ici (ils pourraient faire reconnaître la personne)"
+)
+# Code → (libellé, définition du numérateur) des parts publiées à côté du nombre de réponses.
+PARTS_AVIS = {
+    "utilite": ("Avis : étape utile", "« plutôt » ou « tout à fait » à « cette étape vous a-t-elle été utile ? »"),
+    "ecoute": ("Avis : personne écoutée", "« plutôt » ou « tout à fait » à « vous êtes-vous senti(e) écouté(e) ? »"),
+    "recommandation": (
+        "Avis : recommanderait l'accompagnement",
+        "« oui » à « recommanderiez-vous cet accompagnement à un proche ? » (« non » et « je ne sais pas » comptent "
+        "au dénominateur)",
+    ),
+}
 
 _DEFINITIONS = [
     Indicateur(
@@ -231,11 +255,53 @@ _DEFINITIONS = [
     ],
 ]
 
+
+def _indicateurs_avis(suffixe: str = "", libelle_etape: str = "") -> list[Indicateur]:
+    """Les quatre indicateurs des avis, pour toutes les étapes ou pour un type d'étape (`suffixe` : « _sortie »)."""
+    precision = f" – {libelle_etape.lower()}" if libelle_etape else ""
+    seules = f" Seuls les avis sur une étape « {libelle_etape.lower()} » comptent." if libelle_etape else ""
+    return [
+        Indicateur(
+            f"avis_reponses{suffixe}",
+            f"Avis donnés{precision}",
+            f"Nombre de réponses au questionnaire d'avis : {POPULATION_AVIS}.{seules}",
+            "réponses",
+            EFFECTIF,
+            AVIS,
+        ),
+        *[
+            Indicateur(
+                f"avis_{code}{suffixe}",
+                f"{libelle}{precision}",
+                f"La part des réponses {numerateur}, parmi {POPULATION_AVIS}.{seules}",
+                "%",
+                TAUX,
+                AVIS,
+            )
+            for code, (libelle, numerateur) in PARTS_AVIS.items()
+        ],
+    ]
+
+
+_DEFINITIONS += [
+    *_indicateurs_avis(),
+    *[
+        indicateur
+        for type_etape, libelle in TypeEtape.choices
+        for indicateur in _indicateurs_avis(f"_{type_etape}", libelle)
+    ],
+]
+
 INDICATEURS = {indicateur.code: indicateur for indicateur in _DEFINITIONS}
+CODES_AVIS = tuple(code for code, indicateur in INDICATEURS.items() if indicateur.section == AVIS)
 # Une répartition publiée à côté de son total (le secret secondaire s'y applique) : les sorties et leurs motifs.
 REPARTITIONS_SORTIES = ("sorties", *(f"sorties_{motif}" for motif in SortieParcours.Motif.values))
-
-LACUNE_EVALUATIONS = (
-    "Les évaluations des personnes accompagnées (satisfaction) viendront avec leur espace personnel : "
-    "la plateforme ne les recueille pas encore, aucun chiffre n'est donc publié."
-)
+# De même pour les avis par type d'étape ; une étape dont le nombre de réponses est masqué voit aussi ses parts
+# masquées (sans quoi le total et l'autre étape les trahiraient).
+REPARTITIONS_AVIS = ("avis_reponses", *(f"avis_reponses_{type_etape}" for type_etape in TypeEtape.values))
+REPARTITIONS = (REPARTITIONS_SORTIES, REPARTITIONS_AVIS)
+# Chaque indicateur des avis → ses déclinaisons par type d'étape (type → code).
+AVIS_PAR_ETAPE = {
+    base: {type_etape: f"{base}_{type_etape}" for type_etape in TypeEtape.values}
+    for base in ("avis_reponses", *(f"avis_{code}" for code in PARTS_AVIS))
+}

@@ -1,15 +1,18 @@
 """Qui est compté : le territoire d'un carnet, le sous-territoire (EPCI), l'organisation, les publics, les périodes.
 
-Règles (une seule fois, ici ; documentées dans `docs/indicateurs.md`) :
+Règles (une seule fois ; documentées dans `docs/indicateurs.md`). Celles des publics, du territoire et de l'EPCI
+vivent dans `parcours.population` (l'avis anonyme d'une personne les applique au jour de sa réponse) et sont
+importées ici :
 - le **territoire** d'un carnet est le département d'accueil de son dernier transfert de territoire, à défaut le
   département de l'organisation qui l'a ouvert ;
 - le **sous-territoire** est l'EPCI de la commune de la personne (code INSEE de sa commune, référentiel des
   communes) ;
 - l'**organisation** d'un carnet pour une période est celle de son référent de parcours en fonction le dernier jour
   de la période, à défaut celle de son dernier référent avant ce jour ;
-- les **publics** d'une personne un jour donné (`publics_le`, aussi pour le flux des orientations) : BRSA = droit
-  au RSA ouvert (versable ou suspendu), DELD, parent isolé, RQTH/BOE = statut « oui » en cours ce jour-là ; jeune =
-  moins de 26 ans ce jour-là ; les indicateurs les lisent le dernier jour de la période ;
+- les **publics** d'une personne un jour donné (`publics_le`, aussi pour le flux des orientations et les avis
+  anonymes des personnes) : BRSA = droit au RSA ouvert (versable ou suspendu), DELD, parent isolé, RQTH/BOE =
+  statut « oui » en cours ce jour-là ; jeune = moins de 26 ans ce jour-là ; les indicateurs les lisent le dernier
+  jour de la période ;
 - la **date de signature** d'un contrat d'engagement (`date_de_signature`, `DATE_DE_SIGNATURE`, aussi pour le flux)
   est la date d'accord de la personne, à défaut la date de début ;
 - une période est faite de **mois civils entiers** (du 1er d'un mois au dernier jour d'un mois, années 2000 à 2100) ;
@@ -21,19 +24,38 @@ Règles (une seule fois, ici ; documentées dans `docs/indicateurs.md`) :
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from parcours.delais import ajouter_mois
-from parcours.models import Carnet, Statut, TransfertTerritoire
+from parcours.models import Carnet
+from parcours.population import (
+    AGE_JEUNE,
+    BRSA,
+    DELD,
+    JEUNES,
+    PARENTS_ISOLES,
+    RQTH,
+    STATUT_DU_PUBLIC,
+    TYPES_STATUT_LUS,
+    age_le,
+    communes_de_l_epci,
+    en_cours_le,
+    publics_le,
+    territoire_du_carnet,
+)
 from partenaires import referentiels
 
+__all__ = [
+    "AGE_JEUNE",
+    "STATUT_DU_PUBLIC",
+    "TYPES_STATUT_LUS",
+    "age_le",
+    "en_cours_le",
+    "publics_le",
+    "territoire_du_carnet",
+]
+
 TOUS = "tous"
-BRSA = "brsa"
-DELD = "deld"
-JEUNES = "jeunes"
-PARENTS_ISOLES = "parents_isoles"
-RQTH = "rqth"
 PUBLICS = {
     TOUS: "Tous les publics",
     BRSA: "Bénéficiaires du RSA (droit ouvert)",
@@ -42,10 +64,6 @@ PUBLICS = {
     PARENTS_ISOLES: "Parents isolés",
     RQTH: "RQTH / BOE",
 }
-AGE_JEUNE = 26
-# Le statut « oui » qui fait entrer dans le public.
-STATUT_DU_PUBLIC = {DELD: Statut.Type.DELD, PARENTS_ISOLES: Statut.Type.PARENT_ISOLE, RQTH: Statut.Type.RQTH}
-TYPES_STATUT_LUS = (Statut.Type.DROIT_RSA, *STATUT_DU_PUBLIC.values())
 # Les années qu'une période peut couvrir (au-delà, les calculs de dates débordent ; en deçà, rien n'existe).
 ANNEE_MIN, ANNEE_MAX = 2000, 2100
 # La date de signature d'un contrat d'engagement, à annoter : l'accord de la personne, à défaut le début.
@@ -82,19 +100,6 @@ def dernier_trimestre_complet(aujourd_hui: date) -> Periode:
     return Periode(debut, debut_trimestre - timedelta(days=1))
 
 
-def territoire_du_carnet():
-    """L'expression du territoire d'un carnet (à annoter) : dernier transfert, à défaut l'organisation qui l'a
-    ouvert."""
-    dernier_transfert = TransfertTerritoire.objects.filter(carnet=OuterRef("pk")).order_by("-date_transfert", "-pk")
-    return Coalesce(
-        Subquery(dernier_transfert.values("departement_accueil")[:1]), F("organisation_creatrice__departement")
-    )
-
-
-def communes_de_l_epci(code_epci: str) -> list[str]:
-    return [code for code, ligne in referentiels.communes().items() if ligne["code_epci"] == code_epci]
-
-
 def epci_du_departement(departement: str) -> list[tuple[str, str]]:
     """Les EPCI qui ont au moins une commune dans le département : (SIREN, nom), par nom."""
     noms = referentiels.epci()
@@ -109,32 +114,6 @@ def carnets_du_territoire(departement: str, *, epci: str = ""):
     if epci:
         carnets = carnets.filter(personne__code_commune__in=communes_de_l_epci(epci))
     return carnets
-
-
-def age_le(date_naissance: date, jour: date) -> int:
-    return jour.year - date_naissance.year - ((jour.month, jour.day) < (date_naissance.month, date_naissance.day))
-
-
-def en_cours_le(debut: date, fin: date | None, jour: date) -> bool:
-    """Une période datée (statut, référent, contrat) couvre-t-elle ce jour ? La date de fin est incluse."""
-    return debut <= jour and (fin is None or fin >= jour)
-
-
-def publics_le(statuts, date_naissance: date | None, jour: date) -> set[str]:
-    """Les publics d'une personne ce jour-là (sans « tous ») : la seule règle, pour les indicateurs et le flux.
-    `statuts` : ses statuts lus, (type, valeur, début, fin)."""
-    publics = set()
-    if date_naissance is not None and age_le(date_naissance, jour) < AGE_JEUNE:
-        publics.add(JEUNES)
-    for type_statut, valeur, debut, fin in statuts:
-        if not en_cours_le(debut, fin, jour):
-            continue
-        if type_statut == Statut.Type.DROIT_RSA and valeur.startswith("ouvert"):
-            publics.add(BRSA)
-        for public, type_public in STATUT_DU_PUBLIC.items():
-            if type_statut == type_public and valeur == "oui":
-                publics.add(public)
-    return publics
 
 
 def date_de_signature(debut: date, accord: date | None) -> date:

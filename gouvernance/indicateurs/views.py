@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gouvernance import permissions
-from gouvernance.indicateurs import definitions as d
 from gouvernance.indicateurs import export, tableaux
 from gouvernance.indicateurs import population as p
 from gouvernance.indicateurs.forms import FiltresIndicateursForm
@@ -33,7 +32,6 @@ def indicateurs(request):
         "epci": [],
         "organisations": [],
         "requete": request.GET.urlencode(),
-        "lacune_evaluations": d.LACUNE_EVALUATIONS,
     }
     territoire = form.data.get("territoire", "")
     if territoire in dict(form.fields["territoire"].choices):

@@ -1,18 +1,35 @@
 """L'évaluation de son accompagnement par la personne : après chaque étape close (orientation vers un service
 terminée, sortie du parcours), trois questions et un commentaire libre. Les réponses (`Evaluation`) sont anonymes ;
-`EtapeEvaluee` retient seulement que l'étape a reçu un avis."""
+`EtapeEvaluee` retient seulement que l'étape a reçu un avis (ou que la personne a préféré ne pas répondre).
+
+L'avis anonyme garde, au jour de la réponse : le mois (jamais le jour), le territoire et l'EPCI de la personne,
+l'organisme référent (organisation de son référent en fonction) et ses publics, selon les règles des indicateurs
+(`parcours.population`). Aucun lien vers la personne ni son carnet, et aucun événement dans l'historique : le groupe
+de suivi ne voit pas les réponses."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from parcours.models import EtapeEvaluee, OrientationService, SortieParcours, TypeEtape
+from parcours import population
+from parcours.models import (
+    EspacePersonne,
+    EtapeEvaluee,
+    Evaluation,
+    Intervenant,
+    OrientationService,
+    SortieParcours,
+    TypeEtape,
+)
 
 # Une étape close plus ancienne n'est plus proposée à l'évaluation (le souvenir s'efface, l'avis perd son sens).
 FENETRE_EVALUATION = timedelta(days=183)
 ORIENTATIONS_CLOSES = (OrientationService.Statut.TERMINEE, OrientationService.Statut.ABANDONNEE)
+LONGUEUR_COMMENTAIRE = 2000
 
 
 @dataclass(frozen=True)
@@ -54,3 +71,94 @@ def etapes_a_evaluer(carnet, aujourd_hui: date | None = None) -> list[Etape]:
     """Les étapes closes qui n'ont pas encore reçu d'avis (ni de refus de répondre)."""
     faites = set(EtapeEvaluee.objects.filter(carnet=carnet).values_list("type_etape", "objet_id"))
     return [etape for etape in etapes_closes(carnet, aujourd_hui) if (etape.type_etape, etape.objet_id) not in faites]
+
+
+def etape_a_evaluer(carnet, type_etape: str, objet_id: int) -> Etape | None:
+    """L'étape close de ce carnet qui attend encore l'avis de la personne, ou None (pas la sienne, pas close, déjà
+    évaluée, trop ancienne)."""
+    return next(
+        (e for e in etapes_a_evaluer(carnet) if e.type_etape == type_etape and e.objet_id == objet_id),
+        None,
+    )
+
+
+def _verifier_acteur(carnet, acteur) -> None:
+    """Seule la personne, depuis son espace ouvert, donne son avis sur son accompagnement. La ligne de son espace est
+    verrouillée : deux envois simultanés du même avis n'en enregistrent qu'un."""
+    espace = (
+        EspacePersonne.objects.select_for_update(of=("self",))
+        .filter(personne__carnet=carnet, compte=acteur, ferme_le__isnull=True)
+        .only("pk")
+        .first()
+    )
+    if espace is None:
+        raise ValidationError("Seule la personne accompagnée donne son avis sur son accompagnement.")
+
+
+def _verifier_reponses(utilite, ecoute, recommanderait, commentaire) -> None:
+    erreurs = {}
+    for champ, valeur in (("utilite", utilite), ("ecoute", ecoute)):
+        if valeur not in Evaluation.Note.values:
+            erreurs[champ] = "Choisissez une réponse, de « pas du tout » à « tout à fait »."
+    if recommanderait not in Evaluation.Recommandation.values:
+        erreurs["recommanderait"] = "Choisissez oui, non ou je ne sais pas."
+    if len(commentaire) > LONGUEUR_COMMENTAIRE:
+        erreurs["commentaire"] = f"Votre commentaire dépasse {LONGUEUR_COMMENTAIRE} caractères."
+    if erreurs:
+        raise ValidationError(erreurs)
+
+
+def donner_avis(
+    carnet,
+    type_etape: str,
+    objet_id: int,
+    *,
+    acteur,
+    utilite: int,
+    ecoute: int,
+    recommanderait: str,
+    commentaire: str = "",
+) -> Evaluation:
+    """La personne répond aux trois questions : l'étape est marquée évaluée et l'avis anonyme est enregistré, sans
+    lien avec elle (une transaction, aucun événement d'historique)."""
+    commentaire = (commentaire or "").strip()
+    _verifier_reponses(utilite, ecoute, recommanderait, commentaire)
+    with transaction.atomic():
+        etape = _etape_ouverte(carnet, type_etape, objet_id, acteur=acteur)
+        aujourd_hui = timezone.localdate()
+        evaluation = Evaluation(
+            type_etape=etape.type_etape,
+            mois=aujourd_hui.replace(day=1),
+            departement=population.territoire_de(carnet),
+            code_epci=population.epci_de_la_commune(carnet.personne.code_commune),
+            organisation_referente_id=Intervenant.objects.referents()
+            .filter(carnet=carnet)
+            .values_list("organisation", flat=True)
+            .first(),
+            publics=sorted(population.publics_de(carnet.personne, aujourd_hui)),
+            utilite=utilite,
+            ecoute=ecoute,
+            recommanderait=recommanderait,
+            commentaire=commentaire,
+        )
+        evaluation.full_clean()
+        EtapeEvaluee.objects.create(carnet=carnet, type_etape=etape.type_etape, objet_id=etape.objet_id)
+        evaluation.save()
+    return evaluation
+
+
+def ne_pas_repondre(carnet, type_etape: str, objet_id: int, *, acteur) -> EtapeEvaluee:
+    """La personne préfère ne pas répondre : on ne le lui redemande pas, et aucun avis n'est enregistré."""
+    with transaction.atomic():
+        etape = _etape_ouverte(carnet, type_etape, objet_id, acteur=acteur)
+        return EtapeEvaluee.objects.create(
+            carnet=carnet, type_etape=etape.type_etape, objet_id=etape.objet_id, repondu=False
+        )
+
+
+def _etape_ouverte(carnet, type_etape, objet_id, *, acteur) -> Etape:
+    _verifier_acteur(carnet, acteur)
+    etape = etape_a_evaluer(carnet, type_etape, objet_id)
+    if etape is None:
+        raise ValidationError("Cette étape n'attend pas (ou plus) votre avis.")
+    return etape

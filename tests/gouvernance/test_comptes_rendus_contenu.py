@@ -168,10 +168,11 @@ def test_l_ordre_du_jour_non_valide_est_un_projet():
 
 def test_le_compte_rendu_porte_les_indicateurs_du_territoire_sans_rien_inventer(decor):
     """Les indicateurs du territoire viennent des carnets (tests/gouvernance/test_indicateurs_compte_rendu.py) ;
-    l'évaluation par les personnes, pas encore recueillie, est dite manquante plutôt qu'inventée."""
+    les avis des personnes viennent de leurs réponses anonymes : sans réponse, « – », rien d'inventé."""
     texte = render_to_string(documents.GABARIT_COMPTE_RENDU, documents.contexte_compte_rendu(decor.seance))
     assert "Indicateurs du territoire" in texte
-    assert "ne les recueille pas encore, aucun chiffre" in texte
+    assert "Avis donnés" in texte and "commentaires libres ne sont jamais publiés" in texte
+    assert "ne les recueille pas encore" not in texte
 
 
 # --- Nombre de requêtes ---------------------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def seance_de(taille):
 @pytest.mark.parametrize("taille", [1, 30])
 def test_le_contexte_du_compte_rendu_lit_un_nombre_fixe_de_requetes(taille, django_assert_num_queries):
     seance = seance_de(taille)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         contexte = documents.contexte_compte_rendu(seance)
         texte = render_to_string(documents.GABARIT_COMPTE_RENDU, contexte)
     assert texte.count("Détail du vote") == taille and f"Ancienne {taille - 1}" in texte

@@ -54,10 +54,10 @@ def test_section_indicateurs_du_compte_rendu_en_pdf(seance):
     # serait « secret ») reste sur la page des indicateurs.
     assert "Bénéficiaires du RSA" not in texte
     assert "Nom1" not in texte and "Prénom" not in texte
-    assert "ne les recueille pas encore" in texte
+    assert "Avis donnés" in texte  # la section des avis anonymes (sans réponse : « – »)
 
 
 def test_la_section_lit_un_nombre_fixe_de_requetes(seance, django_assert_num_queries):
     seance, _ = seance
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):  # 12 pour les carnets, 1 pour les avis anonymes
         render_to_string(GABARIT, contexte_indicateurs(seance))

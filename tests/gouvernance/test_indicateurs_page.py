@@ -126,7 +126,7 @@ def test_page_du_pilote_avec_definitions_et_secret(client, connecter, landes):
     assert "Définition :" in contenu and "ne sont pas sorties du parcours avant son premier jour" in contenu
     assert '<td class="fr-cell--right">7</td>' in contenu  # à l'écran, pas d'arrondi
     assert 'role="img"' in contenu
-    assert "ne les recueille pas encore" in contenu  # la lacune des évaluations est dite
+    assert "Avis des personnes accompagnées" in contenu  # les avis anonymes ont leur section (plus de lacune)
     # Grand Dax : 2 personnes → « secret ».
     reponse = client.get(URL, {**T3, "sous_territoire": "244000675"})
     tableau = reponse.content.decode().split('id="indicateur-accompagnes"')[1].split("</table>")[0]
@@ -219,7 +219,7 @@ def test_nombre_de_requetes_borne(client, connecter, db, django_assert_num_queri
         f.objectif(carnet, referente, le=date(2026, 2, 5))
         f.orientation_service(carnet, service, referente, envoyee_le=f.moment(date(2026, 8, 25)))
     connecter(pilote)
-    # Session, utilisateur, second facteur, menu (4), territoires du pilote (2), données (12), appartenances du
-    # menu (1), organisations du filtre (1) : 20, quel que soit le nombre de carnets.
-    with django_assert_num_queries(20):
+    # Session, utilisateur, second facteur, menu (4), territoires du pilote (2), données (12), avis anonymes (1),
+    # appartenances du menu (1), organisations du filtre (1) : 21, quel que soit le nombre de carnets.
+    with django_assert_num_queries(21):
         assert client.get(URL, T3).status_code == 200

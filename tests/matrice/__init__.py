@@ -8,6 +8,10 @@ refusé ne doit pas changer) et `GET_QUI_ECRIVENT`.
 from tests.matrice import (
     convocations,
     equipes,
+    espace_activation,
+    espace_carnet,
+    espace_documents,
+    espace_partage,
     gouvernance_commun,
     gouvernance_composition,
     gouvernance_comptes_rendus,
@@ -47,4 +51,8 @@ EXTENSIONS = [
     pilotage_besoins,
     sanctions,
     equipes,
+    espace_partage,
+    espace_activation,
+    espace_documents,
+    espace_carnet,
 ]

@@ -1,0 +1,286 @@
+"""Les deux documents que la personne télécharge depuis son espace, produits en arrière-plan (`spie.documents`) :
+
+- `parcours.espace_carnet` : le PDF de son carnet (identité, référent et groupe de suivi avec leurs contacts, plan
+  d'action, rendez-vous à venir et des douze derniers mois, orientations, contrat, date de production). Jamais une
+  note d'entretien ;
+- `parcours.espace_donnees` : toutes les données personnelles que la plateforme détient sur elle (droit d'accès,
+  RGPD article 15), en JSON.
+
+Chaque producteur revérifie au moment de produire que le demandeur est le compte de la personne, espace ouvert, et
+que le carnet demandé est le sien (sinon 404 : le document échoue, comme pour les autres producteurs).
+
+Ce que lit tout le groupe de suivi est dans l'export, y compris ce que l'espace de la personne ne lui montre pas à
+l'écran (comptes rendus des rendez-vous, commentaires des professionnels dans le diagnostic et ses parties
+sensibles, motifs des décisions, message envoyé à une structure) : le droit d'accès porte sur toutes ses données.
+
+Les notes d'entretien dans l'export : **seules les notes visibles par tout le groupe de suivi y sont**. Ce sont des
+données sur la personne que tous les professionnels qui l'accompagnent lisent ; le droit d'accès les couvre. Les notes
+réservées à une organisation ou à leur auteur sont des notes de travail qu'aucun autre partenaire ne lit : la
+plateforme ne les met pas dans un export en libre-service (un export volé ou partagé ne doit pas les livrer) ; la
+personne peut les demander à l'organisation qui les a écrites, responsable de leur traitement, par une demande
+d'accès (l'export le lui dit dans `a_propos`).
+
+Les avis que la personne donne sur son accompagnement (`Evaluation`) sont anonymes : aucun lien ne permet de les
+retrouver, ils ne sont donc pas dans l'export (seul le fait qu'une étape a reçu un avis, `EtapeEvaluee`, y est).
+
+`MODELES_EXPORTES` et `MODELES_NON_EXPORTES` (avec leur raison) couvrent chaque modèle lié à un carnet ou à une
+personne : un test échoue si un nouveau modèle n'est dans aucun des deux.
+"""
+
+import json
+from datetime import timedelta
+
+from django.apps import apps
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from parcours.espace.acces import espace_de
+from parcours.models import (
+    Carnet,
+    ConsultationCarnet,
+    ContratEngagement,
+    DecisionOrientation,
+    EvenementCarnet,
+    Intervenant,
+    Note,
+    Objectif,
+    OrientationService,
+    Personne,
+    RendezVous,
+)
+from partenaires import permissions
+from spie.documents import producteur
+from spie.pdf import rendre_pdf
+
+GABARIT_PDF = "parcours/espace/documents/carnet_pdf.html"
+MOIS_DE_RENDEZ_VOUS_PASSES = 12
+# Les champs techniques jamais exportés : l'identifiant interne, l'empreinte d'un jeton d'activation (secret).
+CHAMPS_TECHNIQUES = {"id", "empreinte"}
+
+# Section de l'export → (modèle, champ qui le lie au carnet ou à la personne, relations exportées avec chaque ligne).
+SECTIONS = {
+    "statuts": ("parcours.Statut", "personne", ()),
+    "espace_personnel": ("parcours.EspacePersonne", "personne", ()),
+    "activations_de_l_espace": ("parcours.ActivationEspace", "personne", ()),
+    "groupe_de_suivi": ("parcours.Intervenant", "carnet", ()),
+    "rendez_vous": ("parcours.RendezVous", "carnet", ()),
+    "plan_d_action": ("parcours.Objectif", "carnet", ("actions",)),
+    "contrats": ("parcours.ContratEngagement", "carnet", ()),
+    "diagnostics": ("parcours.Diagnostic", "carnet", ("projets", "evaluations")),
+    "demandes_d_orientation": ("parcours.DemandeOrientation", "carnet", ()),
+    "decisions_d_orientation": ("parcours.DecisionOrientation", "carnet", ()),
+    "transferts_de_territoire": ("parcours.TransfertTerritoire", "carnet", ()),
+    "orientations_vers_un_service": ("parcours.OrientationService", "carnet", ("transitions",)),
+    "sorties_du_parcours": ("parcours.SortieParcours", "carnet", ("points_suivi",)),
+    "vos_messages": ("parcours.ExpressionPersonne", "carnet", ()),
+    "consentements": ("parcours.Consentement", "carnet", ()),
+    "demandes_d_opposition": ("parcours.DemandeOpposition", "carnet", ()),
+    "manquements_et_sanctions": ("parcours.Manquement", "carnet", ()),
+    "equipe_pluridisciplinaire": ("parcours.DossierEquipe", "carnet", ()),
+    "etudes_en_comite_technique": ("gouvernance.EtudeSituation", "carnet", ()),
+    "etapes_ayant_recu_votre_avis": ("parcours.EtapeEvaluee", "carnet", ()),
+}
+MODELES_EXPORTES = {
+    "parcours.Personne",  # identite
+    "parcours.Carnet",  # carnet
+    "parcours.CarnetPermissionGroupe",  # organisations_qui_voient_le_carnet
+    "parcours.Note",  # notes_du_groupe_de_suivi (visibles par tout le groupe seulement)
+    "parcours.EvenementCarnet",  # historique
+    "parcours.ConsultationCarnet",  # consultations
+    *(modele for modele, _, _ in SECTIONS.values()),
+}
+MODELES_NON_EXPORTES = {
+    "parcours.ElementATraiter": (
+        "La liste de travail calculée chaque jour pour les professionnels (alertes de délais) : elle se déduit des "
+        "données déjà exportées et ne contient rien d'autre."
+    ),
+}
+
+A_PROPOS = {
+    "objet": (
+        "Toutes les données personnelles que la plateforme SPIE détient sur vous (droit d'accès, article 15 du "
+        "règlement général sur la protection des données)."
+    ),
+    "contenu": (
+        "Tout ce que les professionnels qui vous accompagnent peuvent lire sur vous est ici, y compris les comptes "
+        "rendus de vos rendez-vous, leurs commentaires dans votre diagnostic et les motifs des décisions."
+    ),
+    "notes_d_entretien": (
+        "Seules les notes d'entretien que tout votre groupe de suivi peut lire sont ici. Les notes qu'un "
+        "professionnel réserve à son organisation ou à lui-même n'y sont pas : demandez-les à l'organisation qui "
+        "les a écrites (une demande d'accès, à laquelle elle répond dans un délai d'un mois)."
+    ),
+    "avis": (
+        "Vos avis sur votre accompagnement sont anonymes : rien ne les relie à vous, ils ne sont donc pas ici. "
+        "« etapes_ayant_recu_votre_avis » dit seulement que vous avez donné votre avis (ou préféré ne pas répondre)."
+    ),
+    "historique": "Pour chaque événement de votre carnet : sa nature, sa date, l'organisation et un résumé.",
+    "consultations": "Qui a ouvert votre carnet : la date, l'organisation, la personne et la partie consultée.",
+    "format": "Dates au format AAAA-MM-JJ, heures en temps universel (UTC).",
+    "questions": (
+        "Une question, une erreur à corriger ? Adressez-vous à votre référent ou à l'organisation qui vous accompagne."
+    ),
+}
+
+
+def _carnet_de_la_personne(demandeur, carnet_uuid: str) -> Carnet:
+    """Le carnet de la personne qui demande, relu au moment de produire : son compte, son espace ouvert, son carnet.
+    Tout autre cas : 404 (le document échoue)."""
+    espace = espace_de(demandeur)
+    if espace is None or str(espace.personne.carnet.uuid) != str(carnet_uuid):
+        raise Http404("Carnet introuvable.")
+    return espace.personne.carnet
+
+
+# --- Le PDF du carnet ---------------------------------------------------------------------------------------
+
+
+def contexte_carnet(carnet, maintenant=None) -> dict:
+    """Ce que montre le PDF du carnet de la personne (jamais une note d'entretien)."""
+    maintenant = maintenant or timezone.now()
+    rendez_vous = RendezVous.objects.filter(carnet=carnet).select_related("organisation", "intervenant")
+    return {
+        "personne": carnet.personne,
+        "carnet": carnet,
+        "intervenants": list(
+            Intervenant.objects.actifs().filter(carnet=carnet).select_related("utilisateur", "organisation")
+        ),
+        "objectifs": list(
+            Objectif.objects.filter(carnet=carnet)
+            .select_related("axe", "referentiel")
+            .prefetch_related(Prefetch("actions", queryset=_avec_relations("parcours.Action", "objectif")))
+        ),
+        "rendez_vous_a_venir": list(rendez_vous.filter(date_heure__gte=maintenant).exclude(statut="annule")),
+        "rendez_vous_passes": list(
+            rendez_vous.filter(date_heure__lt=maintenant, date_heure__gte=maintenant - timedelta(days=365)).order_by(
+                "-date_heure"
+            )
+        ),
+        "decisions": list(
+            DecisionOrientation.objects.filter(carnet=carnet)
+            .select_related("organisme_referent", "referent")
+            .order_by("-date_decision", "-pk")
+        ),
+        "orientations_service": list(
+            OrientationService.objects.filter(carnet=carnet)
+            .select_related("service__structure")
+            .order_by("-envoyee_le")
+        ),
+        "contrat": ContratEngagement.objects.filter(carnet=carnet).order_by("-date_debut", "-pk").first(),
+        "produit_le": maintenant,
+    }
+
+
+@producteur("parcours.espace_carnet")
+def carnet_pdf(demandeur, *, carnet) -> bytes:
+    return rendre_pdf(GABARIT_PDF, contexte_carnet(_carnet_de_la_personne(demandeur, carnet)))
+
+
+# --- L'export de toutes ses données -------------------------------------------------------------------------
+
+
+def _est_lien_vers_la_personne(champ) -> bool:
+    return champ.related_model in (Carnet, Personne)
+
+
+def _avec_relations(label: str, lien_parent: str | None = None):
+    """Le queryset d'un modèle avec ses clés étrangères jointes et ses relations multiples préchargées (une ou deux
+    requêtes par section, quel que soit le nombre de lignes)."""
+    modele = apps.get_model(label)
+    jointes = [
+        champ.name
+        for champ in modele._meta.concrete_fields
+        if champ.is_relation and not _est_lien_vers_la_personne(champ) and champ.name != lien_parent
+    ]
+    multiples = [champ.name for champ in modele._meta.many_to_many]
+    return modele.objects.select_related(*jointes).prefetch_related(*multiples)
+
+
+def _valeur(objet, champ):
+    if champ.many_to_many:
+        return [str(lie) for lie in getattr(objet, champ.name).all()]
+    if champ.is_relation:
+        lie = getattr(objet, champ.name)
+        return None if lie is None else str(lie)
+    valeur = getattr(objet, champ.attname)
+    if champ.choices and valeur not in (None, ""):
+        return str(dict(champ.flatchoices).get(valeur, valeur))
+    return valeur
+
+
+def ligne(objet, *, exclure=(), enfants=()) -> dict:
+    """Une ligne de l'export : chaque champ (libellés des choix en clair, objets liés par leur nom), sans l'identifiant
+    interne ni le lien vers la personne, avec ses lignes enfants."""
+    modele = objet._meta
+    donnees = {
+        champ.name: _valeur(objet, champ)
+        for champ in [*modele.concrete_fields, *modele.many_to_many]
+        if champ.name not in CHAMPS_TECHNIQUES
+        and champ.name not in exclure
+        and not (champ.is_relation and _est_lien_vers_la_personne(champ))
+    }
+    for nom in enfants:
+        relation = modele.get_field(nom)
+        donnees[nom] = [ligne(enfant, exclure=(relation.field.name,)) for enfant in getattr(objet, nom).all()]
+    return donnees
+
+
+def _section(carnet, label, lien, enfants) -> list[dict]:
+    filtre = {lien: carnet.personne if lien == "personne" else carnet}
+    requete = _avec_relations(label).filter(**filtre)
+    for nom in enfants:
+        relation = apps.get_model(label)._meta.get_field(nom)
+        requete = requete.prefetch_related(
+            Prefetch(nom, queryset=_avec_relations(relation.related_model._meta.label, relation.field.name))
+        )
+    return [ligne(objet, enfants=enfants) for objet in requete.order_by("pk")]
+
+
+def donnees_de_la_personne(carnet, maintenant=None) -> dict:
+    """Tout ce que la plateforme détient sur la personne du carnet (voir le docstring du module)."""
+    maintenant = maintenant or timezone.now()
+    donnees = {
+        "a_propos": {"produit_le": maintenant, **A_PROPOS},
+        "identite": ligne(carnet.personne),
+        "carnet": ligne(Carnet.objects.select_related("cree_par", "organisation_creatrice").get(pk=carnet.pk)),
+        "organisations_qui_voient_le_carnet": sorted(
+            permissions.organisations_partageant(carnet, "parcours.view_carnet").values_list("nom", flat=True)
+        ),
+    }
+    for cle, (label, lien, enfants) in SECTIONS.items():
+        donnees[cle] = _section(carnet, label, lien, enfants)
+    donnees["notes_du_groupe_de_suivi"] = [
+        ligne(note, exclure=("visibilite",))
+        for note in Note.objects.filter(carnet=carnet, visibilite=Note.Visibilite.GROUPE)
+        .select_related("auteur", "organisation")
+        .order_by("date", "pk")
+    ]
+    donnees["historique"] = [
+        {
+            "type": evenement.get_type_display(),
+            "date": evenement.date,
+            "organisation": evenement.organisation.nom if evenement.organisation else None,
+            "resume": evenement.resume,
+        }
+        for evenement in EvenementCarnet.objects.filter(carnet=carnet).select_related("organisation").order_by("date")
+    ]
+    donnees["consultations"] = [
+        {
+            "date": consultation.date,
+            "organisation": consultation.organisation.nom if consultation.organisation else None,
+            "lecteur": str(consultation.utilisateur) if consultation.utilisateur else consultation.lecteur,
+            "partie_consultee": consultation.onglet,
+        }
+        for consultation in ConsultationCarnet.objects.filter(carnet=carnet)
+        .select_related("utilisateur", "organisation")
+        .order_by("date")
+    ]
+    return donnees
+
+
+@producteur("parcours.espace_donnees")
+def donnees_json(demandeur, *, carnet) -> bytes:
+    donnees = donnees_de_la_personne(_carnet_de_la_personne(demandeur, carnet))
+    return json.dumps(donnees, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
