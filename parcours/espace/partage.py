@@ -23,7 +23,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
-from parcours import delais
+from parcours import delais, population
 from parcours import permissions as regles_carnet
 from parcours.choix import MODIFIER_CARNET, VOIR_CARNET
 from parcours.espace import partage_taches
@@ -173,20 +173,11 @@ def raisons_legales(carnet, organisation) -> list[str]:
 # --- Le territoire du carnet, les organisations à qui donner son accord ----------------------------------------
 
 
-def departement_du_carnet(carnet) -> str:
-    """Le département d'accueil du dernier transfert, à défaut celui de l'organisation qui a ouvert le carnet (la
-    même règle que le territoire des indicateurs)."""
-    transfert = TransfertTerritoire.objects.filter(carnet=carnet).order_by("-date_transfert", "-pk").first()
-    if transfert is not None:
-        return transfert.departement_accueil
-    return Organisation.objects.filter(pk=carnet.organisation_creatrice_id).values_list("departement", flat=True)[0]
-
-
 def organisations_a_qui_consentir(carnet):
     """Les organisations actives du département du carnet qui ne le voient pas encore."""
     return (
         Organisation.objects.actives()
-        .filter(departement=departement_du_carnet(carnet))
+        .filter(departement=population.territoire_de(carnet))
         .exclude(pk__in=permissions.organisations_partageant(carnet, VOIR_CARNET).values("pk"))
         .order_by("nom")
     )
@@ -234,7 +225,7 @@ def donner_consentement(carnet, *, acteur, organisation) -> Consentement:
                 "votre accord n'est pas nécessaire."
             }
         )
-    if not organisation.is_active or organisation.departement != departement_du_carnet(carnet):
+    if not organisation.is_active or organisation.departement != population.territoire_de(carnet):
         raise ValidationError({"organisation": "Choisissez une organisation de votre département."})
     consentement = Consentement.objects.create(carnet=carnet, organisation=organisation, donne_par=acteur)
     permissions.partager(carnet, organisation, VOIR_CARNET)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours import permissions as regles_carnet
+from parcours import population
 from parcours import services as carnet_services
 from parcours.choix import VOIR_CARNET
 from parcours.espace import partage
@@ -97,7 +98,7 @@ def test_un_transfert_explique_la_lecture_du_territoire_de_depart_et_l_accueil(t
     accueil = partages["Département des Pyrénées-Atlantiques"].raisons
     assert "a reçu votre dossier, transféré le 16/03/2026 à votre changement de département" in accueil
     # Le territoire du carnet devient celui d'accueil : les organisations à qui consentir sont celles du 64.
-    assert partage.departement_du_carnet(t.carnet) == "64"
+    assert population.territoire_de(t.carnet) == "64"
     assert t.association not in partage.organisations_a_qui_consentir(t.carnet)
 
 
