@@ -143,6 +143,10 @@ def accueil(request, carnet):
         "orientations": [(o, STATUTS_ORIENTATION_SERVICE[o.statut]) for o in orientations],
         "contrat": parole.contrat_en_cours(carnet),
         "evaluations_en_attente": len(etapes_a_evaluer(carnet)),
+        # Les procédures dont la personne a reçu l'avis (un constat encore interne n'est pas montré) : elle y lit le
+        # délai pour présenter ses observations, puis la décision.
+        "manquements": carnet.manquements.filter(avis_envoye_le__isnull=False).order_by("-date_faits", "-id"),
+        "aujourd_hui": timezone.localdate(),
     }
     return render(request, "parcours/espace/carnet/accueil.html", contexte)
 

@@ -21,6 +21,7 @@ from parcours.models import (
 )
 from tests.factories import OrganisationFactory, membre
 from tests.offre import fabriques as offre
+from tests.parcours import sanctions_fabriques
 from tests.parcours.conftest import diagnostic_valide
 from tests.parcours.espace_fabriques import ouvrir_espace
 from tests.parcours.suivi_fabriques import decision
@@ -214,8 +215,8 @@ def _remplir_le_carnet(espace, taille):
 # repoussée à chaque requête), le compte, l'espace ; puis ce que la page montre.
 SOCLE = 6
 # intervenants, rendez-vous, statuts, orientation décidée, orientations vers un service, contrat, étapes closes
-# (orientations, sorties) et étapes évaluées.
-REQUETES_ACCUEIL = SOCLE + 9
+# (orientations, sorties), étapes évaluées et procédures.
+REQUETES_ACCUEIL = SOCLE + 10
 REQUETES_PLAN = SOCLE + 4  # objectifs, actions, commentaires, contrat
 REQUETES_RENDEZ_VOUS = SOCLE + 1
 REQUETES_EXPRIMER = SOCLE + 1
@@ -361,3 +362,21 @@ def test_seule_la_derniere_version_partagee_est_montree(espace, chez_soi):
     reponse = chez_soi.get(reverse("parcours:espace_diagnostic"))
 
     assert reponse.context["diagnostic"] == premiere
+
+
+def test_la_personne_lit_ses_procedures_une_fois_l_avis_envoye_jamais_avant(espace, chez_soi, time_machine):
+    time_machine.move_to("2025-09-15 10:00")
+    carnet, referente = espace["carnet"], espace["referente"]
+    sanctions_fabriques.manquement(carnet, referente, date_faits=date(2025, 9, 12))  # constat encore interne
+    html = chez_soi.get(reverse("parcours:espace_accueil")).content.decode()
+    assert "Vos procédures" not in html
+    avis = sanctions_fabriques.manquement_avis_envoye(carnet, referente, date_faits=date(2025, 9, 1))
+    html = chez_soi.get(reverse("parcours:espace_accueil")).content.decode()
+    assert "Vos procédures" in html and "Faits du 1 septembre 2025" in html
+    assert "Faits du 12 septembre 2025" not in html
+    assert "observations à votre référent jusqu'au <strong>20 septembre 2025</strong>" in html
+    avis.decision, avis.decide_le, avis.taux_suspension, avis.duree_mois = "suspension", date(2025, 9, 25), 30, 1
+    avis.statut = "decide"
+    avis.save()
+    html = chez_soi.get(reverse("parcours:espace_accueil")).content.decode()
+    assert "Décision du 25 septembre 2025" in html and "Suspension du RSA" in html and "30 % pendant 1 mois" in html
