@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -7,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from partenaires import permissions
 
 CLE_SESSION_ORGANISATION = "organisation_courante"
+CLE_DERNIERE_ACTIVITE = "derniere_activite"
 
 
 def _organisation_courante(request):
@@ -65,7 +69,8 @@ class ComptesSeparesMiddleware:
     """Les comptes des personnes accompagnées et ceux des professionnels ne se mélangent jamais.
 
     - Une personne connectée n'atteint que son espace (`/mon-espace/`), ses documents, la gestion de son compte et
-      les pages publiques : tout le reste lui répond 404. Sa session expire après 30 minutes sans activité.
+      les pages publiques : tout le reste lui répond 404. Après 30 minutes sans activité, elle est déconnectée ; le
+      cookie de session reste un cookie de navigateur (fermer le navigateur déconnecte aussi, sur un poste partagé).
     - Un professionnel (ou tout autre compte) n'entre pas dans l'espace d'une personne : 404, sauf les pages
       d'activation, publiques.
     """
@@ -80,7 +85,9 @@ class ComptesSeparesMiddleware:
     def __call__(self, request):
         chemin = request.path
         if permissions.est_compte_personne(request.user):
-            request.session.set_expiry(settings.SPIE_SESSION_PERSONNE_SECONDES)
+            if self._inactive_trop_longtemps(request):
+                logout(request)
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
             if chemin == "/":
                 return redirect("parcours:espace_accueil")
             if not chemin.startswith(self.CHEMINS_DE_LA_PERSONNE):
@@ -90,3 +97,12 @@ class ComptesSeparesMiddleware:
         ):
             raise Http404("Page introuvable.")
         return self.get_response(request)
+
+    @staticmethod
+    def _inactive_trop_longtemps(request) -> bool:
+        """Note l'heure de cette requête ; vrai si la précédente date de plus de 30 minutes. L'heure est gardée dans
+        la session plutôt qu'une expiration de cookie (qui rendrait le cookie persistant après fermeture)."""
+        maintenant = int(time.time())
+        precedente = request.session.get(CLE_DERNIERE_ACTIVITE)
+        request.session[CLE_DERNIERE_ACTIVITE] = maintenant
+        return precedente is not None and maintenant - precedente > settings.SPIE_SESSION_PERSONNE_SECONDES

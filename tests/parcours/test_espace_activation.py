@@ -399,15 +399,29 @@ def test_un_professionnel_connecte_par_code_doit_passer_son_second_facteur(equip
     assert "_auth_user_id" not in client.session
 
 
-def test_la_session_d_une_personne_expire_apres_30_minutes_d_inactivite(equipe, client, connecter):
+def test_la_session_d_une_personne_expire_apres_30_minutes_d_inactivite(equipe, client, connecter, time_machine):
+    time_machine.move_to("2026-03-02 09:00", tick=False)
     compte = Utilisateur.objects.creer_compte_personne(identifiant="ines.test", password=MOT_DE_PASSE)
     EspacePersonne.objects.create(personne=equipe["carnet"].personne, compte=compte)
     connecter(compte)
-    client.get(reverse("parcours:espace_activer"))
-    assert client.session.get_expiry_age() == 30 * 60 == settings.SPIE_SESSION_PERSONNE_SECONDES
+    url = reverse("parcours:espace_accueil")
+    assert client.get(url).status_code == 200
+    # Le cookie reste un cookie de navigateur : fermer le navigateur déconnecte (poste partagé).
+    assert client.session.get_expire_at_browser_close()
+    assert not client.cookies[settings.SESSION_COOKIE_NAME]["max-age"]
+    time_machine.move_to("2026-03-02 09:29", tick=False)
+    assert client.get(url).status_code == 200  # l'activité repousse l'échéance
+    time_machine.move_to("2026-03-02 09:58", tick=False)
+    assert client.get(url).status_code == 200
+    time_machine.move_to("2026-03-02 10:28:01", tick=False)
+    reponse = client.get(url)
+    assert reponse.status_code == 302 and reponse.url.startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+    assert client.get(url).status_code == 302
 
     professionnel = client.__class__()
     connecter(membre(OrganisationFactory()).utilisateur, client=professionnel)
     professionnel.get(reverse("parcours:mes_carnets"))
-    assert "_session_expiry" not in professionnel.session
-    assert professionnel.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    time_machine.move_to("2026-03-02 12:00", tick=False)
+    assert professionnel.get(reverse("parcours:mes_carnets")).status_code == 200
+    assert "derniere_activite" not in professionnel.session
