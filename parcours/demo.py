@@ -52,6 +52,7 @@ DIAGNOSTICS = [
 
 def charger_carnets_demo(sender=None, organisations=None, **kwargs) -> str:
     from parcours import (  # qui réutilisent les carnets de ce module
+        demo_espace,
         demo_orientations_service,
         demo_parcours,
         demo_procedures,
@@ -62,6 +63,7 @@ def charger_carnets_demo(sender=None, organisations=None, **kwargs) -> str:
         demo_parcours.charger(organisations),
         demo_orientations_service.charger(),
         demo_procedures.charger(organisations),
+        demo_espace.charger(organisations),
     ]
     return " ".join(resume for resume in resumes if resume)
 

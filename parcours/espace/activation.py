@@ -280,13 +280,17 @@ def _envoyer_courriel_lien(activation_id: int, jeton: str) -> None:
 
 
 @transaction.atomic
-def remettre_code(carnet, *, acteur) -> tuple[ActivationEspace, str]:
+def remettre_code(carnet, *, acteur, identifiant: str = "") -> tuple[ActivationEspace, str]:
     """Crée un code d'activation à remettre en main propre (feuille imprimée) et rend (activation, code groupé).
     Le code n'est montré qu'une fois : seule son empreinte est gardée. L'identifiant de connexion remis avec lui est
-    celui du compte de la personne s'il en a un, sinon un nouvel identifiant unique."""
+    celui du compte de la personne s'il en a un, sinon `identifiant` s'il est donné et libre (la démonstration, qui
+    l'imprime), sinon un nouvel identifiant unique."""
     personne, organisation = _preparer(carnet, acteur)
     compte = _compte_de(personne)
-    identifiant = (compte.identifiant if compte else "") or proposer_identifiant(personne)
+    souhaite = normaliser_identifiant(identifiant)
+    if souhaite and not (compte and compte.identifiant) and not _identifiant_libre(souhaite, personne):
+        raise ValidationError(f"L'identifiant « {souhaite} » est déjà pris.")
+    identifiant = (compte.identifiant if compte else "") or souhaite or proposer_identifiant(personne)
     maintenant = timezone.now()
     _annuler_en_attente(personne, maintenant)
     code = generer_code()
