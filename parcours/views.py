@@ -313,7 +313,7 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
             contexte["form"] = formulaires.get("form") or RendezVousForm(intervenants=actifs, initial=initial)
     elif onglet == "groupe":
         contexte["etat_espace"] = espace_activation.etat_espace(carnet)
-        contexte["oppositions"] = espace_partage.oppositions_du_carnet(carnet)
+        contexte["oppositions"] = espace_partage.oppositions_du_carnet(carnet, lecteur=request.user)
         contexte["partages"] = espace_partage.raisons_du_partage(carnet)
     elif onglet == "notes":
         contexte["notes"] = carnet.notes.visibles_par(request.user).select_related("auteur", "organisation")

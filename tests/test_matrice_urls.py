@@ -275,9 +275,16 @@ MATRICE = {
         lambda c: [c["carnet"].uuid, c["diagnostic"].uuid],
         {"GET": (apres_succes(VOIR_CARNET), None)},
     ),
-    # Un document généré n'existe que pour qui l'a demandé (ici le professionnel).
-    "document": (lambda c: [c["document"].uuid], {"GET": (connectes(404, professionnel=200), None)}),
-    "document_telecharger": (lambda c: [c["document"].uuid], {"GET": (connectes(404, professionnel=200), None)}),
+    # Un document généré n'existe que pour qui l'a demandé (ici le professionnel). Les personnes sont déclarées
+    # explicitement (`/documents/` leur est ouvert) : le document d'un professionnel leur répond 404.
+    "document": (
+        lambda c: [c["document"].uuid],
+        {"GET": (connectes(404, professionnel=200, personne=404, autre_personne=404), None)},
+    ),
+    "document_telecharger": (
+        lambda c: [c["document"].uuid],
+        {"GET": (connectes(404, professionnel=200, personne=404, autre_personne=404), None)},
+    ),
     "parcours:diagnostic_modifier": (
         lambda c: [c["carnet"].uuid, c["diagnostic_en_cours"].uuid],
         {

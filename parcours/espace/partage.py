@@ -6,7 +6,9 @@ La règle « pourquoi cette organisation voit-elle mon carnet » (`raisons_du_pa
   accompagne »), c'est la file qui a reçu la dernière demande d'orientation (« décide de votre orientation »), le
   dossier lui a été transféré ou vient d'être transféré ailleurs (lecture de 30 jours), ou elle suit le parcours
   (partage en modification, par exemple après un import) ;
-- l'accord de la personne (`Consentement`), pour une organisation hors de ce cadre : lecture seule.
+- l'accord de la personne (`Consentement`), pour une organisation hors de ce cadre : lecture seule ;
+- à défaut, l'accès « sans raison retrouvée » (un reliquat, par exemple d'une ancienne file d'orientation) : montré
+  à part, jamais comme prévu par la loi, et la personne est invitée à en parler à son référent.
 Retirer un accord retire la lecture, sauf si l'organisation a entre-temps une raison légale de voir le carnet.
 
 Toutes les écritures de permissions passent par la façade `partenaires.permissions`.
@@ -47,11 +49,12 @@ from partenaires.models import Membre, Organisation, Utilisateur
 # pour une demande complexe (la personne en est alors informée dans le premier mois).
 DELAI_REPONSE_OPPOSITION_MOIS = 1
 PROLONGATION_OPPOSITION_MOIS = 2
+# La longueur maximale du motif d'une demande d'opposition (le formulaire et le service appliquent la même).
+MOTIF_OPPOSITION_MAX = 5000
 # Les consultations montrées à la personne : celles des 12 derniers mois.
 FENETRE_CONSULTATIONS_MOIS = 12
 
 SUIT_LE_PARCOURS = "suit votre parcours : elle peut lire et compléter votre carnet"
-SANS_RAISON_NOMMEE = "suit votre dossier dans le cadre de votre accompagnement"
 
 # Ce qu'un professionnel a regardé, en français courant (les onglets et pages du journal des consultations).
 ONGLETS_EN_CLAIR = {
@@ -93,12 +96,17 @@ class Partage:
 
     organisation: Organisation
     modifie: bool
-    raisons: list[str] = field(default_factory=list)  # le cadre légal ; vide : seulement l'accord de la personne
+    raisons: list[str] = field(default_factory=list)  # le cadre légal ; vide : l'accord, ou aucune raison retrouvée
     consentement: Consentement | None = None
 
     @property
     def cadre_legal(self) -> bool:
         return bool(self.raisons)
+
+    @property
+    def sans_raison(self) -> bool:
+        """Ni cadre légal ni accord en cours : un accès que rien n'explique plus (à signaler au référent)."""
+        return not self.raisons and self.consentement is None
 
     @property
     def niveau(self) -> str:
@@ -147,7 +155,8 @@ def _organisations_qui_modifient(carnet) -> set[int]:
 
 def raisons_du_partage(carnet) -> list[Partage]:
     """Chaque organisation qui voit le carnet, avec ce qu'elle peut faire et pourquoi : le cadre légal d'abord,
-    puis les organisations qui le voient seulement par l'accord de la personne (nombre de requêtes constant)."""
+    puis les organisations qui le voient seulement par l'accord de la personne, enfin celles dont aucune raison
+    n'est retrouvée (nombre de requêtes constant)."""
     lecteurs = list(permissions.organisations_partageant(carnet, VOIR_CARNET).order_by("nom"))
     modifient = _organisations_qui_modifient(carnet)
     raisons = _raisons_legales(carnet, modifient)
@@ -158,11 +167,8 @@ def raisons_du_partage(carnet) -> list[Partage]:
     partages = []
     for organisation in lecteurs:
         liste = list(raisons.get(organisation.pk, []))
-        consentement = consentements.get(organisation.pk)
-        if not liste and consentement is None:
-            liste = [SANS_RAISON_NOMMEE]
-        partages.append(Partage(organisation, organisation.pk in modifient, liste, consentement))
-    return sorted(partages, key=lambda partage: not partage.cadre_legal)
+        partages.append(Partage(organisation, organisation.pk in modifient, liste, consentements.get(organisation.pk)))
+    return sorted(partages, key=lambda partage: (not partage.cadre_legal, partage.sans_raison))
 
 
 def raisons_legales(carnet, organisation) -> list[str]:
@@ -286,6 +292,10 @@ def demander_opposition(carnet, *, acteur, motif) -> DemandeOpposition:
     motif = (motif or "").strip()
     if not motif:
         raise ValidationError({"motif": "Écrivez à quoi vous vous opposez, et pourquoi."})
+    if len(motif) > MOTIF_OPPOSITION_MAX:
+        raise ValidationError(
+            {"motif": f"Votre demande est trop longue : {MOTIF_OPPOSITION_MAX} caractères au plus ({len(motif)} ici)."}
+        )
     carnet = _verrouiller_pour_la_personne(carnet, acteur)
     if DemandeOpposition.objects.filter(carnet=carnet, statut=DemandeOpposition.Statut.EN_ATTENTE).exists():
         raise ValidationError(
@@ -372,16 +382,23 @@ def repondre_opposition(demande, *, acteur, statut, reponse) -> DemandeOppositio
         resume=f"Demande d'opposition {demande.get_statut_display().split(' (')[0].lower()} "
         f"par « {demande.organisation.nom} »",
     )
+    # La personne est prévenue qu'une réponse l'attend dans son espace (jamais le contenu de la réponse).
+    transaction.on_commit(lambda: partage_taches.prevenir_reponse_opposition.delay(demande.pk))
     return demande
 
 
-def oppositions_du_carnet(carnet) -> list[DemandeOpposition]:
-    """Les demandes en attente, la plus ancienne échéance d'abord (pour la page du carnet côté professionnel)."""
-    return list(
+def oppositions_du_carnet(carnet, *, lecteur=None) -> list[DemandeOpposition]:
+    """Les demandes en attente, la plus ancienne échéance d'abord (pour la page du carnet côté professionnel).
+    Chacune porte `lecteur_peut_repondre` : le lien « Lire et répondre » n'est montré qu'à qui peut répondre."""
+    demandes = list(
         DemandeOpposition.objects.filter(carnet=carnet, statut=DemandeOpposition.Statut.EN_ATTENTE)
         .select_related("organisation")
         .order_by("echeance", "demandee_le")
     )
+    for demande in demandes:  # une seule demande en attente à la fois : pas de requêtes par ligne à craindre
+        demande.carnet = carnet
+        demande.lecteur_peut_repondre = lecteur is not None and peut_repondre(lecteur, demande)
+    return demandes
 
 
 # --- Qui a consulté le carnet ----------------------------------------------------------------------------------

@@ -16,13 +16,15 @@ from spie.pagination import paginer
 
 
 def _page_partages(request, carnet, form=None, status=200):
-    organisations = partage.organisations_a_qui_consentir(carnet)
+    form = form or ConsentementForm(organisations=partage.organisations_a_qui_consentir(carnet))
     partages = partage.raisons_du_partage(carnet)
     contexte = {
         "carnet": carnet,
         "partages_legaux": [p for p in partages if p.cadre_legal],
-        "partages_accord": [p for p in partages if not p.cadre_legal],
-        "form": form or ConsentementForm(organisations=organisations),
+        "partages_accord": [p for p in partages if not p.cadre_legal and not p.sans_raison],
+        "partages_sans_raison": [p for p in partages if p.sans_raison],
+        "form": form,
+        "a_des_organisations": form.a_des_organisations,
         "consentements": partage.consentements_du_carnet(carnet),
     }
     return render(request, "parcours/espace/partage/partages.html", contexte, status=status)

@@ -107,6 +107,65 @@ def test_une_organisation_qui_suit_le_parcours_sans_intervenant_a_une_raison_leg
     assert raisons_par_nom(t.carnet)["Association Trait d'union"].raisons == [partage.SUIT_LE_PARCOURS]
 
 
+def test_une_organisation_sans_raison_retrouvee_est_montree_a_part_jamais_comme_prevue_par_la_loi(t, client, connecter):
+    permissions.partager(t.carnet, t.association, VOIR_CARNET)  # un reliquat : ni intervenant, ni file, ni accord
+    association = raisons_par_nom(t.carnet)["Association Trait d'union"]
+    assert association.sans_raison and not association.cadre_legal and association.raisons == []
+    assert [p.organisation.nom for p in partage.raisons_du_partage(t.carnet)][-1] == "Association Trait d'union"
+    assert not raisons_par_nom(t.carnet)["CCAS de Dax"].sans_raison
+    connecter(t.compte)
+    contenu = client.get(URL_PARTAGES).content.decode()
+    legal, suite = contenu.split("<h2>Avec votre accord</h2>")
+    accord, sans_raison = suite.split("Accès sans raison retrouvée : demandez à votre référent</h2>")
+    assert "Association Trait d&#x27;union" not in legal and "Association Trait d&#x27;union" not in accord
+    assert "Association Trait d&#x27;union" in sans_raison
+    assert "Nous ne retrouvons pas pourquoi elle voit votre carnet : demandez à votre référent." in sans_raison
+    # Avec un accord en cours, elle passe sous « Avec votre accord » et la rubrique disparaît.
+    Consentement.objects.create(carnet=t.carnet, organisation=t.association, donne_par=t.compte)
+    assert not raisons_par_nom(t.carnet)["Association Trait d'union"].sans_raison
+    assert "sans raison retrouvée" not in client.get(URL_PARTAGES).content.decode()
+
+
+def test_la_page_dit_ce_que_l_organisation_lira_avant_le_bouton(t, client, connecter):
+    connecter(t.compte)
+    contenu = client.get(URL_PARTAGES).content.decode()
+    avant_le_bouton = " ".join(contenu.split("Donner mon accord")[0].split())
+    lu = avant_le_bouton.split('id="contenus-lus"')[1]
+    for contenu_lu in (
+        "votre diagnostic, avec les commentaires écrits par les professionnels",
+        "vos rendez-vous et leurs comptes rendus",
+        "les notes d'entretien que les professionnels partagent avec tout le groupe de suivi",
+        "vos orientations",
+        "manquements, sanctions",
+    ):
+        assert contenu_lu in lu
+    assert "des informations que votre espace ne vous montre pas" in avant_le_bouton
+    assert "Elle ne lira pas vos données de santé, de handicap ni votre reconnaissance" in avant_le_bouton
+
+
+def test_le_choix_des_organisations_est_groupe_par_type(t, client, connecter):
+    OrganisationFactory(nom="Mission locale des Landes", type=TypeOrganisation.MISSION_LOCALE, departement="40")
+    connecter(t.compte)
+    contenu = client.get(URL_PARTAGES).content.decode()
+    select = contenu.split('name="organisation"')[1].split("</select>")[0]
+    assert '<optgroup label="Association">' in select and '<optgroup label="Mission locale">' in select
+    association = select.split('<optgroup label="Association">')[1].split("</optgroup>")[0]
+    assert "Association Trait d&#x27;union" in association and "Mission locale des Landes" not in association
+    # Le formulaire reste valide avec le choix groupé.
+    reponse = client.post(URL_ACCORD, {"organisation": str(t.association.uuid)})
+    assert reponse.status_code == 302 and Consentement.objects.filter(organisation=t.association).exists()
+
+
+def test_sans_organisation_a_proposer_la_page_le_dit_sans_menu(t, client, connecter):
+    for organisation in partage.organisations_a_qui_consentir(t.carnet):
+        organisation.is_active = False
+        organisation.save()
+    connecter(t.compte)
+    contenu = client.get(URL_PARTAGES).content.decode()
+    assert "Toutes les organisations de votre département voient déjà votre carnet." in contenu
+    assert 'name="organisation"' not in contenu
+
+
 def test_la_page_separe_le_cadre_legal_des_accords(t, client, connecter):
     partage.donner_consentement(t.carnet, acteur=t.compte, organisation=t.association)
     connecter(t.compte)
@@ -331,6 +390,73 @@ def test_la_personne_demande_a_s_opposer_et_le_referent_est_prevenu(
     courriel = mail.outbox[0]
     assert courriel.to == [t.referente.email] and "28/02/2026" in courriel.subject
     assert reverse("parcours:espace_opposition_repondre", args=[t.carnet.uuid, demande.uuid]) in courriel.body
+    personne = t.carnet.personne
+    for texte in (courriel.subject, courriel.body):  # le lien suffit : ni le nom, ni le prénom de la personne
+        assert personne.nom not in texte and personne.prenom not in texte and "SMS" not in texte
+
+
+def test_sans_adresse_du_referent_seuls_les_membres_qui_modifient_le_carnet_sont_prevenus(
+    t, django_capture_on_commit_callbacks
+):
+    t.referente.email, t.referente.identifiant = None, "rose.lafitte"  # un compte sans adresse e-mail
+    t.referente.save()
+    t.ccas.email_contact = "accueil@ccas-dax.fr"  # une boîte partagée : jamais
+    t.ccas.save()
+    administratrice = membre(t.ccas, Role.ADMINISTRATEUR, email="direction@ccas-dax.fr").utilisateur
+    t.collegue_ccas.email = "collegue@ccas-dax.fr"  # voit le carnet sans pouvoir le modifier : jamais
+    t.collegue_ccas.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        demande = partage.demander_opposition(t.carnet, acteur=t.compte, motif="Motif")
+    assert [courriel.to for courriel in mail.outbox] == [[administratrice.email]]
+    assert partage.peut_repondre(administratrice, demande) and not partage.peut_repondre(t.collegue_ccas, demande)
+
+
+def test_l_administrateur_d_une_organisation_qui_ne_modifie_pas_le_carnet_n_est_pas_prevenu(t):
+    from parcours.espace.partage_taches import destinataires_opposition
+
+    demande = partage.demander_opposition(t.carnet, acteur=t.compte, motif="Motif")
+    demande.organisation = t.departement  # saisi, mais ne voit pas le carnet
+    membre(t.departement, Role.ADMINISTRATEUR, email="direction@landes.fr")
+    t.departement.email_contact = "contact@landes.fr"
+    t.departement.save()
+    assert destinataires_opposition(demande) == []
+
+
+def test_la_personne_est_prevenue_de_la_reponse_sans_son_contenu(t, django_capture_on_commit_callbacks):
+    demande = partage.demander_opposition(t.carnet, acteur=t.compte, motif="Motif")
+    # Le compte de l'espace n'a pas d'adresse (un identifiant) : celle de la fiche de la personne sert.
+    t.carnet.personne.email = "personne@exemple.fr"
+    t.carnet.personne.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        partage.repondre_opposition(
+            demande, acteur=t.referente, statut="refusee", reponse="Le suivi du RSA est une obligation légale."
+        )
+    assert len(mail.outbox) == 1
+    courriel = mail.outbox[0]
+    assert courriel.to == ["personne@exemple.fr"] and "a reçu une réponse" in courriel.subject
+    assert "Lisez-la dans votre espace personnel" in courriel.body
+    assert reverse("parcours:espace_opposition") in courriel.body
+    assert "RSA" not in courriel.body and "refus" not in courriel.body.lower() and "Motif" not in courriel.body
+
+
+def test_l_adresse_du_compte_passe_avant_celle_de_la_fiche_et_sans_adresse_rien_ne_part(
+    t, django_capture_on_commit_callbacks
+):
+    autre = carnet_services.ouvrir_carnet(
+        acteur=t.referente, organisation=t.ccas, nom="Petit", prenom="Sam", date_naissance=date(1990, 7, 14)
+    )
+    autre.personne.email = "fiche@exemple.fr"
+    autre.personne.save()
+    compte = ouvrir_espace(autre, email="compte@exemple.fr")
+    demande = partage.demander_opposition(autre, acteur=compte, motif="Motif")
+    with django_capture_on_commit_callbacks(execute=True):
+        partage.repondre_opposition(demande, acteur=t.referente, statut="acceptee", reponse="Fait.")
+    assert [courriel.to for courriel in mail.outbox] == [["compte@exemple.fr"]]
+    mail.outbox.clear()
+    demande = partage.demander_opposition(t.carnet, acteur=t.compte, motif="Motif")  # ni compte ni fiche
+    with django_capture_on_commit_callbacks(execute=True):
+        partage.repondre_opposition(demande, acteur=t.referente, statut="acceptee", reponse="Fait.")
+    assert mail.outbox == []
 
 
 def test_une_seule_demande_en_attente_a_la_fois(t, client, connecter):
@@ -350,6 +476,15 @@ def test_une_demande_sans_motif_est_refusee(t, client, connecter):
     reponse = client.post(URL_OPPOSITION, {"motif": "   "})
     assert reponse.status_code == 200 and "Écrivez à quoi vous vous opposez" in reponse.content.decode()
     assert not DemandeOpposition.objects.exists()
+
+
+def test_le_service_borne_la_longueur_du_motif_comme_le_formulaire(t):
+    with pytest.raises(ValidationError) as erreur:
+        partage.demander_opposition(t.carnet, acteur=t.compte, motif="x" * (partage.MOTIF_OPPOSITION_MAX + 1))
+    assert "5000 caractères au plus" in str(erreur.value)
+    assert not DemandeOpposition.objects.exists()
+    demande = partage.demander_opposition(t.carnet, acteur=t.compte, motif="x" * partage.MOTIF_OPPOSITION_MAX)
+    assert len(demande.motif) == partage.MOTIF_OPPOSITION_MAX
 
 
 def test_sans_referent_la_demande_va_a_l_organisation_qui_a_ouvert_le_carnet(t):
@@ -426,12 +561,20 @@ def test_le_carnet_liste_les_demandes_en_attente_avec_leur_echeance(t):
 
     assert partage.oppositions_du_carnet(t.carnet) == []
     demande = partage.demander_opposition(t.carnet, acteur=t.compte, motif="Motif")
-    oppositions = partage.oppositions_du_carnet(t.carnet)
-    assert oppositions == [demande]
+    oppositions = partage.oppositions_du_carnet(t.carnet, lecteur=t.referente)
+    assert oppositions == [demande] and oppositions[0].lecteur_peut_repondre
     html = render_to_string(
         "parcours/espace/includes/oppositions_carnet.html", {"carnet": t.carnet, "oppositions": oppositions}
     )
     assert url_repondre(demande) in html and f"{demande.echeance:%d/%m/%Y}" in html
+    # Le conseiller de France Travail (qui n'est pas saisi) voit la demande, pas le lien vers une page en 403.
+    oppositions = partage.oppositions_du_carnet(t.carnet, lecteur=t.conseiller)
+    assert not oppositions[0].lecteur_peut_repondre
+    html = render_to_string(
+        "parcours/espace/includes/oppositions_carnet.html", {"carnet": t.carnet, "oppositions": oppositions}
+    )
+    assert url_repondre(demande) not in html and f"{demande.echeance:%d/%m/%Y}" in html
+    assert "Les professionnels de CCAS de Dax qui suivent le carnet y répondent." in html
     partage.repondre_opposition(demande, acteur=t.referente, statut="acceptee", reponse="Fait.")
     assert partage.oppositions_du_carnet(t.carnet) == []
 
@@ -458,3 +601,8 @@ def test_l_onglet_groupe_dit_qui_voit_le_carnet_l_accord_de_la_personne_et_l_opp
     assert reverse("parcours:espace_opposition_repondre", args=[t.carnet.uuid, demande.uuid]) in html
     assert "Ouvert depuis le" in html and reverse("parcours:espace_gerer", args=[t.carnet.uuid]) in html
     assert "Je refuse le partage" not in html  # la parole de la personne se lit sur la page de la demande
+    for qui in (t.conseiller, t.collegue_ccas):  # voient le carnet, mais la demande ne leur est pas adressée
+        connecter(qui)
+        html = client.get(url_carnet(t.carnet, "?onglet=groupe")).content.decode()
+        assert f"réponse due au plus tard le {demande.echeance:%-d/%m/%Y}" in html
+        assert reverse("parcours:espace_opposition_repondre", args=[t.carnet.uuid, demande.uuid]) not in html
