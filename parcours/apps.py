@@ -10,7 +10,10 @@ class ParcoursConfig(AppConfig):
         from parcours import documents  # noqa: F401 - déclare les producteurs de documents
         from parcours.convocations import documents as convocations  # noqa: F401
         from parcours.demo import charger_carnets_demo
-        from parcours.espace import exports  # noqa: F401 - le PDF du carnet et l'export des données de la personne
+        from parcours.espace import (
+            activation,  # noqa: F401 - l'avis de réinitialisation montré à la connexion
+            exports,  # noqa: F401 - le PDF du carnet et l'export des données de la personne
+        )
         from partenaires.signals import demo_chargee
 
         demo_chargee.connect(charger_carnets_demo, dispatch_uid="parcours-demo")

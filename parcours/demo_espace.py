@@ -30,7 +30,6 @@ from parcours.models import (
     ConsultationCarnet,
     ContratEngagement,
     EspacePersonne,
-    EtapeEvaluee,
     Evaluation,
     ExpressionPersonne,
     Intervenant,
@@ -204,6 +203,5 @@ def _avis_du_trimestre(demo) -> int:
         )
         repondu = min(jour + timedelta(days=JOURS_AVANT_L_AVIS), fin, demo.aujourd_hui)
         Evaluation.objects.filter(pk=avis.pk).update(mois=repondu.replace(day=1))
-        EtapeEvaluee.objects.filter(carnet=carnet, type_etape=TypeEtape.SORTIE, objet_id=sortie.pk).update(date=repondu)
         donnes += 1
     return donnes

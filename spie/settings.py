@@ -290,6 +290,10 @@ def verifier_production() -> None:
         problemes.append("REDIS_URL doit être défini (cache et tâches)")
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         problemes.append("DATABASE_URL doit désigner une base PostgreSQL")
+    if not EMAIL_HOST:
+        # Sans serveur SMTP, le courrier partirait dans la console, donc dans les journaux : les liens d'activation
+        # de l'espace personnel et les codes de connexion y seraient écrits en clair.
+        problemes.append("EMAIL_HOST doit désigner le serveur SMTP (sinon les courriels finissent dans les journaux)")
     if problemes:
         raise ImproperlyConfigured("Configuration de production refusée : " + " ; ".join(problemes) + ".")
 

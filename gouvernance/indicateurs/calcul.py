@@ -1,6 +1,6 @@
 """Le calcul des indicateurs : douze requêtes au plus, quel que soit le nombre de carnets (`charger`), plus une pour
-les avis anonymes des personnes (`charger_avis`), puis des additions en mémoire pour chaque période et chaque public
-(`calculer`).
+les avis des personnes, sans lien avec le carnet (`charger_avis`), puis des additions en mémoire pour chaque période
+et chaque public (`calculer`).
 
 Chaque indicateur se réduit à une liste d'éléments (carnet, a, b) :
 - effectif : un élément par chose comptée (personne, orientation, sortie) ; la valeur est leur nombre, le secret
@@ -9,9 +9,11 @@ Chaque indicateur se réduit à une liste d'éléments (carnet, a, b) :
   numérateur et celles du dénominateur ;
 - médiane, moyenne : a = la durée en jours ; le secret se juge sur les personnes mesurées.
 
-Les avis anonymes (`parcours.Evaluation`) ne sont liés à aucun carnet : leurs éléments portent la réponse
-(« avis », identifiant) à la place du carnet, si bien que le secret se juge sur le nombre de réponses ; ils sont
-filtrés sur ce que la réponse a gardé (territoire, EPCI, organisme référent, publics au jour de la réponse).
+Les avis des personnes (`parcours.Evaluation`) ne sont liés à aucun carnet : leurs éléments portent la réponse
+(« avis », identifiant) à la place du carnet, si bien que le secret se juge sur le nombre de réponses (une personne
+peut en donner plusieurs) ; ils sont filtrés sur ce que la réponse a gardé (territoire, EPCI, organisme référent,
+publics au jour de la réponse). Leurs commentaires libres ne passent jamais par ici : `commentaires_avis` les lit
+pour la seule page (ni CSV, ni compte rendu).
 """
 
 import statistics
@@ -19,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, Window
 from django.utils import timezone
 
 from gouvernance import secret_statistique
@@ -67,7 +69,7 @@ class Donnees:
     rendez_vous: list = field(default_factory=list)  # (carnet, jour, absent)
     orientations: list = field(default_factory=list)  # (carnet, jour d'envoi, acceptée, refusée, délai en jours)
     points: list = field(default_factory=list)  # (carnet, date_sortie, date_prevue, en_emploi)
-    # Les avis anonymes : (identifiant, type d'étape, mois, organisme référent, publics, utilité, écoute, recommande)
+    # Les avis : (identifiant, type d'étape, mois, organisme référent, publics, utilité, écoute, recommande)
     avis: list = field(default_factory=list)
 
 
@@ -156,7 +158,7 @@ def charger(carnets, periodes: list[p.Periode]) -> Donnees:
 
 
 def charger_avis(departement: str, periodes: list[p.Periode], *, epci: str = "") -> list:
-    """Les avis anonymes donnés sur le territoire (et l'EPCI) pendant l'une des périodes (une requête)."""
+    """Les avis donnés sur le territoire (et l'EPCI) pendant l'une des périodes (une requête)."""
     debut, fin = min(periode.debut for periode in periodes), max(periode.fin for periode in periodes)
     avis = Evaluation.objects.filter(departement=departement, mois__gte=debut.replace(day=1), mois__lte=fin)
     if epci:
@@ -166,6 +168,36 @@ def charger_avis(departement: str, periodes: list[p.Periode], *, epci: str = "")
             "pk", "type_etape", "mois", "organisation_referente", "publics", "utilite", "ecoute", "recommanderait"
         )
     )
+
+
+@dataclass(frozen=True)
+class CommentairesAvis:
+    """Les commentaires libres à lire sur la page : `lisibles` si le territoire compte assez de réponses sur la
+    période (jamais le nombre de réponses lui-même, qui peut être secret)."""
+
+    lisibles: bool
+    textes: list[str]
+
+
+def commentaires_avis(departement: str, periode: p.Periode) -> CommentairesAvis:
+    """Les commentaires libres des avis du territoire sur la période (une requête), quels que soient les autres
+    filtres : au plus `COMMENTAIRES_MAX`, dans l'ordre de leur clé (un UUID aléatoire : un ordre mélangé, sans rapport
+    avec celui des réponses), sans aucune autre information ; aucun sous `SEUIL_COMMENTAIRES` réponses."""
+    lignes = list(
+        Evaluation.objects.filter(
+            departement=departement, mois__gte=periode.debut.replace(day=1), mois__lte=periode.fin
+        )
+        # Le nombre de toutes les réponses (fenêtre calculée avant la limite), les commentaires écrits d'abord.
+        .annotate(
+            reponses=Window(Count("pk")),
+            sans_commentaire=ExpressionWrapper(Q(commentaire=""), output_field=BooleanField()),
+        )
+        .order_by("sans_commentaire", "pk")
+        .values_list("reponses", "commentaire")[: d.COMMENTAIRES_MAX]
+    )
+    if not lignes or lignes[0][0] < d.SEUIL_COMMENTAIRES:
+        return CommentairesAvis(lisibles=False, textes=[])
+    return CommentairesAvis(lisibles=True, textes=[texte for _, texte in lignes if texte])
 
 
 def elements_avis(avis: list, periode: p.Periode, *, organisation_id: int | None, public: str) -> dict[str, list]:

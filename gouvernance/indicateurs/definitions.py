@@ -9,9 +9,11 @@ Natures :
   1 à 4 personnes ;
 - « mediane » / « moyenne » : d'une durée en jours ; masquée si la population mesurée compte de 1 à 4 personnes.
 
-Les avis des personnes accompagnées (section `AVIS`) sont anonymes (`parcours.Evaluation`) : ils se comptent en
-réponses (une personne peut donner son avis sur plusieurs étapes), le secret se juge sur les réponses ; leurs
-commentaires libres ne sont jamais publiés (risque de réidentification).
+Les avis des personnes accompagnées (section `AVIS`, `parcours.Evaluation`) sont enregistrés sans nom et sans lien
+avec le carnet : ils se comptent en réponses. Une personne peut en donner plusieurs (une par orientation close, plus
+sa sortie) : le secret se juge sur les réponses, pas sur les personnes (la même règle de 1 à 4 que pour les
+personnes). Leurs commentaires libres ne sont jamais publiés (ni chiffres, ni CSV, ni compte rendu) : les pilotes et
+secrétaires les lisent sur la page seulement (`COMMENTAIRES_AVIS`), à partir de `SEUIL_COMMENTAIRES` réponses.
 """
 
 from dataclasses import dataclass
@@ -49,13 +51,26 @@ SORTIES = "Sorties et emploi"
 AVIS = "Avis des personnes accompagnées"
 SECTIONS = (ACCOMPAGNEMENT, ORIENTATION, CONTRAT, CONTACT, OFFRE, SORTIES, AVIS)
 
+# Les commentaires libres des avis : lus sur la page par les pilotes et secrétaires, jamais publiés.
+SEUIL_COMMENTAIRES = 11  # réponses du territoire sur la période, tous filtres d'organisation, public, EPCI ignorés
+COMMENTAIRES_MAX = 50
+COMMENTAIRES_AVIS = (
+    "Les commentaires libres ne sont jamais publiés : ni dans les chiffres, ni dans l'export CSV, ni dans les "
+    "comptes rendus des comités. Les pilotes et secrétaires du territoire les lisent sur la page des indicateurs "
+    "(« Commentaires des personnes ») : ceux du territoire et de la période seulement (les filtres d'organisation, "
+    f"de public et d'EPCI ne s'y appliquent pas), {COMMENTAIRES_MAX} au plus, dans un ordre mélangé, sans aucune "
+    f"autre information, et seulement si le territoire compte au moins {SEUIL_COMMENTAIRES} réponses sur la période "
+    "(un commentaire peut faire reconnaître la personne)"
+)
 # Les avis : la population (qui est compté) est la même pour les quatre indicateurs, par type d'étape ou non.
 POPULATION_AVIS = (
-    "les avis anonymes donnés dans la période par les personnes accompagnées, depuis leur espace personnel, après "
-    "une étape close (orientation vers un service terminée, sortie du parcours) ; le mois de la réponse est dans la "
-    "période, le territoire et l'EPCI, l'organisme référent et le public sont ceux de la personne au jour de sa "
-    "réponse. Une personne peut répondre pour plusieurs étapes : on compte des réponses, et le secret se juge sur "
-    "elles. Les commentaires libres ne sont jamais publiés ici (ils pourraient faire reconnaître la personne)"
+    "les avis donnés dans la période par les personnes accompagnées, depuis leur espace personnel, après une étape "
+    "close (orientation vers un service terminée, sortie du parcours), enregistrés sans nom et sans lien avec le "
+    "carnet ; le mois de la réponse est dans la période, le territoire et l'EPCI, l'organisme référent et le public "
+    "sont ceux de la personne au jour de sa réponse. On compte des réponses, pas des personnes : une même personne "
+    "peut en donner plusieurs (une par orientation close, plus sa sortie), si bien que plusieurs réponses d'un "
+    "petit effectif peuvent venir d'une ou deux personnes ; le secret statistique se juge sur le nombre de réponses "
+    f"(de 1 à 4 : « secret »). {COMMENTAIRES_AVIS}"
 )
 # Code → (libellé, définition du numérateur) des parts publiées à côté du nombre de réponses.
 PARTS_AVIS = {

@@ -1,8 +1,8 @@
 """Qui est compté : le territoire d'un carnet, le sous-territoire (EPCI), l'organisation, les publics, les périodes.
 
 Règles (une seule fois ; documentées dans `docs/indicateurs.md`). Celles des publics, du territoire et de l'EPCI
-vivent dans `parcours.population` (l'avis anonyme d'une personne les applique au jour de sa réponse) et sont
-importées ici :
+vivent dans `parcours.population` (l'avis d'une personne, sans lien avec son carnet, les applique au jour de sa
+réponse) et sont importées ici :
 - le **territoire** d'un carnet est le département d'accueil de son dernier transfert de territoire, à défaut le
   département de l'organisation qui l'a ouvert ;
 - le **sous-territoire** est l'EPCI de la commune de la personne (code INSEE de sa commune, référentiel des
@@ -10,7 +10,7 @@ importées ici :
 - l'**organisation** d'un carnet pour une période est celle de son référent de parcours en fonction le dernier jour
   de la période, à défaut celle de son dernier référent avant ce jour ;
 - les **publics** d'une personne un jour donné (`publics_le`, aussi pour le flux des orientations et les avis
-  anonymes des personnes) : BRSA = droit au RSA ouvert (versable ou suspendu), DELD, parent isolé, RQTH/BOE =
+  des personnes) : BRSA = droit au RSA ouvert (versable ou suspendu), DELD, parent isolé, RQTH/BOE =
   statut « oui » en cours ce jour-là ; jeune = moins de 26 ans ce jour-là ; les indicateurs les lisent le dernier
   jour de la période ;
 - la **date de signature** d'un contrat d'engagement (`date_de_signature`, `DATE_DE_SIGNATURE`, aussi pour le flux)

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gouvernance import permissions
-from gouvernance.indicateurs import export, tableaux
+from gouvernance.indicateurs import calcul, export, tableaux
+from gouvernance.indicateurs import definitions as d
 from gouvernance.indicateurs import population as p
 from gouvernance.indicateurs.forms import FiltresIndicateursForm
 from partenaires import referentiels
@@ -32,6 +33,9 @@ def indicateurs(request):
         "epci": [],
         "organisations": [],
         "requete": request.GET.urlencode(),
+        "commentaires": None,
+        "seuil_commentaires": d.SEUIL_COMMENTAIRES,
+        "commentaires_max": d.COMMENTAIRES_MAX,
     }
     territoire = form.data.get("territoire", "")
     if territoire in dict(form.fields["territoire"].choices):
@@ -42,6 +46,8 @@ def indicateurs(request):
         contexte["filtres"] = filtres
         contexte["territoire"] = f"{filtres.departement} – {referentiels.departements().get(filtres.departement, '')}"
         contexte["par_section"] = tableaux.calculer_tableaux(filtres, arrondi=False)
+        # Les commentaires libres des avis : sur cette page seulement (ni CSV, ni compte rendu), territoire et période.
+        contexte["commentaires"] = calcul.commentaires_avis(filtres.departement, filtres.periode)
     return render(request, "gouvernance/indicateurs/indicateurs.html", contexte)
 
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path(ESPACE, views.gerer, name="espace_gerer"),
     path(f"{ESPACE}lien/", views.envoyer_lien, name="espace_envoyer_lien"),
     path(f"{ESPACE}code/", views.remettre_code, name="espace_remettre_code"),
+    path(f"{ESPACE}code/feuille/", views.feuille_code, name="espace_feuille_code"),
     path(f"{ESPACE}fermer/", views.fermer, name="espace_fermer"),
 ]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from parcours.diagnostic.affichage import afficher
-from parcours.espace import parole
+from parcours.espace import libelles, parole
 from parcours.espace.acces import personne_requise
 from parcours.espace.evaluation import etapes_a_evaluer
 from parcours.espace.parole_forms import AvisDiagnosticForm, CommentaireObjectifForm, ExpressionForm
@@ -35,37 +35,6 @@ from parcours.models import (
 )
 from spie.forms import reporter_erreurs
 
-# Les mots de la personne : ce que devient son orientation vers un service, son objectif, son action, son rendez-vous.
-STATUTS_ORIENTATION_SERVICE = {
-    OrientationService.Statut.ENVOYEE: "Demande envoyée à la structure",
-    OrientationService.Statut.A_L_ETUDE: "La structure étudie votre demande",
-    OrientationService.Statut.ACCEPTEE: "Acceptée : la structure vous attend",
-    OrientationService.Statut.REFUSEE: "Pas retenue par la structure",
-    OrientationService.Statut.ENTREE: "Vous y participez",
-    OrientationService.Statut.TERMINEE: "Terminée",
-    OrientationService.Statut.ABANDONNEE: "Arrêtée",
-    OrientationService.Statut.EXPIREE: "Pas de réponse de la structure",
-}
-STATUTS_OBJECTIF = {
-    Objectif.Statut.NON_ABORDE: "pas encore commencé",
-    Objectif.Statut.EN_COURS: "en cours",
-    Objectif.Statut.REALISE: "atteint",
-    Objectif.Statut.ABANDONNE: "abandonné",
-}
-STATUTS_ACTION = {
-    Action.Statut.EN_PROJET: "à venir",
-    Action.Statut.EN_COURS: "en cours",
-    Action.Statut.REALISEE: "fait",
-    Action.Statut.ABANDONNEE: "arrêtée",
-    Action.Statut.ANNULEE: "annulée",
-}
-STATUTS_RENDEZ_VOUS = {
-    RendezVous.Statut.PREVU: "prévu",
-    RendezVous.Statut.HONORE: "vous êtes venu(e)",
-    RendezVous.Statut.ABSENT: "absence",
-    RendezVous.Statut.EXCUSE: "absence excusée",
-    RendezVous.Statut.ANNULE: "annulé",
-}
 # Un statut oui/non dit en une phrase ; « non » ne se dit que pour France Travail (les autres n'apprennent rien).
 PHRASES_STATUT = {
     Statut.Type.INSCRIT_FRANCE_TRAVAIL: ("Inscrit(e) à France Travail", "Pas inscrit(e) à France Travail"),
@@ -134,13 +103,10 @@ def accueil(request, carnet):
         "personne": request.espace.personne,
         "referent": referent,
         "accompagnateurs": [c for c in intervenants if c is not referent],
-        "rendez_vous": [_rendez_vous(r) for r in rendez_vous],
+        "rendez_vous": [libelles.rendez_vous_lu(r) for r in rendez_vous],
         "statuts": [phrase for phrase in map(_phrase_statut, statuts) if phrase],
-        "decision": carnet.decisions_orientation.orientations()
-        .filter(notifiee_le__isnull=False)
-        .select_related("organisme_referent")
-        .first(),
-        "orientations": [(o, STATUTS_ORIENTATION_SERVICE[o.statut]) for o in orientations],
+        "decision": parole.decisions_montrees_a_la_personne(carnet).first(),
+        "orientations": [(o, libelles.statut_orientation_service(o)) for o in orientations],
         "contrat": parole.contrat_en_cours(carnet),
         "evaluations_en_attente": len(etapes_a_evaluer(carnet)),
         # Les procédures dont la personne a reçu l'avis (un constat encore interne n'est pas montré) : elle y lit le
@@ -149,20 +115,6 @@ def accueil(request, carnet):
         "aujourd_hui": timezone.localdate(),
     }
     return render(request, "parcours/espace/carnet/accueil.html", contexte)
-
-
-def _rendez_vous(rendez_vous: RendezVous) -> dict:
-    """Ce que la personne lit d'un rendez-vous (jamais le compte rendu du professionnel)."""
-    return {
-        "date_heure": rendez_vous.date_heure,
-        "avec": str(rendez_vous.intervenant),
-        "organisation": rendez_vous.organisation.nom,
-        "ou": "À distance (téléphone ou visio)" if rendez_vous.a_distance else rendez_vous.lieu,
-        "objet": rendez_vous.objet,
-        "statut": STATUTS_RENDEZ_VOUS[rendez_vous.statut],
-        "annule": rendez_vous.statut == RendezVous.Statut.ANNULE,
-        "reponse": rendez_vous.get_reponse_display(),
-    }
 
 
 def _page_plan(request, carnet, *, status=200, en_erreur=None):
@@ -183,12 +135,12 @@ def _page_plan(request, carnet, *, status=200, en_erreur=None):
         if en_erreur and en_erreur[0].pk == objectif.pk:
             form = en_erreur[1]
         else:
-            form = CommentaireObjectifForm(prefix=f"commentaire-{objectif.uuid}")
+            form = CommentaireObjectifForm(objectif=objectif, prefix=f"commentaire-{objectif.uuid}")
         lignes.append(
             {
                 "objectif": objectif,
-                "statut": STATUTS_OBJECTIF[objectif.statut],
-                "actions": [(action, STATUTS_ACTION[action.statut]) for action in objectif.actions.all()],
+                "statut": libelles.statut_objectif(objectif),
+                "actions": [(action, libelles.statut_action(action)) for action in objectif.actions.all()],
                 "commentaires": commentaires.get(objectif.pk, []),
                 "form": form,
             }
@@ -209,7 +161,7 @@ def objectif_commenter(request, carnet, objectif_uuid):
     objectif = get_object_or_404(
         Objectif.objects.select_related("referentiel", "carnet"), carnet=carnet, uuid=objectif_uuid
     )
-    form = CommentaireObjectifForm(request.POST, prefix=f"commentaire-{objectif.uuid}")
+    form = CommentaireObjectifForm(request.POST, objectif=objectif, prefix=f"commentaire-{objectif.uuid}")
     if form.is_valid():
         try:
             parole.commenter_objectif(objectif, acteur=request.user, **form.cleaned_data)
@@ -242,8 +194,8 @@ def rendez_vous(request, carnet):
         RendezVous.objects.filter(carnet=carnet).select_related("intervenant", "organisation").order_by("date_heure")
     )
     contexte = {
-        "a_venir": [_rendez_vous(r) for r in tous if r.date_heure >= maintenant],
-        "passes": [_rendez_vous(r) for r in reversed(tous) if r.date_heure < maintenant],
+        "a_venir": [libelles.rendez_vous_lu(r, maintenant) for r in tous if r.date_heure >= maintenant],
+        "passes": [libelles.rendez_vous_lu(r, maintenant) for r in reversed(tous) if r.date_heure < maintenant],
     }
     return render(request, "parcours/espace/carnet/rendez_vous.html", contexte)
 
@@ -283,11 +235,8 @@ def diagnostic_avis(request, carnet):
         uuid=diagnostic_uuid,
         partage_personne_le__isnull=False,
     )
-    dernier = parole.diagnostic_partage(carnet)
-    if dernier.pk != diagnostic.pk:
-        messages.warning(
-            request, "Votre diagnostic a été mis à jour entre-temps : relisez-le avant de donner votre avis."
-        )
+    if not parole.est_le_dernier_partage(diagnostic):
+        messages.warning(request, parole.DIAGNOSTIC_PERIME)
         return redirect("parcours:espace_diagnostic")
     form = AvisDiagnosticForm(request.POST, diagnostic=diagnostic)
     if form.is_valid():

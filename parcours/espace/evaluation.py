@@ -1,11 +1,15 @@
 """L'évaluation de son accompagnement par la personne : après chaque étape close (orientation vers un service
-terminée, sortie du parcours), trois questions et un commentaire libre. Les réponses (`Evaluation`) sont anonymes ;
-`EtapeEvaluee` retient seulement que l'étape a reçu un avis (ou que la personne a préféré ne pas répondre).
+terminée, sortie du parcours), trois questions et un commentaire libre. Les réponses (`Evaluation`) sont enregistrées
+sans nom et sans lien avec le carnet ; `EtapeEvaluee` retient seulement que l'étape a reçu un avis (ou que la
+personne a préféré ne pas répondre), sans date.
 
-L'avis anonyme garde, au jour de la réponse : le mois (jamais le jour), le territoire et l'EPCI de la personne,
+L'avis garde, au jour de la réponse : le mois (jamais le jour), le territoire et l'EPCI de la personne,
 l'organisme référent (organisation de son référent en fonction) et ses publics, selon les règles des indicateurs
 (`parcours.population`). Aucun lien vers la personne ni son carnet, et aucun événement dans l'historique : le groupe
-de suivi ne voit pas les réponses."""
+de suivi ne voit pas les réponses. Ce n'est pas un anonymat absolu : le mois, le territoire, l'organisme et les
+publics réunis peuvent, sur un petit effectif, désigner peu de personnes ; c'est pourquoi les chiffres ne sont publiés
+qu'à partir de 5 réponses, et les commentaires ne sont lus par les pilotes qu'à partir de 11 réponses sur le
+territoire et la période (`gouvernance.indicateurs`)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,8 +45,10 @@ class Etape:
 
 
 def etapes_closes(carnet, aujourd_hui: date | None = None) -> list[Etape]:
-    """Les étapes closes du carnet dans la fenêtre d'évaluation, la plus récente d'abord (deux requêtes)."""
-    depuis = (aujourd_hui or timezone.localdate()) - FENETRE_EVALUATION
+    """Les étapes closes du carnet dans la fenêtre d'évaluation, la plus récente d'abord (deux requêtes). Une sortie
+    datée dans le futur n'est pas encore close ; une sortie rouverte ne l'est plus."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    depuis = aujourd_hui - FENETRE_EVALUATION
     etapes = []
     orientations = (
         OrientationService.objects.filter(carnet=carnet, statut__in=ORIENTATIONS_CLOSES)
@@ -60,7 +66,10 @@ def etapes_closes(carnet, aujourd_hui: date | None = None) -> list[Etape]:
                     close_le,
                 )
             )
-    for sortie in SortieParcours.objects.filter(carnet=carnet, date_sortie__gte=depuis):
+    sorties = SortieParcours.objects.filter(
+        carnet=carnet, date_sortie__gte=depuis, date_sortie__lte=aujourd_hui, rouvert_le__isnull=True
+    )
+    for sortie in sorties:
         etapes.append(
             Etape(TypeEtape.SORTIE, sortie.pk, f"Sortie du parcours ({sortie.get_motif_display()})", sortie.date_sortie)
         )
@@ -119,8 +128,8 @@ def donner_avis(
     recommanderait: str,
     commentaire: str = "",
 ) -> Evaluation:
-    """La personne répond aux trois questions : l'étape est marquée évaluée et l'avis anonyme est enregistré, sans
-    lien avec elle (une transaction, aucun événement d'historique)."""
+    """La personne répond aux trois questions : l'étape est marquée évaluée et l'avis est enregistré, sans lien avec
+    elle ni son carnet (clé UUID aléatoire, le mois seulement ; une transaction, aucun événement d'historique)."""
     commentaire = (commentaire or "").strip()
     _verifier_reponses(utilite, ecoute, recommanderait, commentaire)
     with transaction.atomic():

@@ -30,7 +30,10 @@ class AvisForm(forms.Form):
     )
     commentaire = forms.CharField(
         label="Voulez-vous ajouter quelque chose ?",
-        help_text=f"{LONGUEUR_COMMENTAIRE} caractères au plus. N'écrivez pas votre nom : votre avis reste anonyme.",
+        help_text=(
+            "Votre commentaire pourra être lu, sans votre nom, par les pilotes du territoire : n'y écrivez rien qui "
+            f"permette de vous reconnaître. {LONGUEUR_COMMENTAIRE} caractères au plus."
+        ),
         required=False,
         max_length=LONGUEUR_COMMENTAIRE,
         widget=forms.Textarea(attrs={"rows": 4}),

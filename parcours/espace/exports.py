@@ -20,28 +20,39 @@ plateforme ne les met pas dans un export en libre-service (un export volé ou pa
 personne peut les demander à l'organisation qui les a écrites, responsable de leur traitement, par une demande
 d'accès (l'export le lui dit dans `a_propos`).
 
-Les avis que la personne donne sur son accompagnement (`Evaluation`) sont anonymes : aucun lien ne permet de les
-retrouver, ils ne sont donc pas dans l'export (seul le fait qu'une étape a reçu un avis, `EtapeEvaluee`, y est).
+Les avis que la personne donne sur son accompagnement (`Evaluation`) sont enregistrés sans nom ni lien avec le
+carnet : rien ne permet de les retrouver, ils ne sont donc pas dans l'export (seul le fait qu'une étape a reçu un
+avis, `EtapeEvaluee`, y est).
 
-`MODELES_EXPORTES` et `MODELES_NON_EXPORTES` (avec leur raison) couvrent chaque modèle lié à un carnet ou à une
-personne : un test échoue si un nouveau modèle n'est dans aucun des deux.
+L'export comprend aussi son compte de connexion (section `compte` : adresse, identifiant, dates, second facteur oui
+ou non, ses demandes de documents sans leur contenu) et son espace personnel (ouverture, fermeture, invitations à
+l'activer, jamais l'empreinte d'un jeton).
+
+`MODELES_EXPORTES`, `MODELES_DU_COMPTE` et `MODELES_NON_EXPORTES` (avec leur raison) couvrent chaque modèle lié à un
+carnet ou à une personne, chaque ligne enfant d'un modèle exporté et chaque modèle où le compte de la personne
+apparaît : un test échoue si un nouveau modèle n'est dans aucun des trois.
 """
 
 import json
-from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from parcours.choix import VOIR_CARNET
+from parcours.espace import libelles, parole
 from parcours.espace.acces import espace_de
+from parcours.espace.partage import debut_fenetre_consultations
 from parcours.models import (
+    ActivationEspace,
     Carnet,
     ConsultationCarnet,
     ContratEngagement,
-    DecisionOrientation,
+    EspacePersonne,
     EvenementCarnet,
     Intervenant,
     Note,
@@ -52,18 +63,16 @@ from parcours.models import (
 )
 from partenaires import permissions
 from spie.documents import producteur
+from spie.models import DocumentGenere
 from spie.pdf import rendre_pdf
 
 GABARIT_PDF = "parcours/espace/documents/carnet_pdf.html"
-MOIS_DE_RENDEZ_VOUS_PASSES = 12
 # Les champs techniques jamais exportés : l'identifiant interne, l'empreinte d'un jeton d'activation (secret).
 CHAMPS_TECHNIQUES = {"id", "empreinte"}
 
 # Section de l'export → (modèle, champ qui le lie au carnet ou à la personne, relations exportées avec chaque ligne).
 SECTIONS = {
     "statuts": ("parcours.Statut", "personne", ()),
-    "espace_personnel": ("parcours.EspacePersonne", "personne", ()),
-    "activations_de_l_espace": ("parcours.ActivationEspace", "personne", ()),
     "groupe_de_suivi": ("parcours.Intervenant", "carnet", ()),
     "rendez_vous": ("parcours.RendezVous", "carnet", ()),
     "plan_d_action": ("parcours.Objectif", "carnet", ("actions",)),
@@ -89,7 +98,22 @@ MODELES_EXPORTES = {
     "parcours.Note",  # notes_du_groupe_de_suivi (visibles par tout le groupe seulement)
     "parcours.EvenementCarnet",  # historique
     "parcours.ConsultationCarnet",  # consultations
+    "parcours.EspacePersonne",  # espace_personnel
+    "parcours.ActivationEspace",  # espace_personnel.activations
     *(modele for modele, _, _ in SECTIONS.values()),
+    # Les lignes enfants, exportées avec leur ligne parente (troisième élément de SECTIONS).
+    "parcours.Action",
+    "parcours.ProjetProfessionnel",
+    "parcours.EvaluationDomaine",
+    "parcours.TransitionOrientationService",
+    "parcours.PointSuiviEmploi",
+}
+# Les modèles liés au compte de la personne (et pas à son carnet), dans la section `compte`.
+MODELES_DU_COMPTE = {
+    "partenaires.Utilisateur",  # compte
+    "account.EmailAddress",  # compte.adresses_email
+    "mfa.Authenticator",  # compte.second_facteur (oui ou non, jamais le secret)
+    "spie.DocumentGenere",  # compte.documents_demandes (jamais le contenu du fichier)
 }
 MODELES_NON_EXPORTES = {
     "parcours.ElementATraiter": (
@@ -113,7 +137,8 @@ A_PROPOS = {
         "les a écrites (une demande d'accès, à laquelle elle répond dans un délai d'un mois)."
     ),
     "avis": (
-        "Vos avis sur votre accompagnement sont anonymes : rien ne les relie à vous, ils ne sont donc pas ici. "
+        "Vos avis sur votre accompagnement sont enregistrés sans votre nom ni lien avec votre carnet : ils ne sont "
+        "donc pas ici. "
         "« etapes_ayant_recu_votre_avis » dit seulement que vous avez donné votre avis (ou préféré ne pas répondre)."
     ),
     "historique": "Pour chaque événement de votre carnet : sa nature, sa date, l'organisation et un résumé.",
@@ -138,36 +163,47 @@ def _carnet_de_la_personne(demandeur, carnet_uuid: str) -> Carnet:
 
 
 def contexte_carnet(carnet, maintenant=None) -> dict:
-    """Ce que montre le PDF du carnet de la personne (jamais une note d'entretien)."""
+    """Ce que montre le PDF du carnet de la personne (jamais une note d'entretien), avec les mêmes règles et les
+    mêmes mots que son espace : les décisions qui lui ont été notifiées, ses rendez-vous annulés marqués
+    « annulé », les rendez-vous passés des 12 derniers mois (la fenêtre du journal des consultations)."""
     maintenant = maintenant or timezone.now()
-    rendez_vous = RendezVous.objects.filter(carnet=carnet).select_related("organisation", "intervenant")
+    rendez_vous = (
+        RendezVous.objects.filter(carnet=carnet).select_related("organisation", "intervenant").order_by("date_heure")
+    )
+    debut = debut_fenetre_consultations(timezone.localdate(maintenant))
+    objectifs = (
+        Objectif.objects.filter(carnet=carnet)
+        .select_related("axe", "referentiel")
+        .prefetch_related(Prefetch("actions", queryset=_avec_relations("parcours.Action", "objectif")))
+    )
     return {
         "personne": carnet.personne,
         "carnet": carnet,
         "intervenants": list(
             Intervenant.objects.actifs().filter(carnet=carnet).select_related("utilisateur", "organisation")
         ),
-        "objectifs": list(
-            Objectif.objects.filter(carnet=carnet)
-            .select_related("axe", "referentiel")
-            .prefetch_related(Prefetch("actions", queryset=_avec_relations("parcours.Action", "objectif")))
-        ),
-        "rendez_vous_a_venir": list(rendez_vous.filter(date_heure__gte=maintenant).exclude(statut="annule")),
-        "rendez_vous_passes": list(
-            rendez_vous.filter(date_heure__lt=maintenant, date_heure__gte=maintenant - timedelta(days=365)).order_by(
-                "-date_heure"
-            )
-        ),
-        "decisions": list(
-            DecisionOrientation.objects.filter(carnet=carnet)
-            .select_related("organisme_referent", "referent")
-            .order_by("-date_decision", "-pk")
-        ),
-        "orientations_service": list(
-            OrientationService.objects.filter(carnet=carnet)
+        "objectifs": [
+            {
+                "objectif": objectif,
+                "statut": libelles.statut_objectif(objectif),
+                "actions": [(action, libelles.statut_action(action)) for action in objectif.actions.all()],
+            }
+            for objectif in objectifs
+        ],
+        "rendez_vous_a_venir": [
+            libelles.rendez_vous_lu(r, maintenant) for r in rendez_vous.filter(date_heure__gte=maintenant)
+        ],
+        "rendez_vous_passes": [
+            libelles.rendez_vous_lu(r, maintenant)
+            for r in rendez_vous.filter(date_heure__lt=maintenant, date_heure__gte=debut).reverse()
+        ],
+        "decisions": list(parole.decisions_montrees_a_la_personne(carnet)),
+        "orientations_service": [
+            (orientation, libelles.statut_orientation_service(orientation))
+            for orientation in OrientationService.objects.filter(carnet=carnet)
             .select_related("service__structure")
             .order_by("-envoyee_le")
-        ),
+        ],
         "contrat": ContratEngagement.objects.filter(carnet=carnet).order_by("-date_debut", "-pk").first(),
         "produit_le": maintenant,
     }
@@ -238,16 +274,63 @@ def _section(carnet, label, lien, enfants) -> list[dict]:
     return [ligne(objet, enfants=enfants) for objet in requete.order_by("pk")]
 
 
+def _compte(compte) -> dict | None:
+    """Le compte de connexion de la personne : ses identifiants, ses dates, s'il a un second facteur (oui ou non,
+    jamais le secret), ses demandes de documents (titre, dates, statut ; jamais le contenu du fichier)."""
+    if compte is None:
+        return None
+    return {
+        "email": compte.email,
+        "identifiant": compte.identifiant,
+        "date_joined": compte.date_joined,
+        "last_login": compte.last_login,
+        "is_active": compte.is_active,
+        "adresses_email": [
+            {"email": adresse.email, "verifiee": adresse.verified, "principale": adresse.primary}
+            for adresse in EmailAddress.objects.filter(user=compte).order_by("pk")
+        ],
+        "second_facteur": Authenticator.objects.filter(user=compte).exists(),
+        "documents_demandes": [
+            {
+                "titre": document.titre,
+                "demande_le": document.date_demande,
+                "termine_le": document.date_fin,
+                "expire_le": document.expire_le,
+                "statut": document.get_statut_display(),
+            }
+            for document in DocumentGenere.objects.filter(demandeur=compte).order_by("date_demande", "pk")
+        ],
+    }
+
+
+def _espace(personne, espace) -> dict:
+    """Son espace personnel (ouvert, fermé) et chaque invitation à l'activer : le canal, l'adresse ou l'identifiant,
+    les dates, qui l'a remise ; jamais l'empreinte du jeton."""
+    return {
+        "ouvert_le": espace.ouvert_le if espace else None,
+        "ferme_le": espace.ferme_le if espace else None,
+        "activations": [
+            ligne(activation)
+            for activation in ActivationEspace.objects.filter(personne=personne)
+            .select_related("cree_par", "organisation")
+            .order_by("cree_le", "pk")
+        ],
+    }
+
+
 def donnees_de_la_personne(carnet, maintenant=None) -> dict:
     """Tout ce que la plateforme détient sur la personne du carnet (voir le docstring du module)."""
     maintenant = maintenant or timezone.now()
+    espace = EspacePersonne.objects.select_related("compte").filter(personne=carnet.personne).first()
     donnees = {
         "a_propos": {"produit_le": maintenant, **A_PROPOS},
         "identite": ligne(carnet.personne),
         "carnet": ligne(Carnet.objects.select_related("cree_par", "organisation_creatrice").get(pk=carnet.pk)),
         "organisations_qui_voient_le_carnet": sorted(
-            permissions.organisations_partageant(carnet, "parcours.view_carnet").values_list("nom", flat=True)
+            permissions.organisations_partageant(carnet, VOIR_CARNET).values_list("nom", flat=True)
         ),
+        "compte": _compte(espace.compte if espace else None),
+        "espace_personnel": _espace(carnet.personne, espace),
     }
     for cle, (label, lien, enfants) in SECTIONS.items():
         donnees[cle] = _section(carnet, label, lien, enfants)

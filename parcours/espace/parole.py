@@ -11,11 +11,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from parcours.models import ContratEngagement, Diagnostic, EspacePersonne, EvenementCarnet, ExpressionPersonne
+from parcours.models import (
+    ContratEngagement,
+    DecisionOrientation,
+    Diagnostic,
+    EspacePersonne,
+    EvenementCarnet,
+    ExpressionPersonne,
+)
 from parcours.services import historiser
 
 TEXTE_MAX = 2000
 RESUME_MAX = 120
+DIAGNOSTIC_PERIME = "Votre diagnostic a été mis à jour entre-temps : relisez-le avant de donner votre avis."
 Type = ExpressionPersonne.Type
 
 
@@ -86,6 +94,8 @@ def donner_avis_diagnostic(diagnostic, *, acteur, confirme: bool, texte="") -> E
     _exiger_la_personne(carnet, acteur)
     if diagnostic.partage_personne_le is None:
         raise ValidationError("Ce diagnostic n'a pas encore été partagé avec vous.")
+    if not est_le_dernier_partage(diagnostic):
+        raise ValidationError(DIAGNOSTIC_PERIME, code="diagnostic_perime")
     texte = _texte_valide(texte, obligatoire=not confirme)
     expression = ExpressionPersonne.objects.create(
         carnet=carnet,
@@ -145,4 +155,24 @@ def diagnostic_partage(carnet) -> Diagnostic | None:
         .select_related("professionnel", "second_professionnel", "organisation")
         .order_by("-version")
         .first()
+    )
+
+
+def est_le_dernier_partage(diagnostic) -> bool:
+    """Ce diagnostic partagé est-il encore la dernière version partagée avec la personne ? Elle ne donne son avis que
+    sur celle-là (une version plus récente a pu être partagée pendant qu'elle lisait)."""
+    return not Diagnostic.objects.filter(
+        carnet_id=diagnostic.carnet_id, partage_personne_le__isnull=False, version__gt=diagnostic.version
+    ).exists()
+
+
+def decisions_montrees_a_la_personne(carnet):
+    """Les décisions d'orientation que la personne lit, dans son espace comme dans le PDF de son carnet : celles qui
+    fixent son parcours (orienter, réorienter, jamais « maintenir ») et qui lui ont été notifiées (elle apprend une
+    décision par sa notification), la plus récente d'abord."""
+    return (
+        DecisionOrientation.objects.filter(carnet=carnet, notifiee_le__isnull=False)
+        .orientations()
+        .select_related("organisme_referent")
+        .order_by("-date_decision", "-pk")
     )

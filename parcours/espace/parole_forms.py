@@ -46,6 +46,12 @@ class CommentaireObjectifForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, objectif=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if objectif is not None:
+            # Un champ par objectif sur la page du plan : chaque étiquette dit de quel objectif il s'agit.
+            self.fields["texte"].label = f"Votre commentaire sur « {objectif.libelle} »"
+
 
 class AvisDiagnosticForm(forms.Form):
     diagnostic = forms.UUIDField(widget=forms.HiddenInput)

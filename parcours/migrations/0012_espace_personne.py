@@ -109,7 +109,6 @@ class Migration(migrations.Migration):
                 ('type_etape', models.CharField(choices=[('orientation_service', 'Orientation vers un service terminée'), ('sortie', 'Sortie du parcours')], max_length=25, verbose_name='étape')),
                 ('objet_id', models.PositiveBigIntegerField(verbose_name="identifiant de l'étape")),
                 ('repondu', models.BooleanField(default=True, verbose_name='la personne a répondu')),
-                ('date', models.DateField(default=django.utils.timezone.localdate)),
                 ('carnet', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='etapes_evaluees', to='parcours.carnet')),
             ],
             options={
@@ -121,7 +120,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Evaluation',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('type_etape', models.CharField(choices=[('orientation_service', 'Orientation vers un service terminée'), ('sortie', 'Sortie du parcours')], max_length=25, verbose_name='étape')),
                 ('mois', models.DateField(verbose_name='mois (premier jour)')),
                 ('departement', models.CharField(choices=partenaires.referentiels.choix_departements, max_length=3, verbose_name='département')),
@@ -134,8 +133,8 @@ class Migration(migrations.Migration):
                 ('organisation_referente', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partenaires.organisation')),
             ],
             options={
-                'verbose_name': 'évaluation anonyme',
-                'verbose_name_plural': 'évaluations anonymes',
+                'verbose_name': "avis sur l'accompagnement",
+                'verbose_name_plural': "avis sur l'accompagnement",
                 'constraints': [models.CheckConstraint(condition=models.Q(('utilite__gte', 1), ('utilite__lte', 4), ('ecoute__gte', 1), ('ecoute__lte', 4)), name='evaluation_notes_de_1_a_4', violation_error_message='Les réponses vont de « pas du tout » à « tout à fait ».')],
             },
         ),

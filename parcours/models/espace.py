@@ -2,9 +2,10 @@
 par lien ou par code, sa parole dans son parcours, ses consentements, ses demandes d'opposition, et l'évaluation
 de son accompagnement.
 
-Les réponses d'évaluation sont anonymes : `Evaluation` ne garde aucun lien vers la personne ni le carnet (seulement
-le territoire, l'organisme référent, le public, le mois) ; `EtapeEvaluee` retient seulement qu'une étape a reçu un
-avis, pour ne pas le redemander."""
+Les réponses d'évaluation sont enregistrées sans nom et sans lien avec le carnet : `Evaluation` ne garde que le
+territoire, l'organisme référent, le public et le mois, et sa clé est un UUID aléatoire (l'ordre d'enregistrement ne
+s'en déduit pas) ; `EtapeEvaluee` retient seulement, sans date, qu'une étape a reçu un avis (pour ne pas le
+redemander)."""
 
 import uuid
 
@@ -40,6 +41,14 @@ class EspacePersonne(models.Model):
         return self.ferme_le is None
 
 
+class ActivationEspaceQuerySet(models.QuerySet):
+    def en_attente(self, maintenant=None):
+        """Les invitations encore utilisables : ni utilisées, ni annulées, ni expirées (même règle que
+        `ActivationEspace.est_utilisable`)."""
+        maintenant = maintenant or timezone.now()
+        return self.filter(utilisee_le__isnull=True, annulee_le__isnull=True, expire_le__gt=maintenant)
+
+
 class ActivationEspace(models.Model):
     """Une invitation à activer l'espace : un lien envoyé par e-mail, ou un code remis en main propre (imprimé).
     Seule l'empreinte (SHA-256) du jeton est gardée ; valable une fois, jusqu'à `expire_le` (7 jours)."""
@@ -62,6 +71,8 @@ class ActivationEspace(models.Model):
     expire_le = models.DateTimeField("valable jusqu'au")
     utilisee_le = models.DateTimeField("utilisée le", null=True, blank=True)
     annulee_le = models.DateTimeField("annulée le", null=True, blank=True)
+
+    objects = ActivationEspaceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "activation d'espace personnel"
@@ -224,13 +235,13 @@ class TypeEtape(models.TextChoices):
 
 class EtapeEvaluee(models.Model):
     """Une étape close a reçu l'avis de la personne (ou elle a choisi de ne pas répondre) : on ne le redemande pas.
-    Ne dit rien des réponses, qui sont dans `Evaluation`, sans lien avec le carnet."""
+    Ne dit rien des réponses, qui sont dans `Evaluation`, sans lien avec le carnet. Pas de date : elle permettrait
+    de rapprocher l'étape de l'avis du même jour (ou du même mois)."""
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="etapes_evaluees")
     type_etape = models.CharField("étape", max_length=25, choices=TypeEtape.choices)
     objet_id = models.PositiveBigIntegerField("identifiant de l'étape")
     repondu = models.BooleanField("la personne a répondu", default=True)
-    date = models.DateField(default=timezone.localdate)
 
     class Meta:
         verbose_name = "étape évaluée"
@@ -248,8 +259,9 @@ class EtapeEvaluee(models.Model):
 
 
 class Evaluation(models.Model):
-    """Les réponses anonymes d'une personne sur une étape close : trois questions et un commentaire libre. Aucun lien
-    vers la personne ou son carnet ; le mois seulement (pas le jour)."""
+    """Les réponses d'une personne sur une étape close : trois questions et un commentaire libre. Aucun lien vers la
+    personne ou son carnet ; le mois seulement (pas le jour, aucun horodatage). La clé est un UUID aléatoire : un
+    identifiant séquentiel dirait l'ordre d'enregistrement, et l'apparierait à celui des `EtapeEvaluee`."""
 
     class Note(models.IntegerChoices):
         PAS_DU_TOUT = 1, "Pas du tout"
@@ -262,6 +274,7 @@ class Evaluation(models.Model):
         NON = "non", "Non"
         NE_SAIT_PAS = "ne_sait_pas", "Je ne sais pas"
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     type_etape = models.CharField("étape", max_length=25, choices=TypeEtape.choices)
     mois = models.DateField("mois (premier jour)")
     departement = models.CharField("département", max_length=3, choices=choix_departements)
@@ -286,8 +299,8 @@ class Evaluation(models.Model):
     commentaire = models.TextField("commentaire libre", blank=True)
 
     class Meta:
-        verbose_name = "évaluation anonyme"
-        verbose_name_plural = "évaluations anonymes"
+        verbose_name = "avis sur l'accompagnement"
+        verbose_name_plural = "avis sur l'accompagnement"
         constraints = [
             models.CheckConstraint(
                 condition=Q(utilite__gte=1, utilite__lte=4) & Q(ecoute__gte=1, ecoute__lte=4),
@@ -297,4 +310,4 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self):
-        return f"Avis anonyme – {self.get_type_etape_display()} ({self.mois:%m/%Y})"
+        return f"Avis – {self.get_type_etape_display()} ({self.mois:%m/%Y})"

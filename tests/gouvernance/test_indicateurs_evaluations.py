@@ -1,21 +1,26 @@
 """Les indicateurs « Avis des personnes accompagnées » : calculés sur les avis anonymes (`parcours.Evaluation`),
 avec les filtres de la page (territoire, EPCI, organisme référent, période, public), la période précédente, le
-secret statistique (de 1 à 4 réponses : « secret »), le secret secondaire par type d'étape, le CSV et la page, et
-jamais un commentaire libre."""
+secret statistique (de 1 à 4 réponses : « secret »), le secret secondaire par type d'étape, le CSV et la page ; les
+commentaires libres, lus sur la page seule (territoire et période, à partir de 11 réponses, 50 au plus, mélangés),
+jamais publiés (ni CSV, ni compte rendu)."""
 
 import csv
 import io
 from datetime import date
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from gouvernance.comptes_rendus.contexte import contexte_indicateurs
 from gouvernance.indicateurs import calcul, export, tableaux
 from gouvernance.indicateurs import definitions as d
 from gouvernance.indicateurs import population as p
 from parcours.models import Evaluation
 from partenaires.choix import Role
 from tests.factories import OrganisationFactory, membre
+from tests.gouvernance import fabriques as fabriques_gouvernance
 
 T3 = p.Periode(date(2026, 7, 1), date(2026, 9, 30))
 AOUT, MAI = date(2026, 8, 1), date(2026, 5, 1)
@@ -24,7 +29,8 @@ COMMENTAIRE = "COMMENTAIRE-LIBRE-JAMAIS-PUBLIE"
 
 
 def avis(nombre=1, *, mois=AOUT, type_etape="orientation_service", departement="40", epci=EPCI_MONT_DE_MARSAN,
-         organisation=None, publics=(), utilite=4, ecoute=4, recommanderait="oui"):  # fmt: skip
+         organisation=None, publics=(), utilite=4, ecoute=4, recommanderait="oui",
+         commentaire=COMMENTAIRE):  # fmt: skip
     for _ in range(nombre):
         Evaluation.objects.create(
             type_etape=type_etape,
@@ -36,7 +42,7 @@ def avis(nombre=1, *, mois=AOUT, type_etape="orientation_service", departement="
             utilite=utilite,
             ecoute=ecoute,
             recommanderait=recommanderait,
-            commentaire=COMMENTAIRE,
+            commentaire=commentaire,
         )
 
 
@@ -55,13 +61,21 @@ def publies(filtres=None, public=p.TOUS, periode="periode"):
     return resultat
 
 
-def test_la_section_et_ses_definitions_disent_l_anonymat_et_les_commentaires_non_publies():
+def test_la_section_et_ses_definitions_disent_les_reponses_comptees_et_qui_lit_les_commentaires():
     assert d.AVIS in d.SECTIONS and not hasattr(d, "LACUNE_EVALUATIONS")
     codes = [code for code, indicateur in d.INDICATEURS.items() if indicateur.section == d.AVIS]
     assert codes[:4] == ["avis_reponses", "avis_utilite", "avis_ecoute", "avis_recommandation"]
     assert {"avis_utilite_sortie", "avis_reponses_orientation_service"} <= set(codes)
     for code in codes:
-        assert "commentaires libres ne sont jamais publiés" in d.INDICATEURS[code].definition
+        definition = d.INDICATEURS[code].definition
+        assert "commentaires libres ne sont jamais publiés" in definition
+        # Une personne peut donner plusieurs réponses : le secret se juge sur les réponses, pas sur les personnes.
+        assert "une même personne peut en donner plusieurs" in definition
+        assert "le secret statistique se juge sur le nombre de réponses" in definition
+        # Qui lit les commentaires, lesquels, combien, à partir de quand.
+        assert "Les pilotes et secrétaires du territoire les lisent sur la page des indicateurs" in definition
+        assert "50 au plus, dans un ordre mélangé" in definition and "au moins 11 réponses" in definition
+        assert "anonyme" not in definition
 
 
 @pytest.mark.django_db
@@ -178,3 +192,83 @@ def test_la_page_montre_la_section_sans_commentaire_et_sans_la_lacune(client, co
     assert 'id="indicateur-avis_utilite"' in contenu
     assert "ne les recueille pas encore" not in contenu
     assert COMMENTAIRE not in contenu
+
+
+PAGE = {"debut": "2026-07-01", "fin": "2026-09-30"}
+
+
+def commentaires_de_la_page(client, **filtres) -> tuple[list[str], str]:
+    """Les commentaires affichés (dans l'ordre de la page), et le texte de la section."""
+    contenu = client.get(reverse("gouvernance:indicateurs"), {**PAGE, **filtres}).content.decode()
+    section = " ".join(contenu.split('id="commentaires-personnes"')[1].split())
+    return [ligne.split("</li>")[0] for ligne in section.split('<li class="fr-mb-1w">')[1:]], section
+
+
+@pytest.fixture
+def pilote(client, connecter, db):
+    connecter(membre(OrganisationFactory(nom="Département des Landes"), Role.PILOTE).utilisateur)
+    return client
+
+
+def test_sous_11_reponses_du_territoire_aucun_commentaire_n_est_lu(pilote):
+    avis(10, commentaire="Trop tôt pour être lu")
+    avis(5, departement="64", epci="", commentaire="Autre territoire")
+    avis(5, mois=date(2026, 10, 1), commentaire="Hors période")
+    textes, section = commentaires_de_la_page(pilote)
+    assert textes == [] and "Trop tôt pour être lu" not in section
+    assert "Aucun commentaire n'est affiché : le territoire compte moins de 11 réponses sur la période" in section
+
+
+def test_a_11_reponses_les_commentaires_du_territoire_et_de_la_periode_se_lisent_sans_autre_filtre(pilote):
+    referent = OrganisationFactory(nom="Mission locale")
+    for numero in range(6):
+        avis(epci=EPCI_DAX, organisation=referent, publics=["jeunes"], commentaire=f"Dax {numero}")
+    avis(4, commentaire="Mont-de-Marsan")
+    avis(1, commentaire="")  # une réponse sans commentaire compte pour le seuil, sans ligne vide
+    avis(3, departement="64", epci="", commentaire="Autre territoire")
+    avis(3, mois=MAI, commentaire="Hors période")
+    # Les filtres d'EPCI, d'organisation et de public ne s'appliquent pas aux commentaires.
+    textes, section = commentaires_de_la_page(
+        pilote, sous_territoire=EPCI_DAX, organisation=str(referent.uuid), public=p.JEUNES
+    )
+    assert sorted(textes) == sorted([*(f"Dax {numero}" for numero in range(6)), *["Mont-de-Marsan"] * 4])
+    assert "Autre territoire" not in section and "Hors période" not in section
+    assert "Aucun commentaire n'est affiché" not in section
+    # Ni date, ni organisation, ni public, ni type d'étape à côté d'un commentaire : le texte seul.
+    assert all(texte.startswith(("Dax ", "Mont-de-Marsan")) and len(texte) <= 14 for texte in textes)
+    # Un ordre mélangé : celui des clés aléatoires, pas celui des réponses.
+    par_cle = list(Evaluation.objects.exclude(commentaire="").filter(departement="40", mois=AOUT).order_by("pk"))
+    assert textes == [evaluation.commentaire for evaluation in par_cle]
+
+
+def test_au_plus_50_commentaires_se_lisent(pilote):
+    for numero in range(60):
+        avis(commentaire=f"Avis {numero}")
+    textes, _ = commentaires_de_la_page(pilote)
+    assert len(textes) == 50 and len(set(textes)) == 50
+
+
+def test_a_11_reponses_sans_commentaire_la_page_le_dit(pilote):
+    avis(11, commentaire="")
+    textes, section = commentaires_de_la_page(pilote)
+    assert textes == [] and "Aucune personne n'a laissé de commentaire sur la période." in section
+
+
+@pytest.mark.parametrize("nombre", [1, 60])
+def test_les_commentaires_coutent_une_requete_quel_que_soit_leur_nombre(pilote, django_assert_num_queries, nombre):
+    avis(nombre)
+    # Comme sans avis (test_indicateurs_page : 21), plus une requête pour les commentaires.
+    with django_assert_num_queries(22):
+        assert pilote.get(reverse("gouvernance:indicateurs"), PAGE).status_code == 200
+
+
+@pytest.mark.django_db
+def test_le_compte_rendu_ne_porte_aucun_commentaire():
+    equipe = fabriques_gouvernance.equipe_comite()
+    seance = fabriques_gouvernance.seance(equipe.comite, cree_par=equipe.secretaire)
+    periode = p.dernier_trimestre_complet(timezone.localtime(seance.date).date())
+    avis(12, mois=periode.debut)
+    contexte = contexte_indicateurs(seance)
+    html = render_to_string("gouvernance/indicateurs/includes/section_compte_rendu.html", contexte)
+    assert contexte["indicateurs_territoire"].departement == "40"
+    assert "Avis donnés" in html and COMMENTAIRE not in html

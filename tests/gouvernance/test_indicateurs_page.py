@@ -219,7 +219,8 @@ def test_nombre_de_requetes_borne(client, connecter, db, django_assert_num_queri
         f.objectif(carnet, referente, le=date(2026, 2, 5))
         f.orientation_service(carnet, service, referente, envoyee_le=f.moment(date(2026, 8, 25)))
     connecter(pilote)
-    # Session, utilisateur, second facteur, menu (4), territoires du pilote (2), données (12), avis anonymes (1),
-    # appartenances du menu (1), organisations du filtre (1) : 21, quel que soit le nombre de carnets.
-    with django_assert_num_queries(21):
+    # Session, utilisateur, second facteur, menu (4), territoires du pilote (2), données (12), avis (1), commentaires
+    # des personnes (1), appartenances du menu (1), organisations du filtre (1) : 22, quel que soit le nombre de
+    # carnets.
+    with django_assert_num_queries(22):
         assert client.get(URL, T3).status_code == 200

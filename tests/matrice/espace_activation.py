@@ -7,8 +7,10 @@ dans son carnet et un lien d'activation en attente ; une autre personne (Jo More
   (professionnel, personne) voit une page qui l'invite à se déconnecter d'abord (200, rien n'est écrit).
 - Les pages du professionnel suivent les droits du carnet (voir : 404 sinon ; modifier : 403 sinon) ; une personne
   connectée n'y entre pas (404, `ComptesSeparesMiddleware`).
-- Remettre un code répond 200 (la feuille à imprimer, le code n'est montré qu'une fois) : c'est un POST qui écrit
-  en répondant 200, déclaré dans `POST_QUI_ECRIVENT`.
+- L'espace de la personne du carnet est ouvert : envoyer un lien ou remettre un code réinitialise son accès, ce que
+  seul le référent (le professionnel) peut faire ; les autres professionnels qui modifient le carnet reçoivent 403.
+- Remettre un code redirige (302) vers la feuille à imprimer (GET), qui montre le code une seule fois ; sans code en
+  session (ici : toujours), elle dit que le code a déjà été affiché (200, rien n'est écrit).
 """
 
 from datetime import date, timedelta
@@ -23,7 +25,6 @@ from tests.matrice.acteurs import MODIFIER_CARNET, POST_SANS_GET, VOIR_CARNET, a
 
 GET_QUI_ECRIVENT = set()
 POST_ANONYMES_QUI_ECRIVENT = {"parcours:espace_activer", "parcours:espace_activer_lien"}
-POST_QUI_ECRIVENT = {"parcours:espace_remettre_code"}
 
 JETON = "jeton-de-la-matrice-des-url-0123456789abcdef"
 CODE = "ABCD-EFGH-JKMN"
@@ -83,6 +84,13 @@ def _carnet(c):
 
 
 MOTS_DE_PASSE = {"password1": MOT_DE_PASSE, "password2": MOT_DE_PASSE}
+# Réinitialiser l'accès d'un espace ouvert : le référent seul ; les autres qui modifient le carnet, 403.
+REINITIALISER = {
+    **apres_succes(MODIFIER_CARNET),
+    "administrateur": 403,
+    "accompagnateur": 403,
+    **PERSONNES_404,
+}
 
 MATRICE = {
     "parcours:espace_activer": (
@@ -99,16 +107,17 @@ MATRICE = {
     "parcours:espace_gerer": (_carnet, {"GET": ({**VOIR_CARNET, **PERSONNES_404}, None)}),
     "parcours:espace_envoyer_lien": (
         _carnet,
-        {
-            "GET": ({**POST_SANS_GET, **PERSONNES_404}, None),
-            "POST": ({**apres_succes(MODIFIER_CARNET), **PERSONNES_404}, lambda c: {}),
-        },
+        {"GET": ({**POST_SANS_GET, **PERSONNES_404}, None), "POST": (REINITIALISER, lambda c: {})},
     ),
     "parcours:espace_remettre_code": (
         _carnet,
+        {"GET": ({**POST_SANS_GET, **PERSONNES_404}, None), "POST": (REINITIALISER, lambda c: {})},
+    ),
+    "parcours:espace_feuille_code": (
+        _carnet,
         {
-            "GET": ({**POST_SANS_GET, **PERSONNES_404}, None),
-            "POST": ({**MODIFIER_CARNET, **PERSONNES_404}, lambda c: {}),
+            "GET": ({**MODIFIER_CARNET, **PERSONNES_404}, None),
+            "POST": ({**POST_SANS_GET, **PERSONNES_404}, lambda c: {}),
         },
     ),
     "parcours:espace_fermer": (

@@ -8,10 +8,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.espace import activation
+from parcours.espace import activation, activation_views
 from parcours.models import ActivationEspace, EspacePersonne, EvenementCarnet
 from partenaires.models import Utilisateur
 from tests.factories import MOT_DE_PASSE, OrganisationFactory, membre
@@ -55,6 +56,8 @@ def envoyer_lien(equipe, capture, email="ines.lalanne@exemple.fr"):
 
 def remettre_code(client, carnet):
     reponse = client.post(reverse("parcours:espace_remettre_code", args=[carnet.uuid]))
+    assert reponse.status_code == 302 and reponse.url == reverse("parcours:espace_feuille_code", args=[carnet.uuid])
+    reponse = client.get(reponse.url)
     assert reponse.status_code == 200
     page = reponse.content.decode()
     code = re.search(r'<span class="code">([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})</span>', page).group(1)
@@ -173,7 +176,9 @@ def test_la_personne_active_son_espace_avec_le_code_imprime(equipe, client, refe
     code, identifiant, page = remettre_code(referente, equipe["carnet"])
     assert re.fullmatch(r"ines\.lalanne\d{4}", identifiant)
     assert "http://testserver/mon-espace/activer/" in page or settings.SPIE_URL_SITE in page
-    assert "window.print()" in page and "Imprimer" in page
+    # L'impression passe par un fichier statique (pas de JavaScript en ligne) ; pas de région live autour des boutons.
+    assert "data-imprimer" in page and "spie/imprimer.js" in page and "Imprimer" in page
+    assert "onclick" not in page and 'role="status"' not in page
     invitation = ActivationEspace.objects.get()
     assert invitation.empreinte == activation.empreinte(code.replace("-", ""))
     assert code.replace("-", "") not in str(invitation.__dict__)
@@ -425,3 +430,235 @@ def test_la_session_d_une_personne_expire_apres_30_minutes_d_inactivite(equipe, 
     time_machine.move_to("2026-03-02 12:00", tick=False)
     assert professionnel.get(reverse("parcours:mes_carnets")).status_code == 200
     assert "derniere_activite" not in professionnel.session
+
+
+# --- Réinitialiser l'accès d'un espace ouvert ---------------------------------------------------------------
+
+
+def ouvrir_par_lien(equipe, client, capture, email="ines.lalanne@exemple.fr"):
+    """La personne ouvre son espace par un lien : son compte a une adresse e-mail."""
+    lien = envoyer_lien(equipe, capture, email=email)
+    assert client.post(chemin(lien), MOTS_DE_PASSE).status_code == 302
+    client.post(reverse("account_logout"))
+    mail.outbox.clear()
+    return Utilisateur.objects.get(est_personne=True)
+
+
+def test_sur_un_espace_ouvert_seul_le_referent_reinitialise_l_acces(
+    equipe, client, connecter, django_capture_on_commit_callbacks
+):
+    carnet = equipe["carnet"]
+    conseiller = client.__class__()
+    connecter(equipe["conseiller"], client=conseiller)  # intervenant : il modifie le carnet
+    # Pas encore d'espace : tout professionnel qui modifie le carnet invite.
+    assert conseiller.post(reverse("parcours:espace_remettre_code", args=[carnet.uuid])).status_code == 302
+
+    ouvrir_par_lien(equipe, client.__class__(), django_capture_on_commit_callbacks)
+    avant = etat()
+    for nom in ("parcours:espace_remettre_code", "parcours:espace_envoyer_lien"):
+        reponse = conseiller.post(reverse(nom, args=[carnet.uuid]))
+        assert reponse.status_code == 403
+        page = reponse.content.decode()
+        assert "seul son référent" in page and str(equipe["referente"]) in page
+    assert etat() == avant and not mail.outbox
+    page = conseiller.get(reverse("parcours:espace_gerer", args=[carnet.uuid])).content.decode()
+    assert 'id="reserve-au-referent"' in page and "Remettre un code imprimé" not in page
+    assert "Fermer l'espace" in page  # fermer reste possible
+
+    referente = connecter(equipe["referente"])
+    page = referente.get(reverse("parcours:espace_gerer", args=[carnet.uuid])).content.decode()
+    assert "reserve-au-referent" not in page and "Remettre un code imprimé" in page
+    remettre_code(referente, carnet)
+    (remis,) = evenements(carnet, Type.ESPACE_CODE_REMIS)[:1]
+    assert remis.details["resume"].startswith("Réinitialisation de l'accès à l'espace personnel : code remis")
+
+
+def test_la_personne_est_prevenue_de_la_reinitialisation_par_courriel_et_a_la_connexion(
+    equipe, client, connecter, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to("2026-03-02 09:00", tick=False)
+    carnet = equipe["carnet"]
+    compte = ouvrir_par_lien(equipe, client.__class__(), django_capture_on_commit_callbacks)
+    referente = connecter(equipe["referente"], client=client.__class__())
+    code, identifiant, _ = remettre_code(referente, carnet)
+
+    time_machine.move_to("2026-03-03 10:00", tick=False)
+    personne = client.__class__()
+    donnees = {"identifiant": identifiant, "code": code, **MOTS_DE_PASSE}
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = personne.post(reverse("parcours:espace_activer"), donnees)
+    assert reponse.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["ines.lalanne@exemple.fr"]
+    assert "Votre accès à votre espace a été réinitialisé le 03/03/2026 par Département des Landes" in message.body
+    assert code not in message.body and code.replace("-", "") not in message.body
+    actives = evenements(carnet, Type.ESPACE_ACTIVE)
+    assert len(actives) == 2 and "Réinitialisation" in actives[0].details["resume"]
+    # Juste après l'activation : pas d'avis (c'est la personne qui vient de le faire).
+    assert "a été réinitialisé" not in personne.get(reponse.url).content.decode()
+
+    # À la connexion suivante (ici, pendant 30 jours), l'avis s'affiche dans l'espace.
+    autre = client.__class__()
+    reponse = autre.post(reverse("account_login"), {"login": identifiant, "password": NOUVEAU}, follow=True)
+    page = reponse.content.decode()
+    assert "Votre accès à votre espace a été réinitialisé le 03/03/2026 par Département des Landes" in page
+    compte.refresh_from_db()
+    time_machine.move_to("2026-04-03 10:00", tick=False)
+    assert activation.avis_de_reinitialisation(compte) == ""
+
+
+def test_une_premiere_activation_ou_une_reouverture_n_est_pas_une_reinitialisation(
+    equipe, client, connecter, django_capture_on_commit_callbacks
+):
+    personne_client = client.__class__()
+    compte = ouvrir_par_lien(equipe, personne_client, django_capture_on_commit_callbacks)
+    assert activation.avis_de_reinitialisation(compte) == ""
+    referente = connecter(equipe["referente"])
+    referente.post(reverse("parcours:espace_fermer", args=[equipe["carnet"].uuid]))
+    code, identifiant, _ = remettre_code(referente, equipe["carnet"])
+    with django_capture_on_commit_callbacks(execute=True):
+        personne_client.post(
+            reverse("parcours:espace_activer"), {"identifiant": identifiant, "code": code, **MOTS_DE_PASSE}
+        )
+    assert not mail.outbox and activation.avis_de_reinitialisation(compte) == ""
+    assert "Réinitialisation" not in evenements(equipe["carnet"], Type.ESPACE_ACTIVE)[0].details["resume"]
+
+
+# --- La feuille du code : POST, redirection, GET ----------------------------------------------------------------
+
+
+def test_la_feuille_montre_le_code_une_fois_et_recharger_n_en_cree_pas_un_nouveau(equipe, referente):
+    carnet = equipe["carnet"]
+    code, _, _ = remettre_code(referente, carnet)
+    assert activation_views.FEUILLES not in referente.session or not referente.session[activation_views.FEUILLES]
+    reponse = referente.get(reverse("parcours:espace_feuille_code", args=[carnet.uuid]))
+    page = reponse.content.decode()
+    assert reponse.status_code == 200 and "Ce code a déjà été affiché : remettez-en un nouveau si besoin" in page
+    assert code not in page and reponse.headers["Cache-Control"].startswith("max-age=0")
+    assert ActivationEspace.objects.count() == 1 and ActivationEspace.objects.get().est_utilisable()
+
+
+# --- Limites de débit --------------------------------------------------------------------------------------------
+
+
+def test_afficher_les_pages_d_activation_ne_consomme_pas_la_limite_par_adresse_ip(
+    equipe, client, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "activation_espace": "2/m/ip"}
+    lien = envoyer_lien(equipe, django_capture_on_commit_callbacks)
+    for _ in range(5):
+        assert client.get(reverse("parcours:espace_activer")).status_code == 200
+        assert client.get(chemin(lien)).status_code == 200
+    assert client.post(reverse("parcours:espace_activer"), {"identifiant": "x", "code": "y"}).status_code == 200
+    assert client.post(chemin(lien), MOTS_DE_PASSE).status_code == 302
+
+
+def test_chaque_essai_est_decompte_avant_la_verification_et_remis_a_zero_apres_succes(
+    equipe, client, referente, monkeypatch
+):
+    code, identifiant, _ = remettre_code(referente, equipe["carnet"])
+    client.post(reverse("account_logout"))
+    url = reverse("parcours:espace_activer")
+    ordre = []
+    consommer, trouver = activation_views.ratelimit.consume, activation.trouver_par_code
+
+    def consume(request, **kwargs):
+        ordre.append(("consume", kwargs["action"], kwargs.get("dry_run", False)))
+        return consommer(request, **kwargs)
+
+    def trouver_par_code(*args):
+        ordre.append(("verifier",))
+        return trouver(*args)
+
+    monkeypatch.setattr(activation_views.ratelimit, "consume", consume)
+    monkeypatch.setattr(activation, "trouver_par_code", trouver_par_code)
+    for _ in range(4):
+        client.post(url, {"identifiant": identifiant, "code": "ZZZZ-ZZZZ-ZZZZ", **MOTS_DE_PASSE})
+    assert ordre[:3] == [
+        ("consume", "activation_espace", False),
+        ("consume", "activation_espace_echec", False),
+        ("verifier",),
+    ]
+    assert not any(appel[-1] is True for appel in ordre)  # jamais « à blanc »
+    assert client.post(url, {"identifiant": identifiant, "code": code, **MOTS_DE_PASSE}).status_code == 302
+    client.post(reverse("account_logout"))
+    # Remis à zéro : cinq nouveaux échecs sont encore permis, le sixième est refusé.
+    for _ in range(5):
+        reponse = client.post(url, {"identifiant": identifiant, "code": "ZZZZ-ZZZZ-ZZZZ", **MOTS_DE_PASSE})
+        assert reponse.status_code == 200
+    assert client.post(url, {"identifiant": identifiant, "code": "ZZZZ-ZZZZ-ZZZZ", **MOTS_DE_PASSE}).status_code == 429
+
+
+# --- Concurrence : adresse ou identifiant pris entre la vérification et l'enregistrement --------------------------
+
+
+def test_une_adresse_prise_entre_temps_donne_un_message_et_pas_une_erreur_500(
+    equipe, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    lien = envoyer_lien(equipe, django_capture_on_commit_callbacks, email="pris@exemple.fr")
+    Utilisateur.objects.create_user(email="pris@exemple.fr", password=MOT_DE_PASSE)  # invité au même moment
+    monkeypatch.setattr(activation, "_email_pris", lambda email, compte: False)  # la vérification est passée avant
+    avant = etat()
+    reponse = client.post(chemin(lien), MOTS_DE_PASSE)
+    assert reponse.status_code == 200 and "vient d&#x27;être pris par un autre compte" in reponse.content.decode()
+    assert etat() == avant and "_auth_user_id" not in client.session
+
+
+def test_un_identifiant_pris_entre_temps_donne_un_message_et_pas_une_erreur_500(equipe, client, referente, monkeypatch):
+    code, identifiant, _ = remettre_code(referente, equipe["carnet"])
+    client.post(reverse("account_logout"))
+    Utilisateur.objects.creer_compte_personne(identifiant=identifiant, password=MOT_DE_PASSE)
+    monkeypatch.setattr(activation, "_identifiant_pris", lambda identifiant, compte: False)
+    avant = etat()
+    reponse = client.post(
+        reverse("parcours:espace_activer"), {"identifiant": identifiant, "code": code, **MOTS_DE_PASSE}
+    )
+    assert reponse.status_code == 200 and "vient d&#x27;être pris par un autre compte" in reponse.content.decode()
+    assert etat() == avant
+
+
+# --- Identifiant choisi (démonstration), file d'attente, connexion accessible ------------------------------------
+
+
+def test_l_identifiant_choisi_est_normalise_et_valide(equipe):
+    carnet, referente = equipe["carnet"], equipe["referente"]
+    for mauvais, message in (("a" * 41, "au plus 40 caractères"), ("léa martin", "lettres sans accents")):
+        with pytest.raises(ValidationError, match=message):
+            activation.remettre_code(carnet, acteur=referente, identifiant=mauvais)
+    assert not ActivationEspace.objects.exists()
+    invitation, _ = activation.remettre_code(carnet, acteur=referente, identifiant="  Ines.Lalanne-42 ")
+    assert invitation.identifiant == "ines.lalanne-42"
+    invitation, _ = activation.remettre_code(carnet, acteur=referente, identifiant="a" * 40)
+    assert invitation.identifiant == "a" * 40
+
+
+def test_en_attente_exclut_les_invitations_utilisees_annulees_ou_expirees(equipe):
+    maintenant = timezone.now()
+    commun = {
+        "personne": equipe["carnet"].personne,
+        "canal": "code",
+        "identifiant": "x",
+        "cree_par": equipe["referente"],
+        "organisation": equipe["departement"],
+    }
+    valable = ActivationEspace.objects.create(empreinte="1", expire_le=maintenant + timedelta(days=1), **commun)
+    ActivationEspace.objects.create(empreinte="2", expire_le=maintenant, **commun)
+    ActivationEspace.objects.create(
+        empreinte="3", expire_le=maintenant + timedelta(days=1), utilisee_le=maintenant, **commun
+    )
+    ActivationEspace.objects.create(
+        empreinte="4", expire_le=maintenant + timedelta(days=1), annulee_le=maintenant, **commun
+    )
+    assert list(ActivationEspace.objects.en_attente(maintenant)) == [valable]
+    assert not ActivationEspace.objects.en_attente(maintenant + timedelta(days=2)).exists()
+
+
+def test_le_champ_de_connexion_en_erreur_est_relie_a_son_message(client):
+    page = client.post(reverse("account_login"), {"login": "", "password": "x"}).content.decode()
+    champ = re.search(r'<input class="fr-input[^>]*name="login"[^>]*>', page, re.S).group(0)
+    assert 'aria-invalid="true"' in champ and 'aria-describedby="id_login_error"' in champ
+    assert 'id="id_login_error"' in page
+    champ = re.search(
+        r'<input class="fr-input[^>]*name="login"[^>]*>', client.get(reverse("account_login")).content.decode(), re.S
+    ).group(0)
+    assert "aria-invalid" not in champ and "aria-describedby" not in champ

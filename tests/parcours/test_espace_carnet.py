@@ -138,6 +138,28 @@ def test_l_accueil_montre_referent_groupe_rendez_vous_situation_orientations_et_
     sans_rien_de_reserve(html)
 
 
+def test_chaque_contact_est_un_titre_sous_sa_section(espace, chez_soi):
+    html = chez_soi.get(reverse("parcours:espace_accueil")).content.decode()
+
+    for professionnel in (espace["referente"], espace["conseiller"]):
+        assert f'<h3 class="fr-h6 fr-mb-1v">{professionnel.nom_complet}</h3>' in html
+    assert html.index('id="titre-referent"') < html.index(espace["referente"].nom_complet)
+
+
+def test_l_accueil_montre_la_derniere_decision_notifiee_qui_fixe_le_parcours(espace, chez_soi):
+    carnet, referente, departement = espace["carnet"], espace["referente"], espace["departement"]
+    decision(carnet, departement, referente, date_decision=date(2025, 2, 1), notifiee_le=date(2025, 2, 3))
+    decision(
+        carnet, departement, referente, date_decision=date(2025, 4, 1), notifiee_le=date(2025, 4, 2), sens="maintenir"
+    )
+    decision(carnet, departement, referente, date_decision=date(2025, 5, 1), parcours="social")  # pas notifiée
+
+    reponse = chez_soi.get(reverse("parcours:espace_accueil"))
+
+    assert reponse.context["decision"].date_decision == date(2025, 2, 1)
+    assert reponse.context["decision"] == parole.decisions_montrees_a_la_personne(carnet).first()
+
+
 def test_un_referent_sans_telephone_est_joint_par_le_telephone_de_son_organisation(espace, chez_soi):
     departement = espace["departement"]
     departement.telephone = "05 58 00 00 01"
@@ -310,7 +332,20 @@ def test_les_rendez_vous_a_venir_puis_passes_sans_compte_rendu(espace, chez_soi)
     assert html.index("Passés") < html.index("Il y a peu")
     assert "À distance (téléphone ou visio)" in html and "Maison des solidarités" in html
     assert "vous êtes venu(e)" in html
+    # Passé, encore « prévu » : le professionnel ne l'a pas mis à jour, on ne dit pas « prévu ».
+    assert html.count("Où il en est : à confirmer par votre référent") == 1  # « Il y a longtemps »
     sans_rien_de_reserve(html)
+
+
+def test_un_rendez_vous_annule_reste_montre_marque_annule(espace, chez_soi):
+    annule = rendez_vous(espace["carnet"], espace["referente"], timezone.now() + timedelta(days=4), objet="Atelier")
+    services.mettre_a_jour_rendez_vous(annule, acteur=espace["referente"], statut="annule")
+
+    reponse = chez_soi.get(reverse("parcours:espace_rendez_vous"))
+
+    (lu,) = reponse.context["a_venir"]
+    assert (lu["objet"], lu["statut"], lu["annule"]) == ("Atelier", "annulé", True)
+    assert "Annulé</span>" in reponse.content.decode()
 
 
 # --- Mon diagnostic -----------------------------------------------------------------------------------------------

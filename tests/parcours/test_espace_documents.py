@@ -7,15 +7,20 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.apps import apps
+from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from parcours import services
-from parcours.espace import exports
+from parcours.espace import exports, libelles, parole, partage
+from parcours.espace.partage import debut_fenetre_consultations
 from parcours.models import (
+    ActivationEspace,
     Carnet,
     EspacePersonne,
     Evaluation,
@@ -88,7 +93,9 @@ def t(equipe):
     for visibilite in Note.Visibilite.values:
         texte = NOTE_DU_GROUPE if visibilite == Note.Visibilite.GROUPE else f"{NOTE_RESERVEE} ({visibilite})"
         services.ajouter_note(carnet, acteur=referente, organisation=departement, texte=texte, visibilite=visibilite)
-    decision(carnet, departement, referente, date_decision=date(2026, 1, 15))
+    decision(carnet, departement, referente, date_decision=date(2026, 1, 15), notifiee_le=date(2026, 1, 16))
+    # Pas encore notifiée : ni l'écran ni le PDF ne la montrent (l'export, si : droit d'accès).
+    decision(carnet, departement, referente, date_decision=date(2026, 2, 2), parcours="social")
     diagnostic_valide(carnet, referente, mobilite={"appreciation": "besoin", "impact": "fort", "situations": []})
     Evaluation.objects.create(
         type_etape="sortie",
@@ -144,6 +151,8 @@ def test_la_page_coute_autant_de_requetes_a_1_et_a_15_documents(t, chez_soi, dja
     with django_assert_num_queries(7):
         contenu = chez_soi.get(url).content.decode()
     assert contenu.count('class="fr-link" href="/documents/') == min(nombre, 10)
+    # Des liens de même titre se distinguent par leur date (dite au lecteur d'écran).
+    assert contenu.count('<span class="fr-sr-only">, demandé le ') == min(nombre, 10)
 
 
 def test_le_pdf_du_carnet_contient_l_essentiel_et_jamais_une_note(t, chez_soi):
@@ -165,12 +174,56 @@ def test_le_pdf_du_carnet_contient_l_essentiel_et_jamais_une_note(t, chez_soi):
         "Orienter",
         "Contrat d'engagement",
         "produit le",
+        "À confirmer par votre référent",
     ):
         assert attendu in texte, attendu
+    assert "2 février 2026" not in texte  # la décision pas encore notifiée
     assert NOTE_DU_GROUPE not in texte and NOTE_RESERVEE not in texte
     # La page commune du document s'affiche pour la personne, avec son menu.
     page = chez_soi.get(reverse("document", args=[document.uuid])).content.decode()
     assert "Télécharger mon-carnet-de-bord.pdf" in page and "Mon avis" in page and "Carnets de bord" not in page
+
+
+def test_le_pdf_suit_les_regles_et_les_mots_de_l_ecran(t):
+    carnet, referente = t["carnet"], t["referente"]
+    annule = services.prevoir_rendez_vous(
+        carnet,
+        acteur=referente,
+        intervenant=referente,
+        date_heure=timezone.now() + timedelta(days=5),
+        objet="Atelier annulé",
+        lieu="Agence",
+    )
+    services.mettre_a_jour_rendez_vous(annule, acteur=referente, statut="annule")
+
+    contexte = exports.contexte_carnet(carnet)
+
+    # Les décisions : celles que l'accueil montre (notifiées, qui fixent le parcours), pas la décision en attente.
+    assert contexte["decisions"] == list(parole.decisions_montrees_a_la_personne(carnet))
+    assert [d.date_decision for d in contexte["decisions"]] == [date(2026, 1, 15)]
+    # Les rendez-vous : le passé encore « prévu » est à confirmer, l'annulé reste montré, marqué « annulé ».
+    a_venir = {rdv["objet"]: rdv["statut"] for rdv in contexte["rendez_vous_a_venir"]}
+    assert a_venir == {"Bilan à venir": "prévu", "Atelier annulé": "annulé"}
+    assert [(rdv["objet"], rdv["statut"]) for rdv in contexte["rendez_vous_passes"]] == [
+        ("Premier entretien", libelles.RENDEZ_VOUS_A_CONFIRMER)
+    ]
+    (ligne_objectif,) = contexte["objectifs"]
+    assert ligne_objectif["statut"] == "en cours"
+    assert [statut for _, statut in ligne_objectif["actions"]] == ["à venir"]
+    assert [statut for _, statut in contexte["orientations_service"]] == ["Acceptée : la structure vous attend"]
+
+
+def test_le_pdf_garde_les_rendez_vous_passes_sur_la_fenetre_des_consultations(t, time_machine):
+    time_machine.move_to("2026-03-15 15:00")
+    debut = debut_fenetre_consultations()
+    for objet, quand in (("Juste dedans", debut + timedelta(hours=1)), ("Juste avant", debut - timedelta(hours=1))):
+        services.prevoir_rendez_vous(
+            t["carnet"], acteur=t["referente"], intervenant=t["referente"], date_heure=quand, objet=objet, lieu="Ici"
+        )
+
+    objets = [rdv["objet"] for rdv in exports.contexte_carnet(t["carnet"])["rendez_vous_passes"]]
+
+    assert "Juste dedans" in objets and "Juste avant" not in objets
 
 
 def test_l_export_contient_toutes_ses_donnees_et_les_seules_notes_du_groupe(t, chez_soi):
@@ -201,6 +254,8 @@ def test_l_export_contient_toutes_ses_donnees_et_les_seules_notes_du_groupe(t, c
         "historique",
         "consultations",
         "organisations_qui_voient_le_carnet",
+        "compte",
+        "espace_personnel",
     ):
         assert cle in donnees, cle
     assert donnees["identite"]["nom"] == "Lalanne" and "id" not in donnees["identite"]
@@ -222,6 +277,53 @@ def test_l_export_contient_toutes_ses_donnees_et_les_seules_notes_du_groupe(t, c
     assert "organisation" in donnees["a_propos"]["notes_d_entretien"]
     assert {"type", "date", "organisation", "resume"} == set(donnees["historique"][0])
     assert "Département des Landes" in donnees["organisations_qui_voient_le_carnet"]
+
+
+def test_l_export_dit_son_compte_et_son_espace_jamais_un_secret(t, chez_soi):
+    compte, personne = t["compte"], t["carnet"].personne
+    EmailAddress.objects.create(user=compte, email="ines@exemple.fr", verified=True, primary=False)
+    Authenticator.objects.create(user=compte, type=Authenticator.Type.TOTP, data={"secret": "SECRET-TOTP"})
+    ActivationEspace.objects.create(
+        personne=personne,
+        canal=ActivationEspace.Canal.CODE,
+        empreinte="e" * 64,
+        identifiant=compte.identifiant,
+        cree_par=t["referente"],
+        organisation=t["departement"],
+        expire_le=timezone.now() + timedelta(days=7),
+    )
+
+    document = demander_et_produire(chez_soi, "parcours:espace_export")
+
+    brut = lire(document).decode()
+    donnees = json.loads(brut)
+    assert set(donnees["compte"]) == {
+        "email",
+        "identifiant",
+        "date_joined",
+        "last_login",
+        "is_active",
+        "adresses_email",
+        "second_facteur",
+        "documents_demandes",
+    }
+    assert donnees["compte"]["identifiant"] == compte.identifiant and donnees["compte"]["email"] is None
+    assert donnees["compte"]["is_active"] is True and donnees["compte"]["last_login"]
+    assert donnees["compte"]["second_facteur"] is True
+    assert donnees["compte"]["adresses_email"] == [{"email": "ines@exemple.fr", "verifiee": True, "principale": False}]
+    (demande,) = donnees["compte"]["documents_demandes"]
+    assert demande["titre"] == "Toutes mes données (JSON)" and set(demande) == {
+        "titre",
+        "demande_le",
+        "termine_le",
+        "expire_le",
+        "statut",
+    }
+    espace = donnees["espace_personnel"]
+    assert espace["ouvert_le"] and espace["ferme_le"] is None
+    (activation,) = espace["activations"]
+    assert activation["canal"] == "Code remis en main propre" and activation["cree_le"] and activation["expire_le"]
+    assert "empreinte" not in activation and "e" * 64 not in brut and "SECRET-TOTP" not in brut
 
 
 def test_les_activations_n_exportent_jamais_l_empreinte_du_jeton(t):
@@ -282,3 +384,45 @@ def test_chaque_modele_lie_a_la_personne_est_exporte_ou_exclu_avec_sa_raison():
     assert all(raison.strip() for raison in exports.MODELES_NON_EXPORTES.values())
     for label in exports.MODELES_EXPORTES | set(exports.MODELES_NON_EXPORTES):
         apps.get_model(label)  # aucun nom périmé
+
+
+def test_chaque_ligne_enfant_d_un_modele_exporte_est_exportee_ou_exclue():
+    couverts = exports.MODELES_EXPORTES | exports.MODELES_DU_COMPTE | set(exports.MODELES_NON_EXPORTES)
+    enfants = {
+        champ.related_model._meta.label
+        for label in exports.MODELES_EXPORTES
+        for champ in apps.get_model(label)._meta.get_fields()
+        if champ.auto_created and champ.is_relation and (champ.one_to_many or champ.one_to_one)
+    }
+    oublies = enfants - couverts
+    assert not oublies, f"Lignes enfants d'un modèle exporté ni exportées ni exclues : {sorted(oublies)}"
+    # Chaque enfant déclaré dans SECTIONS est bien compté comme exporté.
+    for label, _, noms in exports.SECTIONS.values():
+        for nom in noms:
+            assert apps.get_model(label)._meta.get_field(nom).related_model._meta.label in exports.MODELES_EXPORTES
+
+
+def test_chaque_modele_ou_apparait_le_compte_de_la_personne_est_exporte_ou_exclu(t, chez_soi):
+    """La personne agit depuis son espace (souhait, accord, opposition, document, adresse, second facteur) ; chaque
+    modèle qui garde une trace de son compte doit être dans l'export ou exclu avec sa raison."""
+    compte, carnet = t["compte"], t["carnet"]
+    parole.exprimer(carnet, acteur=compte, type="souhait", texte="Travailler au garage")
+    parole.accepter_plan(carnet, acteur=compte)
+    partage.demander_opposition(carnet, acteur=compte, motif="Je m'oppose au partage avec la CAF.")
+    EmailAddress.objects.create(user=compte, email="ines@exemple.fr", verified=True, primary=True)
+    Authenticator.objects.create(user=compte, type=Authenticator.Type.TOTP, data={})
+    demander_et_produire(chez_soi, "parcours:espace_pdf")
+    Utilisateur = apps.get_model(settings.AUTH_USER_MODEL)
+    avec_le_compte = {
+        modele._meta.label
+        for modele in apps.get_models()
+        for champ in modele._meta.concrete_fields
+        if champ.is_relation
+        and champ.related_model is Utilisateur
+        and modele._default_manager.filter(**{champ.name: compte}).exists()
+    }
+    assert {"account.EmailAddress", "mfa.Authenticator", "spie.DocumentGenere"} <= avec_le_compte
+    couverts = exports.MODELES_EXPORTES | exports.MODELES_DU_COMPTE | set(exports.MODELES_NON_EXPORTES)
+    oublies = avec_le_compte - couverts
+    assert not oublies, f"Modèles qui gardent le compte de la personne, ni exportés ni exclus : {sorted(oublies)}"
+    assert exports.MODELES_DU_COMPTE.isdisjoint(exports.MODELES_EXPORTES | set(exports.MODELES_NON_EXPORTES))

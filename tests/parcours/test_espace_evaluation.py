@@ -1,10 +1,13 @@
 """L'avis de la personne sur les étapes closes de son accompagnement : seules ses étapes closes, une seule fois,
-le refus de répondre, et l'anonymat (aucun lien vers la personne, rien dans l'historique)."""
+le refus de répondre, et l'absence de lien (aucun lien vers la personne, aucun ordre d'enregistrement lisible, rien
+dans l'historique), dit sans promettre davantage."""
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,20 +82,22 @@ def url_evaluer(type_etape, objet_id):
     return reverse("parcours:espace_evaluer", args=[type_etape, objet_id])
 
 
-def test_la_liste_montre_les_seules_etapes_closes_et_dit_que_l_avis_est_anonyme(t, chez_soi):
+def test_la_liste_montre_les_seules_etapes_closes_et_dit_ce_que_deviennent_les_reponses(t, chez_soi):
     carnet, referente, departement = t["carnet"], t["referente"], t["departement"]
     orientation(carnet, referente, departement, statut=OrientationService.Statut.ACCEPTEE, nom="Atelier en cours")
     orientation(carnet, referente, departement, il_y_a=400, nom="Atelier trop ancien")
     sortie(carnet, referente, departement)
-    contenu = chez_soi.get(reverse("parcours:espace_evaluations")).content.decode()
+    contenu = " ".join(chez_soi.get(reverse("parcours:espace_evaluations")).content.decode().split())
     assert "Orientation vers « Atelier CV" in contenu and "Sortie du parcours" in contenu
     assert "Atelier en cours" not in contenu and "Atelier trop ancien" not in contenu
-    assert "Votre avis est anonyme" in contenu
+    assert "sans votre nom et sans lien avec votre carnet" in contenu
+    assert "Votre référent ne les voit pas" in contenu and "seulement à partir de 5 réponses" in contenu
+    assert "anonyme" not in contenu  # pas de promesse d'anonymat absolu
     assert url_evaluer("orientation_service", t["close"].pk) in contenu
 
 
 def test_le_questionnaire_pose_trois_questions_en_groupes_de_boutons_radio(t, chez_soi):
-    contenu = chez_soi.get(url_evaluer("orientation_service", t["close"].pk)).content.decode()
+    contenu = " ".join(chez_soi.get(url_evaluer("orientation_service", t["close"].pk)).content.decode().split())
     assert contenu.count('<fieldset class="fr-fieldset') == 3
     for question in (
         "Cette étape vous a-t-elle été utile ?",
@@ -103,6 +108,11 @@ def test_le_questionnaire_pose_trois_questions_en_groupes_de_boutons_radio(t, ch
     assert "Plutôt pas" in contenu and "Je ne sais pas" in contenu
     assert 'name="ne_pas_repondre"' in contenu and "Je ne souhaite pas répondre" in contenu
     assert '<label class="fr-label" for="id_commentaire">' in contenu
+    assert "sans lien avec votre carnet" in contenu and "anonyme" not in contenu
+    assert (
+        "Votre commentaire pourra être lu, sans votre nom, par les pilotes du territoire : n&#x27;y écrivez rien qui "
+        "permette de vous reconnaître."
+    ) in contenu
 
 
 def test_l_avis_est_enregistre_sans_lien_vers_la_personne_ni_evenement(t, chez_soi):
@@ -132,6 +142,47 @@ def test_le_modele_de_l_avis_n_a_aucun_lien_vers_la_personne_ou_son_carnet():
     assert "date" not in {champ.name for champ in Evaluation._meta.get_fields()}  # le mois seulement
 
 
+def test_rien_dans_l_avis_ni_dans_l_etape_evaluee_ne_dit_l_ordre_des_reponses(t, client, connecter, time_machine):
+    """Deux personnes répondent l'une après l'autre : ni identifiant entier, ni horodatage ne permet de ranger les
+    avis dans l'ordre de leur enregistrement, donc de les apparier aux `EtapeEvaluee` (rangées, elles, par id)."""
+    referente, departement = t["referente"], t["departement"]
+    autre = services.ouvrir_carnet(
+        acteur=referente, organisation=departement, nom="Petit", prenom="Sam", date_naissance=date(1990, 7, 14)
+    )
+    fermee = orientation(autre, referente, departement, nom="Atelier numérique")
+    compte_autre = ouvrir_espace(autre)
+    time_machine.move_to(timezone.now().replace(day=10, hour=9), tick=False)
+    connecter(t["compte"]).post(url_evaluer("orientation_service", t["close"].pk), REPONSES)
+    time_machine.move_to(timezone.now() + timedelta(days=2, hours=3), tick=False)
+    connecter(compte_autre).post(url_evaluer("orientation_service", fermee.pk), {**REPONSES, "commentaire": "B"})
+    assert EtapeEvaluee.objects.filter(repondu=True).count() == Evaluation.objects.count() == 2
+    # La clé de l'avis est un UUID aléatoire (version 4), pas un entier séquentiel.
+    assert isinstance(Evaluation._meta.pk, models.UUIDField)
+    assert all(uuid.UUID(str(pk)).version == 4 for pk in Evaluation.objects.values_list("pk", flat=True))
+    # Aucun champ entier auto-incrémenté, aucune date ni heure autre que le mois, identique pour les deux avis.
+    for champ in Evaluation._meta.concrete_fields:
+        assert not isinstance(champ, models.AutoField | models.BigAutoField | models.DateTimeField), champ.name
+        assert not isinstance(champ, models.DateField) or champ.name == "mois", champ.name
+    assert Evaluation.objects.values("mois").distinct().count() == 1
+    # L'étape évaluée ne garde aucune date.
+    assert not [champ.name for champ in EtapeEvaluee._meta.concrete_fields if isinstance(champ, models.DateField)]
+
+
+def test_l_ordre_des_cles_des_avis_ne_suit_pas_l_ordre_des_reponses(t):
+    # Huit avis donnés l'un après l'autre : rangés par clé, ils retrouveraient leur ordre une fois sur 40 320.
+    etapes = [t["close"]] + [
+        orientation(t["carnet"], t["referente"], t["departement"], nom=f"Atelier {numero}") for numero in range(7)
+    ]
+    for numero, etape in enumerate(etapes):
+        evaluation.donner_avis(
+            t["carnet"], "orientation_service", etape.pk, acteur=t["compte"], utilite=4, ecoute=4,
+            recommanderait="oui", commentaire=str(numero),
+        )  # fmt: skip
+    par_cle = list(Evaluation.objects.order_by("pk").values_list("commentaire", flat=True))
+    assert sorted(par_cle) == [str(numero) for numero in range(8)]
+    assert par_cle != sorted(par_cle)
+
+
 def test_une_etape_evaluee_ne_se_reevalue_pas(t, chez_soi):
     url = url_evaluer("orientation_service", t["close"].pk)
     chez_soi.post(url, REPONSES)
@@ -154,6 +205,28 @@ def test_une_sortie_du_parcours_s_evalue_aussi(t, chez_soi):
     fin = sortie(t["carnet"], t["referente"], t["departement"])
     assert chez_soi.post(url_evaluer("sortie", fin.pk), REPONSES).status_code == 302
     assert Evaluation.objects.get().type_etape == "sortie"
+
+
+@pytest.mark.parametrize("cas", ["future", "rouverte"])
+def test_une_sortie_future_ou_rouverte_n_est_pas_une_etape_close(t, chez_soi, cas):
+    if cas == "future":
+        fin = sortie(t["carnet"], t["referente"], t["departement"], le=timezone.localdate() + timedelta(days=3))
+    else:
+        fin = sortie(t["carnet"], t["referente"], t["departement"], le=timezone.localdate() - timedelta(days=10))
+        SortieParcours.objects.filter(pk=fin.pk).update(
+            rouvert_le=timezone.localdate() - timedelta(days=1), motif_reouverture="Reprise de l'accompagnement."
+        )
+    assert "sortie" not in {etape.type_etape for etape in evaluation.etapes_a_evaluer(t["carnet"])}
+    assert "Sortie du parcours" not in chez_soi.get(reverse("parcours:espace_evaluations")).content.decode()
+    url = url_evaluer("sortie", fin.pk)
+    assert chez_soi.get(url).status_code == 404
+    assert chez_soi.post(url, REPONSES).status_code == 404
+    assert not Evaluation.objects.exists()
+
+
+def test_une_sortie_du_jour_est_close(t, chez_soi):
+    fin = sortie(t["carnet"], t["referente"], t["departement"], le=timezone.localdate())
+    assert chez_soi.get(url_evaluer("sortie", fin.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("cas", ["autre_personne", "pas_close", "type_inconnu", "inexistante"])

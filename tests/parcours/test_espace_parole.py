@@ -5,13 +5,13 @@ sur son propre carnet."""
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from parcours import services
 from parcours.diagnostic import services as diagnostic_services
-from parcours.espace import parole
+from parcours.espace import carnet_views, parole
 from parcours.models import ContratEngagement, EspacePersonne, EvenementCarnet, ExpressionPersonne
 from tests.parcours.conftest import diagnostic_valide
 from tests.parcours.espace_fabriques import ouvrir_espace
@@ -168,6 +168,30 @@ def test_l_objectif_d_une_autre_personne_repond_404(espace, objectif, client, co
     assert not ExpressionPersonne.objects.exists()
 
 
+def test_chaque_champ_de_commentaire_porte_le_nom_de_son_objectif(espace, chez_soi, objectif):
+    html = chez_soi.get(reverse("parcours:espace_plan")).content.decode()
+    assert "Votre commentaire sur « Passer le permis B »" in html
+
+
+def test_une_erreur_generale_sur_un_commentaire_ne_casse_pas_l_ordre_des_titres(
+    espace, chez_soi, objectif, monkeypatch
+):
+    def refuser(*args, **kwargs):
+        raise ValidationError("ERREUR-GENERALE-DU-SERVICE")
+
+    monkeypatch.setattr(carnet_views.parole, "commenter_objectif", refuser)
+    url = reverse("parcours:espace_objectif_commenter", args=[objectif.uuid])
+
+    reponse = chez_soi.post(url, {f"commentaire-{objectif.uuid}-texte": "Un mot"})
+
+    assert reponse.status_code == 400
+    html = reponse.content.decode()
+    assert "<p>ERREUR-GENERALE-DU-SERVICE</p>" in html
+    # Sous le h3 de l'objectif, pas de h2 « Le formulaire contient des erreurs » (le rendu commun).
+    article = html[html.index(f'id="objectif-{objectif.uuid}"') : html.index("</article>")]
+    assert "<h2" not in article and "ERREUR-GENERALE-DU-SERVICE" in article
+
+
 def test_commenter_se_fait_en_post_seulement(chez_soi, objectif):
     url = reverse("parcours:espace_objectif_commenter", args=[objectif.uuid])
     assert chez_soi.get(url).status_code == 405
@@ -227,6 +251,39 @@ def test_un_diagnostic_non_partage_ou_d_un_autre_carnet_repond_404(espace, chez_
     url = reverse("parcours:espace_diagnostic_avis")
     for uuid in (str(pas_partage.uuid), str(d_un_autre.uuid), "pas-un-uuid"):
         assert chez_soi.post(url, {"diagnostic": uuid, "avis": "confirme"}).status_code == 404
+    assert not ExpressionPersonne.objects.exists()
+
+
+def test_le_service_refuse_un_avis_sur_une_version_depassee(espace, diagnostic):
+    seconde = diagnostic_services.commencer(espace["carnet"], acteur=espace["referente"])
+    diagnostic_services.valider(seconde, acteur=espace["referente"])
+    # Validée mais pas encore partagée : l'avis sur la première reste possible.
+    assert parole.est_le_dernier_partage(diagnostic)
+    diagnostic_services.partager_avec_la_personne(seconde, acteur=espace["referente"])
+
+    with pytest.raises(ValidationError) as erreur:
+        parole.donner_avis_diagnostic(diagnostic, acteur=espace["compte"], confirme=True)
+
+    assert erreur.value.code == "diagnostic_perime"
+    assert not ExpressionPersonne.objects.exists()
+    assert not evenements(espace["carnet"], Type.PERSONNE_EXPRESSION)
+    seconde.refresh_from_db()
+    parole.donner_avis_diagnostic(seconde, acteur=espace["compte"], confirme=True)
+    assert ExpressionPersonne.objects.get().diagnostic == seconde
+
+
+def test_un_avis_sur_une_version_depassee_renvoie_relire_le_diagnostic(espace, chez_soi, diagnostic):
+    seconde = diagnostic_services.commencer(espace["carnet"], acteur=espace["referente"])
+    diagnostic_services.valider(seconde, acteur=espace["referente"])
+    diagnostic_services.partager_avec_la_personne(seconde, acteur=espace["referente"])
+
+    reponse = chez_soi.post(
+        reverse("parcours:espace_diagnostic_avis"),
+        {"diagnostic": str(diagnostic.uuid), "avis": "confirme"},
+        follow=True,
+    )
+
+    assert "mis à jour entre-temps" in reponse.content.decode()
     assert not ExpressionPersonne.objects.exists()
 
 

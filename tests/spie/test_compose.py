@@ -36,6 +36,7 @@ def test_les_variables_de_compose_sont_lues_par_les_reglages_et_la_production_de
         "DJANGO_SECRET_KEY": "k" * 50,
         "DATABASE_URL": "postgres://spie:spie@127.0.0.1:5432/spie",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_HOST": "smtp.exemple.fr",
     }
     resultat = _demarrer(valeurs)
     assert resultat.returncode == 0, resultat.stderr

@@ -72,7 +72,9 @@ def test_l_administration_technique_passe_par_la_connexion_allauth(client):
 
 
 def _demarrer(env_extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SPIE_", "DATABASE_", "REDIS_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SPIE_", "DATABASE_", "REDIS_", "EMAIL_"))
+    }
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -89,6 +91,7 @@ PRODUCTION_CORRECTE = {
     "DJANGO_DEBUG": "0",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/spie",
+    "EMAIL_HOST": "smtp.exemple.fr",
 }
 
 
@@ -100,6 +103,9 @@ def test_la_production_refuse_de_demarrer_sans_second_facteur_ou_avec_la_cle_de_
     assert sans_cle.returncode != 0 and "DJANGO_SECRET_KEY" in sans_cle.stderr
     sqlite = _demarrer({k: v for k, v in PRODUCTION_CORRECTE.items() if k != "DATABASE_URL"})
     assert sqlite.returncode != 0 and "PostgreSQL" in sqlite.stderr
+    # Sans SMTP, les liens d'activation et les codes de connexion partiraient en clair dans les journaux.
+    sans_smtp = _demarrer({k: v for k, v in PRODUCTION_CORRECTE.items() if k != "EMAIL_HOST"})
+    assert sans_smtp.returncode != 0 and "EMAIL_HOST doit désigner le serveur SMTP" in sans_smtp.stderr
 
 
 def test_le_mot_de_passe_oublie_envoie_un_e_mail_en_francais(client, django_capture_on_commit_callbacks):
