@@ -273,7 +273,7 @@ def test_l_export_contient_toutes_ses_donnees_et_les_seules_notes_du_groupe(t, c
     }
     assert [note["texte"] for note in donnees["notes_du_groupe_de_suivi"]] == [NOTE_DU_GROUPE]
     assert NOTE_RESERVEE not in brut
-    assert COMMENTAIRE_ANONYME not in brut and "anonymes" in donnees["a_propos"]["avis"]
+    assert COMMENTAIRE_ANONYME not in brut and "sans votre nom ni lien avec votre carnet" in donnees["a_propos"]["avis"]
     assert "organisation" in donnees["a_propos"]["notes_d_entretien"]
     assert {"type", "date", "organisation", "resume"} == set(donnees["historique"][0])
     assert "Département des Landes" in donnees["organisations_qui_voient_le_carnet"]
