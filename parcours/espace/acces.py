@@ -20,6 +20,14 @@ def espace_de(user) -> EspacePersonne | None:
     )
 
 
+def espace_ouvert_du_carnet(carnet, acteur):
+    """L'espace ouvert de la personne du carnet si `acteur` en est le compte (un queryset, vide sinon) : la seule règle
+    de « c'est la personne elle-même qui agit », pour les services de sa parole, de ses accords et de ses avis."""
+    return EspacePersonne.objects.filter(
+        personne_id=carnet.personne_id, compte=acteur, compte__est_personne=True, ferme_le__isnull=True
+    )
+
+
 def personne_requise(vue):
     """La vue reçoit le carnet de la personne connectée : `vue(request, carnet, *args, **kwargs)`. `request.espace`
     porte son espace."""

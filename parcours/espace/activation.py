@@ -278,6 +278,23 @@ def _resume_invitation(reinitialisation: bool, objet: str, suite: str) -> str:
     return f"{objet.capitalize()} d'activation de l'espace personnel {suite}"
 
 
+def _inviter(personne, organisation, *, acteur, canal, secret, **destination) -> ActivationEspace:
+    """Annule l'invitation en attente et crée la nouvelle, valable 7 jours : seule l'empreinte du secret est gardée.
+    `destination` : l'adresse e-mail d'un lien, l'identifiant d'un code."""
+    maintenant = timezone.now()
+    _annuler_en_attente(personne, maintenant)
+    return ActivationEspace.objects.create(
+        personne=personne,
+        canal=canal,
+        empreinte=empreinte(secret),
+        cree_par=acteur,
+        organisation=organisation,
+        cree_le=maintenant,
+        expire_le=maintenant + DUREE_VALIDITE,
+        **destination,
+    )
+
+
 @transaction.atomic
 def envoyer_lien(carnet, *, acteur) -> ActivationEspace:
     """Envoie à `Personne.email` un lien d'activation valable 7 jours, une fois. L'adresse ne doit être celle d'aucun
@@ -292,18 +309,9 @@ def envoyer_lien(carnet, *, acteur) -> ActivationEspace:
         )
     if _email_pris(email, _compte_de(personne)):
         raise ValidationError(CLASH_EMAIL)
-    maintenant = timezone.now()
-    _annuler_en_attente(personne, maintenant)
     jeton = generer_jeton()
-    activation = ActivationEspace.objects.create(
-        personne=personne,
-        canal=ActivationEspace.Canal.LIEN,
-        empreinte=empreinte(jeton),
-        email=email,
-        cree_par=acteur,
-        organisation=organisation,
-        cree_le=maintenant,
-        expire_le=maintenant + DUREE_VALIDITE,
+    activation = _inviter(
+        personne, organisation, acteur=acteur, canal=ActivationEspace.Canal.LIEN, secret=jeton, email=email
     )
     historiser(
         carnet,
@@ -356,18 +364,9 @@ def remettre_code(carnet, *, acteur, identifiant: str = "") -> tuple[ActivationE
     if souhaite and not (compte and compte.identifiant) and not _identifiant_libre(souhaite, personne):
         raise ValidationError(f"L'identifiant « {souhaite} » est déjà pris.")
     identifiant = (compte.identifiant if compte else "") or souhaite or proposer_identifiant(personne)
-    maintenant = timezone.now()
-    _annuler_en_attente(personne, maintenant)
     code = generer_code()
-    activation = ActivationEspace.objects.create(
-        personne=personne,
-        canal=ActivationEspace.Canal.CODE,
-        empreinte=empreinte(code),
-        identifiant=identifiant,
-        cree_par=acteur,
-        organisation=organisation,
-        cree_le=maintenant,
-        expire_le=maintenant + DUREE_VALIDITE,
+    activation = _inviter(
+        personne, organisation, acteur=acteur, canal=ActivationEspace.Canal.CODE, secret=code, identifiant=identifiant
     )
     historiser(
         carnet,

@@ -20,8 +20,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from parcours import population
+from parcours.espace.acces import espace_ouvert_du_carnet
 from parcours.models import (
-    EspacePersonne,
     EtapeEvaluee,
     Evaluation,
     Intervenant,
@@ -94,12 +94,7 @@ def etape_a_evaluer(carnet, type_etape: str, objet_id: int) -> Etape | None:
 def _verifier_acteur(carnet, acteur) -> None:
     """Seule la personne, depuis son espace ouvert, donne son avis sur son accompagnement. La ligne de son espace est
     verrouillée : deux envois simultanés du même avis n'en enregistrent qu'un."""
-    espace = (
-        EspacePersonne.objects.select_for_update(of=("self",))
-        .filter(personne__carnet=carnet, compte=acteur, ferme_le__isnull=True)
-        .only("pk")
-        .first()
-    )
+    espace = espace_ouvert_du_carnet(carnet, acteur).select_for_update(of=("self",)).only("pk").first()
     if espace is None:
         raise ValidationError("Seule la personne accompagnée donne son avis sur son accompagnement.")
 

@@ -11,11 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from parcours.espace.acces import espace_ouvert_du_carnet
 from parcours.models import (
     ContratEngagement,
     DecisionOrientation,
     Diagnostic,
-    EspacePersonne,
     EvenementCarnet,
     ExpressionPersonne,
 )
@@ -29,9 +29,7 @@ Type = ExpressionPersonne.Type
 
 def _exiger_la_personne(carnet, acteur) -> None:
     """Seule la personne du carnet, depuis son espace ouvert, parle en son nom."""
-    if not EspacePersonne.objects.filter(
-        compte=acteur, compte__est_personne=True, personne_id=carnet.personne_id, ferme_le__isnull=True
-    ).exists():
+    if not espace_ouvert_du_carnet(carnet, acteur).exists():
         raise PermissionDenied("Seule la personne accompagnée s'exprime depuis son espace.")
 
 

@@ -29,12 +29,12 @@ from parcours import delais, population
 from parcours import permissions as regles_carnet
 from parcours.choix import MODIFIER_CARNET, VOIR_CARNET
 from parcours.espace import partage_taches
+from parcours.espace.acces import espace_ouvert_du_carnet
 from parcours.models import (
     Carnet,
     Consentement,
     ConsultationCarnet,
     DemandeOpposition,
-    EspacePersonne,
     EvenementCarnet,
     Intervenant,
     TransfertTerritoire,
@@ -212,7 +212,7 @@ def _verrouiller_pour_la_personne(carnet, acteur) -> Carnet:
     """Seule la personne du carnet, depuis son espace ouvert, agit ici."""
     carnet = Carnet.objects.select_for_update().select_related("personne").get(pk=carnet.pk)
     permissions.require(
-        EspacePersonne.objects.filter(personne_id=carnet.personne_id, compte=acteur, ferme_le__isnull=True).exists(),
+        espace_ouvert_du_carnet(carnet, acteur).exists(),
         "Seule la personne accompagnée décide de ses accords de partage.",
     )
     return carnet
