@@ -26,8 +26,10 @@ demo: migrate
 run: demo
 	SPIE_MFA_OBLIGATOIRE=$${SPIE_MFA_OBLIGATOIRE:-0} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Les tests tournent en parallèle, un processus par cœur (TEST_PROCESSUS=0 : un seul processus, pour déboguer).
+TEST_PROCESSUS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSUS) $(PYTEST_ARGS)
 
 # Parcours navigateur : Chromium de Debian, gunicorn + worker Celery, PostgreSQL et Redis locaux.
 E2E_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_e2e

@@ -1,6 +1,8 @@
 import logging
+import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -10,6 +12,20 @@ from django.template.base import Template
 from spie.celery import app as celery_app
 
 RACINE = Path(settings.BASE_DIR)
+
+
+def _un_cache_redis_par_processus():
+    """Les tests tournent en plusieurs processus (pytest-xdist). Sur Redis, chacun a sa propre base de cache :
+    le `cache.clear()` (FLUSHDB) d'un processus n'efface ni les compteurs de l'autre, ni les tâches en file du
+    courtier (qui reste sur la base de REDIS_URL)."""
+    processus = os.environ.get("PYTEST_XDIST_WORKER", "")
+    configuration = settings.CACHES["default"]
+    if processus.startswith("gw") and "redis" in configuration["BACKEND"].lower():
+        adresse = urlsplit(configuration["LOCATION"])
+        configuration["LOCATION"] = adresse._replace(path=f"/{10 + int(processus[2:]) % 6}").geturl()
+
+
+_un_cache_redis_par_processus()
 
 
 def _gabarit_en_cours() -> str:

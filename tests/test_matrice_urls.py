@@ -6,11 +6,13 @@ visible donne 403, et la base est inchangée après chaque POST refusé.
 Les acteurs des issues suivantes (personne, intervenant, secrétaire de comité…) s'ajoutent ici.
 """
 
+import copy
 import hashlib
 from datetime import UTC, date, datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours import services as parcours_services
@@ -48,6 +50,7 @@ from tests.matrice.acteurs import (
     etrangers,
     tous,
 )
+from tests.outils import activer_totp
 from tests.parcours.conftest import diagnostic_valide
 from tests.parcours.espace_fabriques import ouvrir_espace
 
@@ -58,6 +61,8 @@ PREFIXES_TIERS = {
     "admin/": "administration technique Django, réservée au staff (connexion allauth)",
 }
 CLE_INVITATION = "cle-de-test-de-la-matrice"
+# Le nom d'une personne suivie par une organisation qu'aucun acteur ne partage : il n'apparaît dans aucune réponse.
+SENTINELLE = "Zorglubinski"
 
 VOIR_ORGANISATION = connectes(200, **etrangers(404))
 ADMINISTRER = connectes(403, **etrangers(404), administrateur=200)
@@ -375,8 +380,7 @@ def test_chaque_url_du_projet_est_declaree():
     assert not inconnues, f"Déclarations d'URL qui n'existent plus : {inconnues}"
 
 
-@pytest.fixture
-def contexte(db):
+def _fabriquer_le_decor():
     organisation = OrganisationFactory(nom="Organisation visée", departement="40")
     autre = OrganisationFactory(nom="Autre organisation", departement="40")
     pilotage = OrganisationFactory(nom="Département", departement="40")
@@ -429,9 +433,79 @@ def contexte(db):
     objectif = parcours_services.ajouter_objectif(
         carnet, acteur=cible.utilisateur, axe="mobilite", libelle_libre="Bouger"
     )
+    isolee = OrganisationFactory(nom="Organisation isolée", departement="40")
+    parcours_services.ouvrir_carnet(
+        acteur=membre(isolee, Role.PROFESSIONNEL).utilisateur,
+        organisation=isolee,
+        nom=SENTINELLE,
+        prenom="Zoé",
+        date_naissance=date(1979, 5, 6),
+    )
     action = parcours_services.ajouter_action(
         objectif, acteur=cible.utilisateur, libelle_libre="Atelier vélo", date_debut=date(2026, 1, 6)
     )
+
+    return {
+        "organisation": organisation,
+        "cible": cible,
+        "invitation": invitation,
+        "carnet": carnet,
+        "rendez_vous": rendez_vous,
+        "contrat": contrat,
+        "objectif": objectif,
+        "action": action,
+        "intervention": intervention,
+        "recrue": membre(autre, Role.PROFESSIONNEL).utilisateur,
+        "acteurs": {
+            "accompagnateur": accompagnateur,
+            "collegue_organisation_partageante": membre(deuxieme, Role.PROFESSIONNEL).utilisateur,
+            "ancien_intervenant": ancien,
+            "anonyme": None,
+            "membre_autre_organisation": membre(autre, Role.ADMINISTRATEUR).utilisateur,
+            "professionnel": cible.utilisateur,
+            "administrateur": admin.utilisateur,
+            "pilote": membre(pilotage, Role.PILOTE).utilisateur,
+            "charge_orientation": membre(pilotage, Role.CHARGE_ORIENTATION).utilisateur,
+            "pilote_autre_territoire": membre(ailleurs, Role.PILOTE).utilisateur,
+            "superutilisateur": UtilisateurFactory(is_superuser=True, is_staff=True),
+            "personne": ouvrir_espace(carnet),
+            "autre_personne": ouvrir_espace(
+                parcours_services.ouvrir_carnet(
+                    acteur=cible.utilisateur,
+                    organisation=organisation,
+                    nom="Petit",
+                    prenom="Sam",
+                    date_naissance=date(1990, 7, 14),
+                ),
+                email="sam.petit@exemple.fr",
+            ),
+        },
+        "pilotage": pilotage,
+        "ailleurs": ailleurs,
+        "deuxieme": deuxieme,
+    }
+
+
+@pytest.fixture(scope="module")
+def _base_de_la_matrice(django_db_setup, django_db_blocker):
+    """Le décor commun, fabriqué une fois par module (et par processus de test) dans une transaction annulée à la
+    fin : chaque cas tourne ensuite dans son propre point de sauvegarde, annulé après lui (comme `setUpTestData`).
+    Fabriquer ce décor à chaque cas coûtait les deux tiers du temps de la matrice."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        valeurs = _fabriquer_le_decor()
+        for utilisateur in valeurs["acteurs"].values():
+            if utilisateur is not None and not utilisateur.est_personne:
+                activer_totp(utilisateur)
+        yield valeurs
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def contexte(db, _base_de_la_matrice):
+    """Le contexte d'un cas : une copie des objets du décor (un cas qui modifie un objet en mémoire ne change pas
+    le suivant ; la base, elle, revient à son état à la fin du cas) et les entrées fabriquées à la demande."""
+    valeurs = copy.deepcopy(_base_de_la_matrice)
+    carnet, cible = valeurs["carnet"], valeurs["cible"]
 
     def diagnostics():
         """Une version validée (la mobilité en besoin) et la suivante en cours : créées pour les seules URL du
@@ -463,48 +537,7 @@ def contexte(db):
         return {"document": document}
 
     fabriques = {"diagnostic": diagnostics, "diagnostic_en_cours": diagnostics, "document": document}
-    contexte = ContexteParesseux(
-        fabriques,
-        {
-            "organisation": organisation,
-            "cible": cible,
-            "invitation": invitation,
-            "carnet": carnet,
-            "rendez_vous": rendez_vous,
-            "contrat": contrat,
-            "objectif": objectif,
-            "action": action,
-            "intervention": intervention,
-            "recrue": membre(autre, Role.PROFESSIONNEL).utilisateur,
-            "acteurs": {
-                "accompagnateur": accompagnateur,
-                "collegue_organisation_partageante": membre(deuxieme, Role.PROFESSIONNEL).utilisateur,
-                "ancien_intervenant": ancien,
-                "anonyme": None,
-                "membre_autre_organisation": membre(autre, Role.ADMINISTRATEUR).utilisateur,
-                "professionnel": cible.utilisateur,
-                "administrateur": admin.utilisateur,
-                "pilote": membre(pilotage, Role.PILOTE).utilisateur,
-                "charge_orientation": membre(pilotage, Role.CHARGE_ORIENTATION).utilisateur,
-                "pilote_autre_territoire": membre(ailleurs, Role.PILOTE).utilisateur,
-                "superutilisateur": UtilisateurFactory(is_superuser=True, is_staff=True),
-                "personne": ouvrir_espace(carnet),
-                "autre_personne": ouvrir_espace(
-                    parcours_services.ouvrir_carnet(
-                        acteur=cible.utilisateur,
-                        organisation=organisation,
-                        nom="Petit",
-                        prenom="Sam",
-                        date_naissance=date(1990, 7, 14),
-                    ),
-                    email="sam.petit@exemple.fr",
-                ),
-            },
-            "pilotage": pilotage,
-            "ailleurs": ailleurs,
-            "deuxieme": deuxieme,
-        },
-    )
+    contexte = ContexteParesseux(fabriques, valeurs)
     for extension in EXTENSIONS:
         fabriques.update(extension.fabriques(contexte))
     return contexte
@@ -585,8 +618,10 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
         reponse = client.post(url, donnees(contexte) if donnees else {})
     attendu = attendu_pour_une_personne(url, attendus, acteur) if acteur in PERSONNES else attendus[acteur]
     assert reponse.status_code == attendu, f"{methode} {url} par {acteur}"
-    if reponse.streaming:  # un fichier servi : le lire jusqu'au bout le referme (le client de test s'en charge)
-        b"".join(reponse.streaming_content)
+    # Un fichier servi est lu jusqu'au bout (ce qui le referme) ; aucune réponse ne contient le nom d'une personne
+    # qu'aucun acteur ne suit.
+    contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+    assert SENTINELLE.encode() not in contenu, f"{methode} {url} par {acteur} montre une personne d'ailleurs"
     if methode == "POST":
         accepte = (
             (nom in POST_QUI_ECRIVENT and attendu == 200)
