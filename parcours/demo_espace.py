@@ -8,9 +8,9 @@ personnes et le jour du récit. Déterministe (dates comptées depuis aujourd'hu
 l'espace de Jessica Cazaux existe déjà.
 
 Tout passe par les services de `parcours.espace` (`remettre_code` puis `activer`, `parole`, `partage`,
-`evaluation`) et `parcours.suivi`. Trois choses n'y sont pas antidatables, et sont ramenées au jour du récit par une
-mise à jour ciblée après l'appel au service :
-- les consultations du carnet (`services.enregistrer_consultation` les date de maintenant) ;
+`evaluation`) et `parcours.suivi`. Les consultations du carnet sont créées directement à leur date (le journal est
+en ajout seul : une consultation ne se re-date pas). Deux choses ne sont pas antidatables par les services, et sont
+ramenées au jour du récit par une mise à jour ciblée après l'appel au service :
 - les sorties des personnes qui donnent leur avis : saisies par `_au_jour` (comme `demo_parcours`) ;
 - le mois d'un avis anonyme (`donner_avis` le date du mois en cours) : ramené au mois qui suit la sortie, dans le
   dernier trimestre complet, le trimestre que la page des indicateurs montre par défaut.
@@ -159,10 +159,14 @@ def _consultations(demo, carnet):
         if intervenant is None:
             continue
         for rang, onglet in enumerate(onglets):
-            consultation = services.enregistrer_consultation(
-                carnet, utilisateur=intervenant.utilisateur, organisation=intervenant.organisation, onglet=onglet
+            # Le journal est en ajout seul : la ligne naît à sa date, elle ne se re-date pas.
+            ConsultationCarnet.objects.create(
+                carnet=carnet,
+                utilisateur=intervenant.utilisateur,
+                organisation=intervenant.organisation,
+                onglet=onglet,
+                date=demo.instant(-jours, heure, 2 * rang),
             )
-            ConsultationCarnet.objects.filter(pk=consultation.pk).update(date=demo.instant(-jours, heure, 2 * rang))
 
 
 # --- Avis anonymes du dernier trimestre complet --------------------------------------------------------------

@@ -67,3 +67,9 @@ def envoyer_rappels() -> None:
 def retirer_acces_transferts() -> None:
     """Chaque nuit : les organisations du territoire de départ perdent la lecture 30 jours après un transfert."""
     _commande("retirer_acces_transferts")
+
+
+@shared_task
+def purger_consultations() -> None:
+    """Chaque nuit : supprime les consultations des carnets de plus de 12 mois (le nombre est écrit au journal)."""
+    _commande("purger_consultations", "--executer")

@@ -1,11 +1,13 @@
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from parcours.delais import ajouter_mois
 from parcours.validators import valider_nir
 from partenaires.permissions import PermissionObjetGroupeBase
 
@@ -634,10 +636,63 @@ class EvenementCarnet(models.Model):
         return ""
 
 
+class JournalEnAjoutSeul(Exception):
+    """Une consultation journalisée ne se modifie pas et ne se supprime pas (hors purge de conservation)."""
+
+
+def limite_conservation_consultations(maintenant: datetime | None = None) -> datetime:
+    """L'instant avant lequel une consultation a dépassé sa durée de conservation (`SPIE_CONSULTATIONS_DUREE_MOIS`,
+    12 mois). Compté en UTC, comme le déclencheur PostgreSQL (migration parcours 0013) : la purge ne demande jamais
+    à la base une ligne qu'elle refuserait d'effacer."""
+    maintenant = (maintenant or timezone.now()).astimezone(UTC)
+    jour = ajouter_mois(maintenant.date(), -settings.SPIE_CONSULTATIONS_DUREE_MOIS)
+    return maintenant.replace(year=jour.year, month=jour.month, day=jour.day)
+
+
+class ConsultationCarnetQuerySet(models.QuerySet):
+    """En ajout seul : ni `update()` ni `delete()`. Seule `purger_consultations` retire des lignes, et seulement
+    celles qui ont dépassé la durée de conservation."""
+
+    def update(self, **valeurs):
+        raise JournalEnAjoutSeul(
+            "Le journal des consultations est en ajout seul : une consultation enregistrée ne se modifie pas."
+        )
+
+    def delete(self):
+        raise JournalEnAjoutSeul(
+            "Le journal des consultations est en ajout seul : une consultation ne se supprime pas. Seule la purge "
+            "des consultations trop anciennes (manage.py purger_consultations) en retire."
+        )
+
+    def purgeables(self, maintenant: datetime | None = None):
+        """Les consultations qui ont dépassé la durée de conservation."""
+        return self.filter(date__lt=limite_conservation_consultations(maintenant))
+
+
+def purger_consultations(*, executer: bool = False, maintenant: datetime | None = None) -> list[tuple[date, int]]:
+    """Les consultations de plus de `SPIE_CONSULTATIONS_DUREE_MOIS` mois, comptées par mois (premier jour du mois,
+    heure de Paris) ; supprimées seulement avec `executer`. La seule suppression permise du journal."""
+    purgeables = ConsultationCarnet.objects.purgeables(maintenant)
+    par_mois = [
+        (mois.date() if isinstance(mois, datetime) else mois, nombre)
+        for mois, nombre in purgeables.annotate(mois=TruncMonth("date"))
+        .values("mois")
+        .annotate(nombre=Count("id"))
+        .order_by("mois")
+        .values_list("mois", "nombre")
+    ]
+    if executer and par_mois:
+        with transaction.atomic():
+            # Le QuerySet du modèle refuse delete() : la purge passe par celui de Django, sur la même sélection.
+            models.QuerySet.delete(purgeables)
+    return par_mois
+
+
 class ConsultationCarnet(models.Model):
     """Journal des consultations (en ajout seul) : qui a ouvert quel carnet, pour quelle organisation, quel onglet.
     Sans compte (une structure qui lit le dossier d'une orientation par le lien signé de son courriel), `lecteur` dit
-    qui a lu."""
+    qui a lu. L'application refuse d'en modifier ou d'en supprimer une ligne (sauf `purger_consultations`) ; sur
+    PostgreSQL, un déclencheur refuse aussi tout UPDATE et tout DELETE d'une ligne de moins de 12 mois."""
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="consultations")
     utilisateur = models.ForeignKey(
@@ -649,6 +704,8 @@ class ConsultationCarnet(models.Model):
     )
     onglet = models.CharField(max_length=30)
     date = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ConsultationCarnetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "consultation de carnet"
@@ -664,3 +721,16 @@ class ConsultationCarnet(models.Model):
 
     def __str__(self):
         return f"{self.utilisateur or self.lecteur} a consulté {self.carnet} ({self.onglet})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise JournalEnAjoutSeul(
+                "Le journal des consultations est en ajout seul : une consultation enregistrée ne se modifie pas."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalEnAjoutSeul(
+            "Le journal des consultations est en ajout seul : une consultation ne se supprime pas. Seule la purge "
+            "des consultations trop anciennes (manage.py purger_consultations) en retire."
+        )
