@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 PORT ?= 8000
 
-.PHONY: install run demo test e2e bench quality fix worker beat migrate clean
+.PHONY: install run demo test e2e pannes bench quality fix worker beat migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ e2e: install node_modules/.installe
 	rm -rf artefacts/e2e
 	DATABASE_URL=$(E2E_DATABASE_URL) REDIS_URL=$(E2E_REDIS_URL) \
 		$(BIN)/python -m pytest tests/e2e -p no:cacheprovider -o addopts="--strict-markers" $(PYTEST_ARGS)
+
+# Pannes provoquées (worker Celery tué en pleine production de PDF…) sur PostgreSQL et Redis locaux ; un seul
+# processus de test, les workers démarrés par les tests prennent les deux cœurs ; chaque test affiche son bilan.
+PANNES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_pannes
+PANNES_REDIS_URL ?= redis://127.0.0.1:6379/7
+pannes: install
+	SPIE_TESTS_PANNE=1 DATABASE_URL=$(PANNES_DATABASE_URL) REDIS_URL=$(PANNES_REDIS_URL) \
+		$(BIN)/python -m pytest tests/pannes -m panne -n 0 -p no:randomly -s -q $(PYTEST_ARGS)
 
 # Mesures de performance sur PostgreSQL (base dédiée, créée au besoin), chiffres dans docs/BENCHMARKS.md.
 # DEBUG coupé comme en production ; la commande ne laisse rien en base (transaction annulée).

@@ -5,16 +5,10 @@ Tourne quand REDIS_URL et PostgreSQL sont configurés (c'est le cas dans .ci/run
 worker d'un autre processus ne pourrait pas lire la base de test."""
 
 import io
-import os
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -22,59 +16,19 @@ from pypdf import PdfReader
 from gouvernance.choix import StatutSeance
 from gouvernance.models import Seance
 from spie import documents
-from spie.celery import app as celery_app
 from spie.models import DocumentGenere
 from tests.gouvernance.test_comptes_rendus_decor import seance_tenue
+from tests.worker import EXIGE_REDIS_ET_POSTGRESQL, WorkersCelery
 
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.skipif(
-        not settings.REDIS_URL or connection.vendor != "postgresql",
-        reason="demande REDIS_URL et DATABASE_URL PostgreSQL (lancé par .ci/run)",
-    ),
-]
+pytestmark = EXIGE_REDIS_ET_POSTGRESQL
 
 
 @pytest.fixture
 def demarrer_worker(tmp_path, transactional_db):
     """Les tâches de ce test vont dans une file à lui ; le worker qui la lit démarre quand le test le demande (une
     demande faite avant attend donc dans Redis)."""
-    file = f"test-{uuid.uuid4().hex[:8]}"
-    base = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{base['USER']}@{base['HOST']}:{base['PORT']}/{base['NAME']}",
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),  # le MEDIA_ROOT du test (tests/conftest.py)
-    }
-    processus = []
-    ancienne_file = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = file
-
-    def demarrer():
-        processus.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "spie",
-                    "worker",
-                    "--pool=solo",
-                    "-Q",
-                    file,
-                    "--loglevel=WARNING",
-                ],
-                cwd=settings.BASE_DIR,
-                env=env,
-            )
-        )
-
-    yield demarrer
-    celery_app.conf.task_default_queue = ancienne_file
-    for worker in processus:
-        worker.terminate()
-        worker.wait(timeout=30)
+    with WorkersCelery(tmp_path) as workers:
+        yield workers.demarrer
 
 
 def attendre(condition, secondes=90):
