@@ -10,8 +10,8 @@ COPY pyproject.toml ./
 RUN pip install --no-cache-dir .
 COPY . .
 # Les variables ci-dessous ne servent qu'à collecter les fichiers statiques (aucune connexion).
-RUN SPIE_ENV=production DJANGO_SECRET_KEY=collecte-des-fichiers-statiques-uniquement-0000 \
-    DATABASE_URL=postgres://collecte@localhost/collecte REDIS_URL=redis://localhost:6379/0 \
+RUN SPIE_ENV=production DJANGO_SECRET_KEY=collecte-des-fichiers-statiques-uniquement-sans-secret-0000 \
+    DATABASE_URL=postgres://collecte@localhost/collecte REDIS_URL=redis://localhost:6379/0 EMAIL_HOST=localhost \
     python manage.py collectstatic --noinput
 RUN useradd --create-home spie && chown -R spie /app
 USER spie

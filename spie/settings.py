@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "dsfr",
+    "csp",
     "spie",
     "partenaires",
     "offre",
@@ -64,17 +66,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "spie.middleware.PasDeCacheSiConnecteMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "partenaires.middleware.DureeDeSessionMiddleware",
     "partenaires.middleware.OrganisationCouranteMiddleware",
     "partenaires.middleware.ComptesSeparesMiddleware",
     "partenaires.middleware.SecondFacteurObligatoireMiddleware",
@@ -94,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spie.context_processors.plateforme",
+                "csp.context_processors.nonce",
                 "partenaires.navigation.navigation",
             ],
         },
@@ -141,6 +147,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "purger-imports": {"task": "parcours.imports.taches.purger_imports", "schedule": crontab(hour=3, minute=0)},
+    "purger-consultations": {"task": "parcours.tasks.purger_consultations", "schedule": crontab(hour=3, minute=15)},
     "rappels-rendez-vous": {"task": "parcours.tasks.envoyer_rappels", "schedule": crontab(minute=15)},
     "rappel-actualisation-offre": {
         "task": "offre.catalogue.taches.rappeler_actualisation",
@@ -165,6 +172,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2 d'abord : les mots de passe enregistrés avec un autre hacheur de la liste restent lisibles et sont
+# réécrits en Argon2 à la connexion suivante.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accueil"
@@ -196,6 +211,10 @@ ACCOUNT_RATE_LIMITS = {
     "activation_espace": "10/m/ip,30/h/ip",
     "activation_espace_echec": "5/15m/key,20/h/ip",
 }
+# Adresse du client pour les limites de fréquence : allauth ignore X-Forwarded-For tant qu'aucun proxy n'est
+# déclaré de confiance (un en-tête forgé ne remet donc pas les compteurs à zéro). Derrière le proxy de production,
+# indiquer le nombre de proxys à nous qui ajoutent une adresse à X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("SPIE_PROXYS_DE_CONFIANCE", "0"))
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SPIE] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("SPIE_MFA_EMETTEUR", "Plateforme SPIE")
@@ -250,22 +269,58 @@ SPIE_INVITATION_DUREE_JOURS = 7
 SPIE_DOCUMENTS_DUREE_HEURES = int(os.environ.get("SPIE_DOCUMENTS_DUREE_HEURES", "24"))
 # Un diagnostic validé plus ancien que cette durée est signalé « à réexaminer » (6 mois par défaut).
 SPIE_DIAGNOSTIC_VALIDITE_JOURS = int(os.environ.get("SPIE_DIAGNOSTIC_VALIDITE_JOURS", "183"))
+# Le journal des consultations des carnets est gardé 12 mois (la personne le lit sur 12 mois), puis purgé chaque
+# nuit. Pas moins : sur PostgreSQL, un déclencheur refuse d'effacer une consultation de moins de 12 mois.
+SPIE_CONSULTATIONS_DUREE_MOIS = 12
 # SMIC horaire brut (en euros) par date d'entrée en vigueur : un projet ne peut pas viser moins.
 SPIE_SMIC_HORAIRE_BRUT = {"2024-11-01": "11.88", "2026-01-01": "12.02"}
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 10
-# Une personne accompagnée est déconnectée après 30 minutes sans activité (partenaires.middleware).
-SPIE_SESSION_PERSONNE_SECONDES = int(os.environ.get("SPIE_SESSION_PERSONNE_SECONDES", str(30 * 60)))
+# Tout compte est déconnecté après 30 minutes sans activité, et 12 heures après sa connexion quoi qu'il fasse
+# (partenaires.middleware.DureeDeSessionMiddleware). La session côté serveur ne survit pas à cette durée.
+SPIE_SESSION_INACTIVITE_SECONDES = int(os.environ.get("SPIE_SESSION_INACTIVITE_SECONDES", str(30 * 60)))
+SPIE_SESSION_DUREE_MAX_SECONDES = int(os.environ.get("SPIE_SESSION_DUREE_MAX_SECONDES", str(12 * 60 * 60)))
+SESSION_COOKIE_AGE = SPIE_SESSION_DUREE_MAX_SECONDES
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# En-têtes et transport (docs : /work/brief/RELIABILITY_H2.md, « En-têtes et transport »).
+# Cookies : jamais lus par notre JavaScript (htmx reçoit le jeton CSRF par hx-headers dans base.html), donc HttpOnly.
+# SameSite=Lax et non Strict : un lien reçu par e-mail (invitation, activation, document) doit arriver connecté.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4) : rien que nos fichiers statiques ; un script en ligne porte le nonce de
+# la requête (`<script nonce="{{ CSP_NONCE }}">`), jamais de style en ligne (htmx : includeIndicatorStyles=false).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    # Les sous-domaines de notre nom d'hôte (et eux seuls, pas le domaine parent) passent aussi en HTTPS :
+    # la plateforme n'y publie rien en clair, et un sous-domaine en HTTP pourrait poser un cookie pour nous.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_SOUS_DOMAINES", True)
+    # La liste de préchargement des navigateurs engage tout le domaine enregistré (celui du département, pas le
+    # nôtre) et ne se quitte qu'en des mois : c'est à son propriétaire d'en décider, d'où le défaut à faux.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRECHARGEMENT", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
 
 LOGGING = {
@@ -280,8 +335,9 @@ LOGGING = {
 def verifier_production() -> None:
     """La production refuse de démarrer avec un réglage de développement ou de démonstration."""
     problemes = []
-    if SECRET_KEY == CLE_DE_DEVELOPPEMENT or len(SECRET_KEY) < 40:
-        problemes.append("DJANGO_SECRET_KEY doit être défini (au moins 40 caractères)")
+    # La règle de Django (security.W009, `check --deploy`) : 50 caractères, dont au moins 5 différents.
+    if SECRET_KEY == CLE_DE_DEVELOPPEMENT or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problemes.append("DJANGO_SECRET_KEY doit être défini (au moins 50 caractères, dont 5 différents)")
     if not SPIE_MFA_OBLIGATOIRE:
         problemes.append("SPIE_MFA_OBLIGATOIRE ne peut pas être désactivé")
     if DEBUG:

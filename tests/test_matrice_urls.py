@@ -50,6 +50,7 @@ from tests.matrice.acteurs import (
     etrangers,
     tous,
 )
+from tests.matrice.en_tetes import verifier_en_tetes
 from tests.outils import activer_totp
 from tests.parcours.conftest import diagnostic_valide
 from tests.parcours.espace_fabriques import ouvrir_espace
@@ -618,6 +619,7 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
         reponse = client.post(url, donnees(contexte) if donnees else {})
     attendu = attendu_pour_une_personne(url, attendus, acteur) if acteur in PERSONNES else attendus[acteur]
     assert reponse.status_code == attendu, f"{methode} {url} par {acteur}"
+    verifier_en_tetes(reponse, connecte=utilisateur is not None)
     # Un fichier servi est lu jusqu'au bout (ce qui le referme) ; aucune réponse ne contient le nom d'une personne
     # qu'aucun acteur ne suit.
     contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content

@@ -46,7 +46,9 @@ def barres(tableau) -> str:
     morceaux = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{identifiant}-titre '
         f'{identifiant}-desc" viewBox="0 0 {LARGEUR} {hauteur}" width="100%" class="spie-graphique" '
-        f'style="max-width:{LARGEUR}px" font-family="Marianne, Arial, sans-serif">',
+        # Largeur maximale (LARGEUR) dans spie.css et impression-gouvernance.css : un attribut style serait bloqué
+        # par la Content-Security-Policy (style-src 'self').
+        'font-family="Marianne, Arial, sans-serif">',
         f'<title id="{identifiant}-titre">{escape(titre)}</title>',
         f'<desc id="{identifiant}-desc">Les valeurs sont dans le tableau qui précède ; « secret » : moins de 5 '
         f"personnes.</desc>",

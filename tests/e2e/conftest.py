@@ -184,6 +184,7 @@ def pytest_runtest_makereport(item, call):
 def ouvrir(navigateur, request):
     """Ouvre une page (ordinateur par défaut, téléphone avec mobile=True, sans JavaScript avec js=False)."""
     contextes = []
+    violations_csp = []
 
     def _ouvrir(*, mobile=False, js=True):
         options = {"locale": "fr-FR", "java_script_enabled": js}
@@ -193,6 +194,15 @@ def ouvrir(navigateur, request):
         page = contexte.new_page()
         page.set_default_timeout(15_000)
         page.spie_sans_js = not js
+        # Une ressource bloquée par la Content-Security-Policy casse l'affichage ou htmx sans autre signe.
+        page.on(
+            "console",
+            lambda message: (
+                violations_csp.append(f"{page.url} : {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         return page
 
     yield _ouvrir
@@ -205,6 +215,7 @@ def ouvrir(navigateur, request):
                 page.screenshot(path=str(dossier / f"echec-{numero}.png"), full_page=True)
     for contexte in contextes:
         contexte.close()
+    assert not violations_csp, "violations de la Content-Security-Policy :\n" + "\n".join(violations_csp)
 
 
 @pytest.fixture
@@ -230,7 +241,9 @@ def controler(request, navigateur):
             analysee.set_content(page.content())
             request.addfinalizer(copie.close)
         if not analysee.evaluate("() => typeof window.axe !== 'undefined'"):
-            analysee.add_script_tag(path=str(AXE))
+            # Par evaluate et non add_script_tag : la CSP de la page (script-src 'self' + nonce) bloque un script
+            # en ligne ajouté au DOM, pas le code que le navigateur piloté exécute lui-même.
+            analysee.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
         resultats = analysee.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"

@@ -39,7 +39,7 @@ def _decor(suffixe: str, *, prenom="Noémie", nom="Castex"):
     d'une personne sans adresse e-mail : un objectif, un contrat, un rendez-vous à venir, un diagnostic partagé."""
     departement = OrganisationFactory(nom=f"Département {suffixe}", departement="40")
     association = OrganisationFactory(
-        nom=f"Association Relais {suffixe}", departement="40", type=TypeOrganisation.ASSOCIATION
+        nom=f"Association Escale {suffixe}", departement="40", type=TypeOrganisation.ASSOCIATION
     )
     referente = membre(departement, Role.PROFESSIONNEL, prenom="Claire", nom="Duprat").utilisateur
     carnet = services.ouvrir_carnet(

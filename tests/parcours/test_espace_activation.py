@@ -424,12 +424,13 @@ def test_la_session_d_une_personne_expire_apres_30_minutes_d_inactivite(equipe, 
     assert "_auth_user_id" not in client.session
     assert client.get(url).status_code == 302
 
+    # La même règle vaut pour un professionnel (partenaires.middleware.DureeDeSessionMiddleware).
     professionnel = client.__class__()
     connecter(membre(OrganisationFactory()).utilisateur, client=professionnel)
-    professionnel.get(reverse("parcours:mes_carnets"))
-    time_machine.move_to("2026-03-02 12:00", tick=False)
     assert professionnel.get(reverse("parcours:mes_carnets")).status_code == 200
-    assert "derniere_activite" not in professionnel.session
+    time_machine.move_to("2026-03-02 12:00", tick=False)
+    reponse = professionnel.get(reverse("parcours:mes_carnets"))
+    assert reponse.status_code == 302 and reponse.url.startswith(reverse("account_login"))
 
 
 # --- Réinitialiser l'accès d'un espace ouvert ---------------------------------------------------------------

@@ -233,9 +233,9 @@ def _remplir_le_carnet(espace, taille):
     contrat(carnet, referente)
 
 
-# Chaque page de la personne : la session (lue, puis réécrite dans un point de sauvegarde, car son expiration est
-# repoussée à chaque requête), le compte, l'espace ; puis ce que la page montre.
-SOCLE = 6
+# Chaque page de la personne : la session (lue ; réécrite au plus une fois par minute, pas ici), le compte,
+# l'espace ; puis ce que la page montre.
+SOCLE = 3
 # intervenants, rendez-vous, statuts, orientation décidée, orientations vers un service, contrat, étapes closes
 # (orientations, sorties), étapes évaluées et procédures.
 REQUETES_ACCUEIL = SOCLE + 10

@@ -33,7 +33,7 @@ def test_les_variables_de_compose_sont_lues_par_les_reglages_et_la_production_de
     # Les valeurs de compose, avec les hôtes de cette machine : la production démarre.
     valeurs = {
         "SPIE_ENV": environnement["SPIE_ENV"],
-        "DJANGO_SECRET_KEY": "k" * 50,
+        "DJANGO_SECRET_KEY": "cle-de-production-de-test-" * 2,
         "DATABASE_URL": "postgres://spie:spie@127.0.0.1:5432/spie",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_HOST": "smtp.exemple.fr",

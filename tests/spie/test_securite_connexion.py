@@ -87,7 +87,7 @@ def _demarrer(env_extra):
 
 PRODUCTION_CORRECTE = {
     "SPIE_ENV": "production",
-    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_SECRET_KEY": "cle-de-production-de-test-" * 2,
     "DJANGO_DEBUG": "0",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/spie",
