@@ -282,7 +282,7 @@ SPIE_SESSION_INACTIVITE_SECONDES = int(os.environ.get("SPIE_SESSION_INACTIVITE_S
 SPIE_SESSION_DUREE_MAX_SECONDES = int(os.environ.get("SPIE_SESSION_DUREE_MAX_SECONDES", str(12 * 60 * 60)))
 SESSION_COOKIE_AGE = SPIE_SESSION_DUREE_MAX_SECONDES
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# En-têtes et transport (docs : /work/brief/RELIABILITY_H2.md, « En-têtes et transport »).
+# En-têtes et transport (docs/RELIABILITY.md, « En-têtes et transport »).
 # Cookies : jamais lus par notre JavaScript (htmx reçoit le jeton CSRF par hx-headers dans base.html), donc HttpOnly.
 # SameSite=Lax et non Strict : un lien reçu par e-mail (invitation, activation, document) doit arriver connecté.
 CSRF_COOKIE_HTTPONLY = True
