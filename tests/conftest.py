@@ -28,6 +28,20 @@ def _un_cache_redis_par_processus():
 _un_cache_redis_par_processus()
 
 
+def _horloge_des_tests():
+    """`SPIE_TESTS_HORLOGE=2026-11-24T23:30:00+00:00` fait partir l'horloge de toute la suite de cet instant (elle
+    avance ensuite normalement), dès la collecte. Sert à débusquer les tests qui dépendent de l'heure du jour : entre
+    23 h et minuit UTC, la date de Paris n'est pas celle d'UTC (deux CI sont tombées dans cette heure-là)."""
+    instant = os.environ.get("SPIE_TESTS_HORLOGE")
+    if instant:
+        import time_machine
+
+        time_machine.travel(instant, tick=True).start()
+
+
+_horloge_des_tests()
+
+
 def _gabarit_en_cours() -> str:
     """Chemin du gabarit le plus intérieur en cours de rendu (les inclusions comprises)."""
     cadre = sys._getframe()
