@@ -90,28 +90,30 @@ def partager_pour_accompagner(carnet, organisation, *, acteur) -> None:
 
 
 @sensitive_variables("identite")
-@transaction.atomic
 def ouvrir_carnet(*, acteur, organisation, ignorer_doublons=False, **identite) -> Carnet:
-    """Crée la personne et son carnet ; l'acteur en devient le référent et son organisation le partage."""
-    _membre_actif(acteur, organisation)
-    identite["nir"] = normaliser_nir(identite.get("nir", ""))
-    if not ignorer_doublons:
-        doublons = chercher_doublons(
-            nom=identite["nom"],
-            prenom=identite["prenom"],
-            date_naissance=identite["date_naissance"],
-            identifiant_departement=identite.get("identifiant_departement", ""),
-            nir=identite["nir"],
-        )
-        if doublons.exists():
-            raise DoublonsTrouves(doublons)
-    personne = Personne(**identite)
-    personne.full_clean()
-    personne.save()
-    carnet = Carnet.objects.create(personne=personne, cree_par=acteur, organisation_creatrice=organisation)
-    historiser(carnet, EvenementCarnet.Type.CARNET_OUVERT, acteur=acteur, organisation=organisation)
-    _ajouter(carnet, acteur=acteur, utilisateur=acteur, organisation=organisation, role=Intervenant.Role.REFERENT)
-    return carnet
+    """Crée la personne et son carnet ; l'acteur en devient le référent et son organisation le partage.
+    La transaction est ouverte dans le corps et non par `@transaction.atomic` : le cadre de ce décorateur garderait
+    l'identité (le NIR) hors de portée de `sensitive_variables`, en clair dans un rapport d'erreur."""
+    with transaction.atomic():
+        _membre_actif(acteur, organisation)
+        identite["nir"] = normaliser_nir(identite.get("nir", ""))
+        if not ignorer_doublons:
+            doublons = chercher_doublons(
+                nom=identite["nom"],
+                prenom=identite["prenom"],
+                date_naissance=identite["date_naissance"],
+                identifiant_departement=identite.get("identifiant_departement", ""),
+                nir=identite["nir"],
+            )
+            if doublons.exists():
+                raise DoublonsTrouves(doublons)
+        personne = Personne(**identite)
+        personne.full_clean()
+        personne.save()
+        carnet = Carnet.objects.create(personne=personne, cree_par=acteur, organisation_creatrice=organisation)
+        historiser(carnet, EvenementCarnet.Type.CARNET_OUVERT, acteur=acteur, organisation=organisation)
+        _ajouter(carnet, acteur=acteur, utilisateur=acteur, organisation=organisation, role=Intervenant.Role.REFERENT)
+        return carnet
 
 
 def _ajouter(carnet, *, acteur, utilisateur, organisation, role) -> Intervenant:

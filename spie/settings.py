@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -360,6 +361,12 @@ def verifier_production() -> None:
         problemes.append(
             "SPIE_CLES_NIR (clés Fernet) et SPIE_CLE_EMPREINTE_NIR (32 caractères au moins) doivent être définis"
         )
+    for cle in SPIE_CLES_NIR:
+        try:
+            Fernet(cle)
+        except ValueError:
+            problemes.append("SPIE_CLES_NIR : chaque clé est une clé Fernet (Fernet.generate_key())")
+            break
     if problemes:
         raise ImproperlyConfigured("Configuration de production refusée : " + " ; ".join(problemes) + ".")
 
