@@ -259,7 +259,7 @@ def test_les_journaux_masquent_tout_ce_qui_ressemble_a_un_nir(message, caplog):
     assert "[NIR masqué]" in caplog.text
     # Ce qui n'en est pas un reste lisible : un téléphone, un numéro d'allocataire, une date.
     assert nir.ressemble_a_un_nir(message)
-    for autre in ("06 12 34 56 78", "7654321", "2026-05-03", "CD40-000123"):
+    for autre in ("06 12 34 56 78", "7654321", "2026-05-03", "CD40-000123", "44306184100047"):  # … SIRET
         assert not nir.ressemble_a_un_nir(autre), autre
 
 
