@@ -14,15 +14,34 @@ from parcours.models import (
     Statut,
     Theme,
 )
-from parcours.validators import normaliser_nir
+from parcours.validators import normaliser_nir, valider_nir
+
+
+class SaisieSansRappel(forms.TextInput):
+    """Un champ qui ne réécrit jamais sa valeur dans la page (le NIR ne revient pas dans un formulaire renvoyé)."""
+
+    def format_value(self, value):
+        return None
 
 
 class PersonneForm(forms.ModelForm):
+    nir = forms.CharField(
+        label="Numéro de sécurité sociale (NIR)",
+        required=False,
+        max_length=30,
+        validators=[valider_nir],
+        widget=SaisieSansRappel(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=(
+            "Facultatif : 13 caractères et la clé de 2 chiffres. Gardé chiffré, jamais réaffiché : "
+            "saisissez-le de nouveau si le formulaire vous revient."
+        ),
+    )
+
     class Meta:
         model = Personne
         fields = [
             "nom", "prenom", "date_naissance", "lieu_naissance", "email", "telephone", "adresse", "code_postal",
-            "commune", "code_commune", "identifiant_departement", "numero_caf_msa", "identifiant_france_travail", "nir",
+            "commune", "code_commune", "identifiant_departement", "numero_caf_msa", "identifiant_france_travail",
         ]  # fmt: skip
         widgets = {"date_naissance": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 

@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
+from parcours import nir as nir_protege
 from parcours import permissions as regles
 from parcours.choix import MODIFIER_CARNET, PERMISSIONS_DU_PARTAGE
 from parcours.models import (
@@ -38,13 +40,14 @@ class DoublonsTrouves(ValidationError):
         super().__init__("Une personne correspondante a déjà un carnet de bord.", code="doublon")
 
 
+@sensitive_variables("nir")
 def chercher_doublons(*, nom, prenom, date_naissance, identifiant_departement="", nir=""):
-    """Même identifiant au Département, même NIR, ou mêmes nom, prénom et date de naissance."""
+    """Même identifiant au Département, même NIR (par son empreinte), ou mêmes nom, prénom et date de naissance."""
     critere = Q(nom__iexact=nom.strip(), prenom__iexact=prenom.strip(), date_naissance=date_naissance)
     if identifiant_departement:
         critere |= Q(identifiant_departement=identifiant_departement.strip())
     if nir:
-        critere |= Q(nir=normaliser_nir(nir))
+        critere |= Q(nir_empreinte=nir_protege.empreinte(nir))
     return Personne.objects.filter(critere).select_related("carnet")
 
 
@@ -86,28 +89,31 @@ def partager_pour_accompagner(carnet, organisation, *, acteur) -> None:
         historiser(carnet, EvenementCarnet.Type.PARTAGE_AJOUTE, acteur=acteur, nom=organisation.nom)
 
 
-@transaction.atomic
+@sensitive_variables("identite")
 def ouvrir_carnet(*, acteur, organisation, ignorer_doublons=False, **identite) -> Carnet:
-    """Crée la personne et son carnet ; l'acteur en devient le référent et son organisation le partage."""
-    _membre_actif(acteur, organisation)
-    identite["nir"] = normaliser_nir(identite.get("nir", ""))
-    if not ignorer_doublons:
-        doublons = chercher_doublons(
-            nom=identite["nom"],
-            prenom=identite["prenom"],
-            date_naissance=identite["date_naissance"],
-            identifiant_departement=identite.get("identifiant_departement", ""),
-            nir=identite["nir"],
-        )
-        if doublons.exists():
-            raise DoublonsTrouves(doublons)
-    personne = Personne(**identite)
-    personne.full_clean()
-    personne.save()
-    carnet = Carnet.objects.create(personne=personne, cree_par=acteur, organisation_creatrice=organisation)
-    historiser(carnet, EvenementCarnet.Type.CARNET_OUVERT, acteur=acteur, organisation=organisation)
-    _ajouter(carnet, acteur=acteur, utilisateur=acteur, organisation=organisation, role=Intervenant.Role.REFERENT)
-    return carnet
+    """Crée la personne et son carnet ; l'acteur en devient le référent et son organisation le partage.
+    La transaction est ouverte dans le corps et non par `@transaction.atomic` : le cadre de ce décorateur garderait
+    l'identité (le NIR) hors de portée de `sensitive_variables`, en clair dans un rapport d'erreur."""
+    with transaction.atomic():
+        _membre_actif(acteur, organisation)
+        identite["nir"] = normaliser_nir(identite.get("nir", ""))
+        if not ignorer_doublons:
+            doublons = chercher_doublons(
+                nom=identite["nom"],
+                prenom=identite["prenom"],
+                date_naissance=identite["date_naissance"],
+                identifiant_departement=identite.get("identifiant_departement", ""),
+                nir=identite["nir"],
+            )
+            if doublons.exists():
+                raise DoublonsTrouves(doublons)
+        personne = Personne(**identite)
+        personne.full_clean()
+        personne.save()
+        carnet = Carnet.objects.create(personne=personne, cree_par=acteur, organisation_creatrice=organisation)
+        historiser(carnet, EvenementCarnet.Type.CARNET_OUVERT, acteur=acteur, organisation=organisation)
+        _ajouter(carnet, acteur=acteur, utilisateur=acteur, organisation=organisation, role=Intervenant.Role.REFERENT)
+        return carnet
 
 
 def _ajouter(carnet, *, acteur, utilisateur, organisation, role) -> Intervenant:

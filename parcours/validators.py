@@ -2,11 +2,12 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from parcours import nir
+
 FORMAT_NIR = re.compile(r"^[12378]\d{4}(\d{2}|2A|2B)\d{6}\d{2}$")
 
 
-def normaliser_nir(valeur: str) -> str:
-    return re.sub(r"\s", "", valeur or "").upper()
+normaliser_nir = nir.normaliser
 
 
 def cle_nir(treize: str) -> int:

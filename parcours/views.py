@@ -1,5 +1,6 @@
 import uuid as uuid_module
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,9 +9,11 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from parcours import delais, services
+from parcours import nir as nir_protege
 from parcours import permissions as regles
 from parcours.choix import VOIR_CARNET
 from parcours.diagnostic import views as diagnostic_views
@@ -142,7 +145,24 @@ def _referents_visibles(user):
     )
 
 
+RECHERCHE_NIR = "parcours:recherche_nir"  # l'empreinte du NIR cherché, gardée en session, jamais dans l'URL
+
+
+def _chercher_un_nir(request, texte):
+    """Le NIR cherché ne va jamais dans une URL : son empreinte en session, puis une URL qui ne le contient pas."""
+    request.session[RECHERCHE_NIR] = nir_protege.empreinte(texte)
+    return redirect(reverse("parcours:mes_carnets") + "?nir=1", permanent=False)
+
+
+@sensitive_post_parameters("q")
 def mes_carnets(request):
+    if request.method == "POST":  # le formulaire de recherche par NIR (et la recherche qui ressemble à un NIR)
+        texte = request.POST.get("q", "").strip()
+        if nir_protege.ressemble_a_un_nir(texte):
+            return _chercher_un_nir(request, texte)
+        return redirect(reverse("parcours:mes_carnets") + (f"?{urlencode({'q': texte})}" if texte else ""))
+    if nir_protege.ressemble_a_un_nir(request.GET.get("q", "")):  # sans JavaScript : on ne le garde pas dans l'URL
+        return _chercher_un_nir(request, request.GET["q"])
     referents = Intervenant.objects.referents().filter(carnet=OuterRef("pk"))
     diagnostics = Diagnostic.objects.valides().filter(carnet=OuterRef("pk")).order_by("-version")
     carnets = (
@@ -160,7 +180,10 @@ def mes_carnets(request):
     if parametres["referent"] and not _est_un_uuid(parametres["referent"]):
         parametres["referent"] = ""
     recherche = parametres["q"]
-    if recherche:
+    empreinte_cherchee = request.session.get(RECHERCHE_NIR, "") if request.GET.get("nir") == "1" else ""
+    if empreinte_cherchee:
+        carnets = carnets.filter(personne__nir_empreinte=empreinte_cherchee)
+    elif recherche:
         carnets = carnets.filter(
             Q(personne__nom__icontains=recherche)
             | Q(personne__prenom__icontains=recherche)
@@ -197,6 +220,7 @@ def mes_carnets(request):
     contexte = {
         "page": page,
         "recherche": recherche,
+        "recherche_par_nir": bool(empreinte_cherchee),
         "parametres": parametres,
         "publics": PUBLICS,
         "statuts_carnet": Carnet.Statut.choices,
@@ -210,6 +234,7 @@ def mes_carnets(request):
     return render(request, "parcours/mes_carnets.html", contexte)
 
 
+@sensitive_post_parameters("nir")
 def carnet_ouvrir(request):
     organisation = _organisation_courante(request)
     form = PersonneForm(request.POST or None)

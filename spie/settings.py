@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -274,6 +275,10 @@ SPIE_DIAGNOSTIC_VALIDITE_JOURS = int(os.environ.get("SPIE_DIAGNOSTIC_VALIDITE_JO
 SPIE_CONSULTATIONS_DUREE_MOIS = 12
 # SMIC horaire brut (en euros) par date d'entrée en vigueur : un projet ne peut pas viser moins.
 SPIE_SMIC_HORAIRE_BRUT = {"2024-11-01": "11.88", "2026-01-01": "12.02"}
+# NIR chiffré au repos (parcours/nir.py) : clés Fernet séparées par des virgules, la première chiffre, toutes
+# déchiffrent ; et la clé HMAC de son empreinte. Vides en développement : clés dérivées de SECRET_KEY.
+SPIE_CLES_NIR = env_list("SPIE_CLES_NIR", "")
+SPIE_CLE_EMPREINTE_NIR = os.environ.get("SPIE_CLE_EMPREINTE_NIR", "")
 
 SESSION_COOKIE_HTTPONLY = True
 # Tout compte est déconnecté après 30 minutes sans activité, et 12 heures après sa connexion quoi qu'il fasse
@@ -326,7 +331,9 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Rien qui ressemble à un NIR n'est écrit dans les journaux (spie/journaux.py).
+    "filters": {"masquer_nir": {"()": "spie.journaux.MasquerNIR"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["masquer_nir"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.template": {"level": "INFO", "propagate": True}},
 }
@@ -350,6 +357,16 @@ def verifier_production() -> None:
         # Sans serveur SMTP, le courrier partirait dans la console, donc dans les journaux : les liens d'activation
         # de l'espace personnel et les codes de connexion y seraient écrits en clair.
         problemes.append("EMAIL_HOST doit désigner le serveur SMTP (sinon les courriels finissent dans les journaux)")
+    if not SPIE_CLES_NIR or len(SPIE_CLE_EMPREINTE_NIR) < 32:
+        problemes.append(
+            "SPIE_CLES_NIR (clés Fernet) et SPIE_CLE_EMPREINTE_NIR (32 caractères au moins) doivent être définis"
+        )
+    for cle in SPIE_CLES_NIR:
+        try:
+            Fernet(cle)
+        except ValueError:
+            problemes.append("SPIE_CLES_NIR : chaque clé est une clé Fernet (Fernet.generate_key())")
+            break
     if problemes:
         raise ImproperlyConfigured("Configuration de production refusée : " + " ; ".join(problemes) + ".")
 

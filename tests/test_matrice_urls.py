@@ -33,6 +33,7 @@ from parcours.models import (
     RendezVous,
     Statut,
 )
+from parcours.validators import cle_nir
 from partenaires.choix import Role
 from partenaires.models import EvenementOrganisation, Invitation, Membre, Organisation, Utilisateur
 from spie.models import DocumentGenere
@@ -64,6 +65,10 @@ PREFIXES_TIERS = {
 CLE_INVITATION = "cle-de-test-de-la-matrice"
 # Le nom d'une personne suivie par une organisation qu'aucun acteur ne partage : il n'apparaît dans aucune réponse.
 SENTINELLE = "Zorglubinski"
+# Le NIR du carnet du décor (que ses intervenants voient) : aucune réponse, ni redirection, ne le contient, pour aucun
+# acteur, pas même son référent (docs/RELIABILITY.md, « NIR chiffré »).
+NIR_TREIZE = "1850340192731"
+NIR_SENTINELLE = NIR_TREIZE + f"{cle_nir(NIR_TREIZE):02d}"
 
 VOIR_ORGANISATION = connectes(200, **etrangers(404))
 ADMINISTRER = connectes(403, **etrangers(404), administrateur=200)
@@ -408,6 +413,7 @@ def _fabriquer_le_decor():
         nom="Durand",
         prenom="Alex",
         date_naissance=date(1985, 3, 2),
+        nir=NIR_SENTINELLE,
     )
     intervention = parcours_services.ajouter_intervenant(
         carnet, acteur=cible.utilisateur, utilisateur=accompagnateur, organisation=deuxieme
@@ -624,6 +630,9 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
     # qu'aucun acteur ne suit.
     contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
     assert SENTINELLE.encode() not in contenu, f"{methode} {url} par {acteur} montre une personne d'ailleurs"
+    assert NIR_TREIZE.encode() not in contenu and NIR_TREIZE not in reponse.get("Location", ""), (
+        f"{methode} {url} par {acteur} montre le NIR"
+    )
     if methode == "POST":
         accepte = (
             (nom in POST_QUI_ECRIVENT and attendu == 200)

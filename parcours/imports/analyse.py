@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 
+from parcours import nir as nir_protege
 from parcours.choix import MODIFIER_CARNET
 from parcours.imports.champs import CHAMPS, OBLIGATOIRES, PAR_CODE
 from parcours.imports.lecture import CELLULE_MAX, Tableau
@@ -22,9 +23,7 @@ from spie.texte import normaliser_recherche
 
 CLES_SI = ("identifiant_departement", "numero_caf_msa", "identifiant_france_travail")
 LONGUEURS = {
-    f.name: f.max_length
-    for f in Personne._meta.concrete_fields
-    if f.max_length and f.name in {c.code for c in CHAMPS} and f.name != "nir"
+    f.name: f.max_length for f in Personne._meta.concrete_fields if f.max_length and f.name in {c.code for c in CHAMPS}
 }
 FORMULE = re.compile(r"^\s*[=+\-@]")
 NOMBRE = re.compile(r"^\s*[+-]?[\d\s.,()]+$")  # « +33 6 12 34 56 78 » ou « -3 » : pas une formule
@@ -48,6 +47,7 @@ class Ligne:
     date_naissance: date | None = None
     cellules: dict[str, list[str]] = field(default_factory=dict)
     generales: list[str] = field(default_factory=list)
+    empreinte_nir: str = ""  # seule forme du NIR qui sert à rapprocher (parcours/nir.py)
 
     @property
     def valide(self) -> bool:
@@ -103,6 +103,7 @@ def _verifier_nir(ligne: Ligne, texte: str) -> None:
         ligne.erreur("nir", erreur.messages[0])
         return
     ligne.valeurs["nir"] = nir
+    ligne.empreinte_nir = nir_protege.empreinte(nir)
     mois = int(nir[3:5])
     naissance = ligne.date_naissance
     if naissance and 1 <= mois <= 12 and (nir[1:3] != f"{naissance.year % 100:02d}" or mois != naissance.month):
@@ -208,7 +209,9 @@ def valider_ligne(numero: int, brutes: dict[str, str], contexte: Contexte) -> Li
 
 def cles(ligne: Ligne) -> list[tuple[str, tuple]]:
     """Ce qui désigne une personne : chacun de ses identifiants, son NIR, son identité."""
-    resultat = [(champ, (ligne.valeurs[champ],)) for champ in (*CLES_SI, "nir") if ligne.valeurs.get(champ)]
+    resultat = [(champ, (ligne.valeurs[champ],)) for champ in CLES_SI if ligne.valeurs.get(champ)]
+    if ligne.empreinte_nir:
+        resultat.append(("nir", (ligne.empreinte_nir,)))
     if ligne.date_naissance and "nom" in ligne.valeurs and "prenom" in ligne.valeurs:
         resultat.append(("identite", ligne.identite))
     return resultat
@@ -249,16 +252,19 @@ def _connues(lignes: list[Ligne]) -> dict[tuple[str, tuple], list[Personne]]:
         if personne.pk in vues:
             return
         vues.add(personne.pk)
-        for champ in (*CLES_SI, "nir"):
+        for champ in CLES_SI:
             if getattr(personne, champ):
                 index.setdefault((champ, (getattr(personne, champ),)), []).append(personne)
+        if personne.nir_empreinte:
+            index.setdefault(("nir", (personne.nir_empreinte,)), []).append(personne)
         identite = (personne.nom.strip().casefold(), personne.prenom.strip().casefold(), personne.date_naissance)
         index.setdefault(("identite", identite), []).append(personne)
 
-    for champ in (*CLES_SI, "nir"):
-        valeurs = sorted({ligne.valeurs[champ] for ligne in lignes if ligne.valeurs.get(champ)})
+    colonnes = {**{champ: champ for champ in CLES_SI}, "nir": "nir_empreinte"}  # le NIR : par son empreinte
+    for champ, colonne in colonnes.items():
+        valeurs = sorted({valeur[0] for ligne in lignes for cle, valeur in cles(ligne) if cle == champ})
         for lot in _lots(valeurs):
-            for personne in Personne.objects.filter(**{f"{champ}__in": lot}):
+            for personne in Personne.objects.filter(**{f"{colonne}__in": lot}):
                 indexer(personne)
     avec_identite = [ligne for ligne in lignes if ligne.date_naissance]
     for lot in _lots(avec_identite):
@@ -311,7 +317,7 @@ def rapprocher(lignes: list[Ligne], organisation) -> dict[int, Personne]:
         personne = next(iter((autres or par_nir).values()), None)
         if personne is None:
             continue
-        if ligne.valeurs.get("nir") and personne.nir and personne.nir != ligne.valeurs["nir"]:
+        if ligne.empreinte_nir and personne.nir_empreinte and personne.nir_empreinte != ligne.empreinte_nir:
             ligne.erreur("nir", "Cette personne est déjà connue avec un autre NIR : vérifiez-le.")
             continue
         if not autres and (

@@ -61,6 +61,17 @@ def _valeur(ligne: Ligne, champ: str):
     return ligne.date_naissance if champ == "date_naissance" else ligne.valeurs[champ]
 
 
+def _change(personne: Personne, ligne: Ligne, champ: str) -> bool:
+    if champ == "nir":  # comparé par son empreinte, sans le déchiffrer
+        return personne.nir_empreinte != ligne.empreinte_nir
+    return getattr(personne, champ) != _valeur(ligne, champ)
+
+
+def _colonnes(champs: set[str]) -> list[str]:
+    """Les colonnes à réécrire : le NIR, c'est son chiffré et son empreinte."""
+    return sorted(c for champ in champs for c in (("nir_chiffre", "nir_empreinte") if champ == "nir" else (champ,)))
+
+
 def _etat_existant(carnets: list[Carnet]):
     """Pour les carnets déjà connus : statuts en cours, intervenants actifs."""
     ids = [c.pk for c in carnets]
@@ -169,7 +180,7 @@ def ecrire(import_personnes, lignes: list[Ligne], trouvees: dict[int, Personne],
             continue
         changes = []
         for champ in CHAMPS_PERSONNE:
-            if champ in ligne.valeurs and getattr(personne, champ) != _valeur(ligne, champ):
+            if champ in ligne.valeurs and _change(personne, ligne, champ):
                 setattr(personne, champ, _valeur(ligne, champ))
                 ecritures.champs_modifies.add(champ)
                 changes.append(PAR_CODE[champ].libelle.lower())
@@ -231,7 +242,8 @@ def _creer(ecritures, nouvelles, *, acteur, import_personnes, referents) -> None
 
 def _enregistrer(ecritures, organisation) -> None:
     if ecritures.personnes_modifiees:
-        Personne.objects.bulk_update(ecritures.personnes_modifiees, sorted(ecritures.champs_modifies), batch_size=LOT)
+        colonnes = _colonnes(ecritures.champs_modifies)
+        Personne.objects.bulk_update(ecritures.personnes_modifiees, colonnes, batch_size=LOT)
     Statut.objects.bulk_update(ecritures.statuts_clos, ["date_fin"], batch_size=LOT)
     Statut.objects.bulk_create(ecritures.statuts, batch_size=LOT)
     Intervenant.objects.bulk_update(ecritures.intervenants_termines, ["date_fin", "motif_fin"], batch_size=LOT)

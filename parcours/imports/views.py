@@ -129,6 +129,11 @@ def correspondance(request, uuid):
     return render(request, "parcours/imports/correspondance.html", contexte, status=400 if form.errors else 200)
 
 
+def _affichable(champ: str, valeur: str) -> str:
+    """Le NIR du fichier n'est jamais réaffiché : l'aperçu dit seulement qu'il est donné (ses erreurs suffisent)."""
+    return "NIR donné (masqué)" if champ == "nir" and valeur.strip() else valeur
+
+
 def _apercu(request, import_personnes) -> dict:
     """Une page de lignes du fichier, avec leurs erreurs par cellule et par ligne (relu depuis le stockage)."""
     par_ligne = {erreur["ligne"]: erreur for erreur in import_personnes.erreurs}
@@ -148,7 +153,11 @@ def _apercu(request, import_personnes) -> dict:
             {
                 "numero": numero,
                 "cellules": [
-                    {"valeur": valeurs.get(c.code, ""), "erreurs": erreur["cellules"].get(c.code, [])} for c in champs
+                    {
+                        "valeur": _affichable(c.code, valeurs.get(c.code, "")),
+                        "erreurs": erreur["cellules"].get(c.code, []),
+                    }
+                    for c in champs
                 ],
                 "generales": erreur["generales"],
                 "en_erreur": numero in par_ligne,

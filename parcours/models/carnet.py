@@ -2,11 +2,13 @@ import uuid
 from datetime import UTC, date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from parcours import nir as nir_protege
 from parcours.delais import ajouter_mois
 from parcours.validators import valider_nir
 from partenaires.permissions import PermissionObjetGroupeBase
@@ -29,13 +31,10 @@ class Personne(models.Model):
     identifiant_departement = models.CharField("identifiant au Département", max_length=50, blank=True, db_index=True)
     numero_caf_msa = models.CharField("numéro d'allocataire CAF ou MSA", max_length=20, blank=True, db_index=True)
     identifiant_france_travail = models.CharField("identifiant France Travail", max_length=20, blank=True)
-    nir = models.CharField(
-        "numéro de sécurité sociale (NIR)",
-        max_length=15,
-        blank=True,
-        validators=[valider_nir],
-        help_text="Facultatif : 13 caractères et la clé de 2 chiffres. Affiché au seul référent.",
-    )
+    # Le NIR n'est jamais gardé en clair : chiffré, et son empreinte pour rapprocher les identités (parcours/nir.py).
+    # On le lit et on le pose par la propriété `nir` ; on le cherche par `nir_empreinte=nir.empreinte(valeur)`.
+    nir_chiffre = models.TextField("NIR chiffré", blank=True, editable=False)
+    nir_empreinte = models.CharField("empreinte du NIR", max_length=64, blank=True, db_index=True, editable=False)
     date_creation = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -45,6 +44,25 @@ class Personne(models.Model):
 
     def __str__(self):
         return f"{self.prenom} {self.nom}"
+
+    @property
+    def nir(self) -> str:
+        """Le NIR en clair, pour le seul usage qui l'exige (il n'est affiché nulle part)."""
+        if getattr(self, "_nir_clair", (None,))[0] != self.nir_chiffre:
+            self._nir_clair = (self.nir_chiffre, nir_protege.dechiffrer(self.nir_chiffre))
+        return self._nir_clair[1]
+
+    @nir.setter
+    def nir(self, valeur: str) -> None:
+        self.nir_chiffre, self.nir_empreinte = nir_protege.proteger(valeur)
+        self._nir_clair = (self.nir_chiffre, nir_protege.normaliser(valeur))
+
+    def clean(self):
+        super().clean()
+        try:
+            valider_nir(self.nir)
+        except ValidationError as erreur:
+            raise ValidationError({"nir": erreur.messages}) from None
 
     def age(self, aujourd_hui: date | None = None) -> int:
         jour = aujourd_hui or timezone.localdate()

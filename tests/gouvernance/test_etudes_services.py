@@ -12,6 +12,7 @@ from gouvernance.choix import StatutSeance, Theme, TypePoint
 from gouvernance.etudes import services
 from gouvernance.models import EtudeSituation, Point, Seance, ValidationOrdreDuJour
 from gouvernance.seances import services as seances
+from parcours import nir
 from parcours.models import EvenementCarnet, Personne
 from tests.gouvernance import fabriques
 from tests.gouvernance.test_etudes_decor import (
@@ -92,8 +93,10 @@ def test_chaque_partie_d_un_nom_compose_est_refusee_sauf_les_particules_courtes(
 
 def identifiee(decor):
     """Le carnet du décor, sa personne dotée de tous ses identifiants (née le 17/05/1988)."""
+    nir_chiffre, nir_empreinte = nir.proteger("188054019200528")
     Personne.objects.filter(pk=decor.carnet.personne_id).update(
-        nir="188054019200528",
+        nir_chiffre=nir_chiffre,
+        nir_empreinte=nir_empreinte,
         numero_caf_msa="7654321",
         identifiant_france_travail="1234567A",
         identifiant_departement="D40-0042",

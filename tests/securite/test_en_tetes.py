@@ -100,6 +100,8 @@ def lancer_en_production(*arguments, **variables):
             "DATABASE_URL": "postgres://spie@base.invalid:5432/spie",
             "REDIS_URL": "redis://cache.invalid:6379/0",
             "EMAIL_HOST": "smtp.invalid",
+            "SPIE_CLES_NIR": "gyKiNp4W2p0zDz-UVM3Upu4ybl8nm_L6XvcGJdJaofQ=",
+            "SPIE_CLE_EMPREINTE_NIR": "cle-d-empreinte-du-nir-de-test-0123456789",
             **variables,
         }
     )

@@ -37,6 +37,8 @@ def test_les_variables_de_compose_sont_lues_par_les_reglages_et_la_production_de
         "DATABASE_URL": "postgres://spie:spie@127.0.0.1:5432/spie",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_HOST": "smtp.exemple.fr",
+        "SPIE_CLES_NIR": "gyKiNp4W2p0zDz-UVM3Upu4ybl8nm_L6XvcGJdJaofQ=",
+        "SPIE_CLE_EMPREINTE_NIR": "cle-d-empreinte-du-nir-de-test-0123456789",
     }
     resultat = _demarrer(valeurs)
     assert resultat.returncode == 0, resultat.stderr
