@@ -703,6 +703,9 @@ class ConsultationCarnet(models.Model):
         "partenaires.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     onglet = models.CharField(max_length=30)
+    # Les sections sensibles que la page a montrées au lecteur, codes séparés par des virgules (« rqth,sante ») ;
+    # vide si la page n'en montrait aucune ou les masquait. Rempli par le même appel que la consultation.
+    sections_sensibles = models.CharField("sections sensibles montrées", max_length=100, blank=True, default="")
     date = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ConsultationCarnetQuerySet.as_manager()
@@ -734,3 +737,7 @@ class ConsultationCarnet(models.Model):
             "Le journal des consultations est en ajout seul : une consultation ne se supprime pas. Seule la purge "
             "des consultations trop anciennes (manage.py purger_consultations) en retire."
         )
+
+    @property
+    def liste_sections_sensibles(self) -> list[str]:
+        return [code for code in self.sections_sensibles.split(",") if code]
