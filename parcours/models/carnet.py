@@ -10,6 +10,7 @@ from django.utils import timezone
 from parcours.delais import ajouter_mois
 from parcours.validators import valider_nir
 from partenaires.permissions import PermissionObjetGroupeBase
+from spie.traces import origine_en_cours
 
 
 class Personne(models.Model):
@@ -591,6 +592,9 @@ class EvenementCarnet(models.Model):
     )
     details = models.JSONField(default=dict, blank=True)
     date = models.DateTimeField(default=timezone.now, db_index=True)
+    # La commande ou la tâche qui a écrit l'événement (vide : une requête de l'acteur) ; posée par spie.traces,
+    # en lot compris.
+    origine = models.CharField("origine (commande ou tâche)", max_length=100, blank=True, default=origine_en_cours)
 
     class Meta:
         verbose_name = "événement du carnet"
