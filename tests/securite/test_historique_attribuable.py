@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command, get_commands, load_command_class
+from django.urls import reverse
 from django.utils import timezone
 
 from parcours import services
@@ -107,6 +108,17 @@ def test_la_commande_du_point_de_situation_signe_ses_avis(carnet_et_referente):
         organisation,
     )
     assert timezone.now() - avis.date < timedelta(minutes=1)
+
+
+def test_l_historique_du_carnet_dit_quelle_commande_a_ecrit(carnet_et_referente, client, connecter):
+    carnet, referente, _ = carnet_et_referente
+    with origine("commande retirer_acces_transferts"):
+        services.historiser(carnet, EvenementCarnet.Type.PARTAGE_RETIRE, acteur=referente)
+    services.historiser(carnet, EvenementCarnet.Type.NOTE_AJOUTEE, acteur=referente)
+    connecter(referente)
+    contenu = client.get(reverse("parcours:carnet", args=[carnet.uuid]) + "?onglet=historique").content.decode()
+    assert contenu.count("écrit automatiquement (commande retirer_acces_transferts)") == 1
+    assert contenu.count("écrit automatiquement") == 1
 
 
 def test_la_tache_d_import_signe_chaque_carnet_touche(django_capture_on_commit_callbacks):
