@@ -225,9 +225,63 @@ def changer_referent(carnet, *, acteur, intervenant) -> Intervenant:
     return nouveau
 
 
-def enregistrer_consultation(carnet, *, utilisateur, organisation, onglet) -> ConsultationCarnet:
+# Les sections sensibles qu'une page peut montrer (codes du journal des consultations).
+SECTION_RQTH = "rqth"  # le statut RQTH de la personne
+SECTION_SANTE = "sante"  # les domaines santé et handicap du diagnostic
+# Les pages qui portent l'en-tête du carnet (ses statuts en cours, RQTH compris) : les onglets et l'impression.
+PAGES_AVEC_STATUTS = {
+    "situation",
+    "diagnostic",
+    "orientation",
+    "plan",
+    "offre",
+    "rendez_vous",
+    "notes",
+    "groupe",
+    "procedures",
+    "historique",
+    "impression",
+}
+PAGES_DU_DIAGNOSTIC = {"diagnostic", "diagnostic_impression", "diagnostic_pdf"}
+
+
+def sections_sensibles_montrees(carnet, *, utilisateur, onglet, diagnostic=None) -> list[str]:
+    """La règle, en un seul endroit : les sections sensibles (RQTH, santé et handicap) que cette page montre à ce
+    lecteur. Aucune pour qui ne peut pas les voir (elles lui sont masquées). `diagnostic` : la version que la page
+    montre ; sans elle, l'onglet « Diagnostic » montre la dernière version validée."""
+    if onglet not in PAGES_AVEC_STATUTS | PAGES_DU_DIAGNOSTIC:  # aucune section sensible : pas de requête
+        return []
+    if utilisateur is None or not regles.can_view_sensible(utilisateur, carnet):
+        return []
+    sections = []
+    if onglet in PAGES_AVEC_STATUTS:
+        statuts = Statut.objects.filter(personne_id=carnet.personne_id, type__in=Statut.SENSIBLES)
+        if onglet != "situation":  # l'onglet « Situation » montre aussi les statuts passés
+            statuts = statuts.filter(date_fin__isnull=True)
+        if statuts.exists():
+            sections.append(SECTION_RQTH)
+    if onglet in PAGES_DU_DIAGNOSTIC:
+        if diagnostic is not None:
+            versions = carnet.diagnostics.filter(pk=diagnostic.pk)
+        else:
+            # L'onglet montre la dernière version validée : une version validée ne change plus, la plus récente
+            # suffit.
+            derniere = carnet.diagnostics.valides().order_by("-date_validation", "-id").values("pk")[:1]
+            versions = carnet.diagnostics.filter(pk__in=derniere)
+        if versions.filter(evaluations__domaine__sensible=True).exists():
+            sections.append(SECTION_SANTE)
+    return sections
+
+
+def enregistrer_consultation(carnet, *, utilisateur, organisation, onglet, diagnostic=None) -> ConsultationCarnet:
+    """Une ligne par lecture, qui dit aussi les sections sensibles montrées (`sections_sensibles_montrees`)."""
+    sections = sections_sensibles_montrees(carnet, utilisateur=utilisateur, onglet=onglet, diagnostic=diagnostic)
     return ConsultationCarnet.objects.create(
-        carnet=carnet, utilisateur=utilisateur, organisation=organisation, onglet=onglet
+        carnet=carnet,
+        utilisateur=utilisateur,
+        organisation=organisation,
+        onglet=onglet,
+        sections_sensibles=",".join(sections),
     )
 
 

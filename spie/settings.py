@@ -238,7 +238,14 @@ STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "/media/"
+# Hors de la racine statique et jamais servi directement (aucune URL /media/, ni WhiteNoise ni gunicorn) : chaque
+# fichier passe par une vue qui vérifie la permission (docs/RELIABILITY.md, « Traces, documents déposés… »).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Taille maximale d'un fichier déposé, par usage (octets) : spie.depots.controler_depot.
+SPIE_DEPOTS_TAILLE_MAX = {
+    "import_personnes": 10 * 1024 * 1024,
+    "import_offre": 10 * 1024 * 1024,
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

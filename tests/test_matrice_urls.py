@@ -55,6 +55,7 @@ from tests.matrice.en_tetes import verifier_en_tetes
 from tests.outils import activer_totp
 from tests.parcours.conftest import diagnostic_valide
 from tests.parcours.espace_fabriques import ouvrir_espace
+from tests.texte_pdf import pdf_contient, pdf_de_test
 
 # Applications tierces montées telles quelles : leurs pages sont publiques (connexion, mot de passe
 # oublié) ou réservées par elles-mêmes (compte, second facteur, administration technique du staff).
@@ -540,7 +541,8 @@ def contexte(db, _base_de_la_matrice):
             statut=DocumentGenere.Statut.PRET,
             expire_le="2999-01-01T00:00:00Z",
         )
-        document.fichier.save("diagnostic.pdf", ContentFile(b"%PDF-1.7"))
+        # Un vrai PDF (texte compressé), que la recherche de la sentinelle lit comme tout PDF servi.
+        document.fichier.save("diagnostic.pdf", ContentFile(pdf_de_test(f"Diagnostic de {carnet.personne}")))
         return {"document": document}
 
     fabriques = {"diagnostic": diagnostics, "diagnostic_en_cours": diagnostics, "document": document}
@@ -633,6 +635,9 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
     assert NIR_TREIZE.encode() not in contenu and NIR_TREIZE not in reponse.get("Location", ""), (
         f"{methode} {url} par {acteur} montre le NIR"
     )
+    if contenu.startswith(b"%PDF-"):  # le texte d'un PDF est compressé : on le lit
+        for interdit in (SENTINELLE, NIR_TREIZE):
+            assert not pdf_contient(contenu, interdit), f"{methode} {url} par {acteur} : {interdit} dans le PDF"
     if methode == "POST":
         accepte = (
             (nom in POST_QUI_ECRIVENT and attendu == 200)

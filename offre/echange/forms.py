@@ -3,12 +3,12 @@ from django.core.exceptions import ValidationError
 
 from offre import referentiels
 from offre.echange.export import CSV, JSON, SERVICES, STRUCTURES, TAILLE_MAX, TAILLE_PAR_DEFAUT
-from offre.echange.lecture import TAILLE_MAX as TAILLE_FICHIER_MAX
 from offre.echange.lecture import Fichier
 from offre.echange.schema import SERVICE, STRUCTURE
 from partenaires.referentiels import departements
-
-MEGA_OCTETS = TAILLE_FICHIER_MAX // 1024 // 1024
+from spie.depots import CSV as DEPOT_CSV
+from spie.depots import JSON as DEPOT_JSON
+from spie.depots import controler_depot
 
 
 class ImportForm(forms.Form):
@@ -30,11 +30,19 @@ class ImportForm(forms.Form):
         donnees = super().clean()
         if not donnees.get("structures") and not donnees.get("services") and not self.errors:
             raise ValidationError("Déposez un fichier de structures, de services, ou les deux.")
-        for champ in ("structures", "services"):
-            fichier = donnees.get(champ)
-            if fichier and fichier.size > TAILLE_FICHIER_MAX:
-                self.add_error(champ, f"Le fichier pèse plus de {MEGA_OCTETS} Mo : découpez-le en plusieurs fichiers.")
         return donnees
+
+    def _controler(self, champ):
+        fichier = self.cleaned_data.get(champ)
+        if fichier:
+            controler_depot(fichier, usage="import_offre", types=(DEPOT_CSV, DEPOT_JSON))
+        return fichier
+
+    def clean_structures(self):
+        return self._controler("structures")
+
+    def clean_services(self):
+        return self._controler("services")
 
     def fichiers(self) -> list[Fichier]:
         natures = {"structures": STRUCTURE, "services": SERVICE}

@@ -16,12 +16,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from offre.echange import schema
 from offre.echange.schema import SERVICE, STRUCTURE
 
-TAILLE_MAX = 10 * 1024 * 1024  # 10 Mo par fichier
+TAILLE_MAX = settings.SPIE_DEPOTS_TAILLE_MAX["import_offre"]  # par fichier ; réglage : un seul endroit
 # Structures et services d'un import : l'analyse puis l'écriture se font pendant la requête (environ 3 s par
 # millier d'objets, voir docs/offre-echange.md) ; au-delà, il faudrait une tâche de fond.
 OBJETS_MAX = 5_000

@@ -27,10 +27,14 @@ def onglet_url(carnet) -> str:
     return f"{reverse('parcours:carnet', args=[carnet.uuid])}?onglet=diagnostic"
 
 
-def _consulter(request, carnet, onglet) -> None:
+def _consulter(request, carnet, onglet, diagnostic) -> None:
     membre = request.membre_courant
     carnet_services.enregistrer_consultation(
-        carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet=onglet
+        carnet,
+        utilisateur=request.user,
+        organisation=membre.organisation if membre else None,
+        onglet=onglet,
+        diagnostic=diagnostic,
     )
 
 
@@ -273,7 +277,7 @@ def version(request, uuid, diagnostic_uuid):
     """Une version du diagnostic, en lecture, avec ce qui a changé depuis la précédente."""
     carnet = regles.get_carnet_for_user(request.user, uuid)
     diagnostic = _diagnostic(carnet, diagnostic_uuid)
-    _consulter(request, carnet, "diagnostic")
+    _consulter(request, carnet, "diagnostic", diagnostic)
     voit_sensible = regles.can_view_sensible(request.user, carnet)
     contexte = {
         "carnet": carnet,
@@ -305,7 +309,7 @@ def contexte_impression(utilisateur, carnet, diagnostic, *, pour_la_personne=Fal
 def imprimer(request, uuid, diagnostic_uuid):
     carnet = regles.get_carnet_for_user(request.user, uuid)
     diagnostic = _diagnostic(carnet, diagnostic_uuid)
-    _consulter(request, carnet, "diagnostic_impression")
+    _consulter(request, carnet, "diagnostic_impression", diagnostic)
     pour_la_personne = request.GET.get("pour") == "personne"
     contexte = contexte_impression(request.user, carnet, diagnostic, pour_la_personne=pour_la_personne)
     return render(request, GABARIT_IMPRESSION, contexte)
@@ -319,7 +323,7 @@ def pdf(request, uuid, diagnostic_uuid):
     if pour_la_personne and not diagnostic.est_valide:
         messages.error(request, "Seul un diagnostic validé se remet à la personne.")
         return redirect(onglet_url(carnet))
-    _consulter(request, carnet, "diagnostic_pdf")
+    _consulter(request, carnet, "diagnostic_pdf", diagnostic)
     suffixe = "-personne" if pour_la_personne else ""
     document = documents.demander(
         "parcours.diagnostic",

@@ -142,7 +142,8 @@ A_PROPOS = {
         "« etapes_ayant_recu_votre_avis » dit seulement que vous avez donné votre avis (ou préféré ne pas répondre)."
     ),
     "historique": "Pour chaque événement de votre carnet : sa nature, sa date, l'organisation et un résumé.",
-    "consultations": "Qui a ouvert votre carnet : la date, l'organisation, la personne et la partie consultée.",
+    "consultations": "Qui a ouvert votre carnet : la date, l'organisation, la personne, la partie consultée et les "
+    "informations sensibles vues (RQTH, santé).",
     "format": "Dates au format AAAA-MM-JJ, heures en temps universel (UTC).",
     "questions": (
         "Une question, une erreur à corriger ? Adressez-vous à votre référent ou à l'organisation qui vous accompagne."
@@ -355,6 +356,7 @@ def donnees_de_la_personne(carnet, maintenant=None) -> dict:
             "organisation": consultation.organisation.nom if consultation.organisation else None,
             "lecteur": str(consultation.utilisateur) if consultation.utilisateur else consultation.lecteur,
             "partie_consultee": consultation.onglet,
+            "sections_sensibles": consultation.liste_sections_sensibles,
         }
         for consultation in ConsultationCarnet.objects.filter(carnet=carnet)
         .select_related("utilisateur", "organisation")

@@ -83,6 +83,11 @@ ONGLETS_EN_CLAIR = {
     "espace": "l'état de votre espace personnel",
 }
 CARNET_EN_CLAIR = "votre carnet"
+# Les sections sensibles qu'une consultation a montrées (`ConsultationCarnet.sections_sensibles`), en clair.
+SECTIONS_SENSIBLES_EN_CLAIR = {
+    "rqth": "votre reconnaissance de travailleur handicapé (RQTH)",
+    "sante": "votre santé et votre handicap (diagnostic)",
+}
 # Le rôle dans son organisation d'un professionnel hors du groupe de suivi, dit à la personne.
 ROLES_EN_CLAIR = {Role.PROFESSIONNEL: "Professionnel(le)"}
 
@@ -417,6 +422,7 @@ class LigneConsultation:
     role: str = ""
     organisation: Organisation | None = None
     consulte: list[str] = field(default_factory=list)
+    sensibles: list[str] = field(default_factory=list)
 
     @property
     def sans_compte(self) -> bool:
@@ -466,14 +472,20 @@ def completer_consultations(carnet, groupes) -> list[LigneConsultation]:
     regardes = (
         ConsultationCarnet.objects.filter(carnet=carnet, date__gte=debut, date__lt=fin)
         .annotate(jour=TruncDate("date", tzinfo=timezone.get_current_timezone()))
-        .values_list("jour", "utilisateur", "lecteur", "organisation", "onglet")
+        .values_list("jour", "utilisateur", "lecteur", "organisation", "onglet", "sections_sensibles")
         .order_by("date", "id")
     )
-    for jour, utilisateur_id, lecteur, organisation_id, onglet in regardes:
+    sensibles = defaultdict(list)
+    for jour, utilisateur_id, lecteur, organisation_id, onglet, sections in regardes:
         libelle = ONGLETS_EN_CLAIR.get(onglet, CARNET_EN_CLAIR)
         deja = onglets[(jour, utilisateur_id, lecteur, organisation_id)]
         if libelle not in deja:
             deja.append(libelle)
+        vues = sensibles[(jour, utilisateur_id, lecteur, organisation_id)]
+        for code in filter(None, sections.split(",")):
+            libelle_sensible = SECTIONS_SENSIBLES_EN_CLAIR.get(code, code)
+            if libelle_sensible not in vues:
+                vues.append(libelle_sensible)
     utilisateurs = Utilisateur.objects.in_bulk(utilisateurs_ids)
     organisations = Organisation.objects.in_bulk(organisations_ids)
     interventions = defaultdict(list)
@@ -491,6 +503,7 @@ def completer_consultations(carnet, groupes) -> list[LigneConsultation]:
     for ligne in lignes:
         ligne.organisation = organisations.get(ligne.organisation_id)
         ligne.consulte = onglets[(ligne.jour, ligne.utilisateur_id, ligne.lecteur, ligne.organisation_id)]
+        ligne.sensibles = sensibles[(ligne.jour, ligne.utilisateur_id, ligne.lecteur, ligne.organisation_id)]
         if ligne.sans_compte:
             ligne.nom = ligne.lecteur
             ligne.role = "Sans compte : a lu votre dossier par le lien reçu par e-mail"

@@ -2,6 +2,7 @@ from django import forms
 
 from parcours.imports.champs import CHAMPS
 from parcours.imports.lecture import TAILLE_MAX
+from spie.depots import CSV, XLSX, controler_depot
 
 
 class TeleversementForm(forms.Form):
@@ -11,6 +12,11 @@ class TeleversementForm(forms.Form):
         f"XLSX (première feuille) ; {TAILLE_MAX // 1024 // 1024} Mo au plus, une ligne d'en-tête.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
     )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        controler_depot(fichier, usage="import_personnes", types=(CSV, XLSX))
+        return fichier
 
 
 class CorrespondanceForm(forms.Form):

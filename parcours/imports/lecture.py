@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
-TAILLE_MAX = 10 * 1024 * 1024  # 10 Mo
+TAILLE_MAX = settings.SPIE_DEPOTS_TAILLE_MAX["import_personnes"]  # réglage : un seul endroit
 LIGNES_MAX = 20_000
 COLONNES_MAX = 100
 CELLULE_MAX = 1_000

@@ -12,6 +12,7 @@ from parcours import nir as nir_protege
 from parcours.delais import ajouter_mois
 from parcours.validators import valider_nir
 from partenaires.permissions import PermissionObjetGroupeBase
+from spie.traces import origine_en_cours
 
 
 class Personne(models.Model):
@@ -609,6 +610,9 @@ class EvenementCarnet(models.Model):
     )
     details = models.JSONField(default=dict, blank=True)
     date = models.DateTimeField(default=timezone.now, db_index=True)
+    # La commande ou la tâche qui a écrit l'événement (vide : une requête de l'acteur) ; posée par spie.traces,
+    # en lot compris.
+    origine = models.CharField("origine (commande ou tâche)", max_length=100, blank=True, default=origine_en_cours)
 
     class Meta:
         verbose_name = "événement du carnet"
@@ -721,6 +725,9 @@ class ConsultationCarnet(models.Model):
         "partenaires.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     onglet = models.CharField(max_length=30)
+    # Les sections sensibles que la page a montrées au lecteur, codes séparés par des virgules (« rqth,sante ») ;
+    # vide si la page n'en montrait aucune ou les masquait. Rempli par le même appel que la consultation.
+    sections_sensibles = models.CharField("sections sensibles montrées", max_length=100, blank=True, default="")
     date = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ConsultationCarnetQuerySet.as_manager()
@@ -752,3 +759,7 @@ class ConsultationCarnet(models.Model):
             "Le journal des consultations est en ajout seul : une consultation ne se supprime pas. Seule la purge "
             "des consultations trop anciennes (manage.py purger_consultations) en retire."
         )
+
+    @property
+    def liste_sections_sensibles(self) -> list[str]:
+        return [code for code in self.sections_sensibles.split(",") if code]

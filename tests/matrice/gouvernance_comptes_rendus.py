@@ -19,6 +19,7 @@ from tests.matrice.gouvernance_commun import (
     SECRETAIRE,
     VOIR_COMITE,
 )
+from tests.texte_pdf import pdf_de_test
 
 PREPARATION = lambda c: [c["seance_preparation"].uuid]  # noqa: E731
 CONVOQUEE = lambda c: [c["seance_convoquee"].uuid]  # noqa: E731
@@ -43,7 +44,7 @@ def fabriques(contexte):
             dans_jours=-365,
             cloturee_le=timezone.now() - timedelta(days=364),
         )
-        seance.compte_rendu.save("compte-rendu.pdf", ContentFile(b"%PDF-1.7 compte rendu archive"))
+        seance.compte_rendu.save("compte-rendu.pdf", ContentFile(pdf_de_test("Compte rendu archivé")))
         return {"seance_archivee": seance}
 
     return {"seance_archivee": archivee}

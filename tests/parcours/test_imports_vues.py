@@ -45,7 +45,10 @@ def test_televerser_un_fichier_illisible_revient_avec_l_erreur(client, connecter
     fichier = SimpleUploadedFile("liste.xlsx", b"PK\x03\x04 abime")
     reponse = client.post(reverse("parcours:import_televerser"), {"fichier": fichier})
     assert reponse.status_code == 400
-    assert "Le fichier XLSX est illisible ou corrompu" in reponse.content.decode()
+    assert (
+        "n&#x27;est pas un fichier CSV (texte) ou un classeur XLSX : son contenu ne correspond pas"
+        in reponse.content.decode()
+    )
     assert not ImportPersonnes.objects.exists()
 
 

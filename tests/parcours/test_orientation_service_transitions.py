@@ -365,4 +365,7 @@ def test_l_onglet_a_un_nombre_de_requetes_fixe(o, client, connecter, taille, dja
     assert len(reponse.context["orientations_service"]) == taille
 
 
-NOMBRE_ONGLET = 19  # dont l'en-tête du carnet ; l'onglet : orientations, transitions, heures, contrat en cours
+NOMBRE_ONGLET = (
+    22  # dont l'en-tête du carnet et 3 pour les sections sensibles du journal ; l'onglet : orientations, transitions,
+)
+# heures, contrat en cours

@@ -154,4 +154,4 @@ def test_l_onglet_plan_a_un_nombre_de_requetes_fixe(client, connecter, contexte,
         client.get(url)
 
 
-NOMBRE_PLAN = 22  # dont l'orientation de l'en-tête (demandes et décisions)
+NOMBRE_PLAN = 25  # dont l'orientation de l'en-tête (demandes et décisions) et 3 pour les sections sensibles du journal

@@ -1,11 +1,10 @@
-from django.core.management.base import BaseCommand
-
 from gouvernance.comptes_rendus.archivage import DELAI_RELANCE, seances_sans_compte_rendu
 from gouvernance.comptes_rendus.taches import archiver_compte_rendu
 from spie.pdf import ErreurPdf
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Relance l'archivage du compte rendu des séances clôturées depuis plus de "
         f"{int(DELAI_RELANCE.total_seconds() // 60)} minutes qui n'en ont pas (tâche perdue, worker tombé, "

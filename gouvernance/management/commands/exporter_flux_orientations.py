@@ -8,12 +8,13 @@ Sans --mois : le mois précédent. Sans --sortie : sur la sortie standard."""
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from gouvernance.besoins import flux
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Exporte le flux mensuel des orientations d'un département (CSV ou JSON)."
 
     def add_arguments(self, parser):

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import django
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -62,6 +62,7 @@ from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import choix_departements
 from partenaires.validators import somme_luhn
 from spie.pdf import html_vers_pdf
+from spie.traces import Commande
 
 PAGES_MIN = 50
 PHRASES = [
@@ -80,7 +81,7 @@ class Annulation(Exception):
     """Annule la transaction de mesure."""
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = __doc__
 
     def add_arguments(self, parser):

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import django
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -46,6 +46,7 @@ from partenaires.choix import TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import choix_departements, communes
 from partenaires.validators import somme_luhn
+from spie.traces import Commande
 
 LOT = 2000
 JOURS_D_HISTOIRE = 540
@@ -55,7 +56,7 @@ class Annulation(Exception):
     """Annule la transaction de mesure."""
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = __doc__
 
     def add_arguments(self, parser):

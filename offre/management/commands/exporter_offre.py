@@ -6,13 +6,14 @@ contacts compris), comme le bouton « Exporter » des professionnels du territoi
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from offre.echange import export
 from partenaires.referentiels import departements
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Écrit le catalogue d'un département au format data·inclusion v1 (JSON ou CSV)."
 
     def add_arguments(self, parser):

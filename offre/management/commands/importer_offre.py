@@ -10,16 +10,17 @@ import time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from offre.echange import ecriture
 from offre.echange.analyse import analyser_fichiers
 from offre.echange.lecture import Fichier
 from offre.echange.schema import SERVICE, STRUCTURE
 from partenaires.referentiels import departements
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Importe des structures et services data·inclusion v1 (analyse à blanc sans --wet-run)."
 
     def add_arguments(self, parser):

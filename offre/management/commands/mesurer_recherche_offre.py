@@ -24,7 +24,7 @@ from datetime import timedelta
 import django
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.test import Client
@@ -41,6 +41,7 @@ from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import communes
 from partenaires.validators import somme_luhn
+from spie.traces import Commande
 
 BUDGET_MS = 150  # p95 de la requête HTTP complète
 SERVICES_PAR_STRUCTURE = 8
@@ -250,7 +251,7 @@ TEXTES = ["permis", "cv", "logement", "numerique", "garde enfants", "francais", 
 PUBLICS = [code for code in referentiels.publics() if code != referentiels.TOUS_PUBLICS]
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Mesure la recherche dans l'offre sur un catalogue réaliste (20 000 services par défaut) : requête HTTP "
         "complète d'un professionnel et moteur seul. Ne modifie pas la base (transaction annulée)."

@@ -5,18 +5,18 @@ jour ». Rien à qui n'en a pas. La commande n'écrit rien en base."""
 import logging
 
 from django.core.mail import send_mail
-from django.core.management.base import BaseCommand
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from offre.catalogue.rappels import rappels
 from spie.liens import lien_absolu
+from spie.traces import Commande
 
 logger = logging.getLogger(__name__)
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Envoie à chaque éditeur la liste de ses services à actualiser (rien à qui n'en a pas)."
 
     def handle(self, *args, **options):

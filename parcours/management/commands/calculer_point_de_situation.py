@@ -1,13 +1,13 @@
 """Chaque nuit (tâche beat `parcours.tasks.calculer_point_de_situation`) : les avis des 26 ans, puis le point de
 situation, qui remplace celui de la veille."""
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from parcours.suivi import point_de_situation, services
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Signale les personnes qui ont eu 26 ans et recalcule le point de situation (éléments à traiter)."
 
     def handle(self, *args, **options):

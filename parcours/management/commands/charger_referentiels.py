@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from parcours import referentiels
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Met à jour les référentiels du parcours depuis parcours/referentiels/ : plan d'action (thèmes, objectifs, "
         "actions) et diagnostic (domaines, situations, objectifs suggérés, appellations ROME)."

@@ -1,13 +1,12 @@
 """Chaque lundi (tâche beat `parcours.tasks.envoyer_digest_hebdomadaire`) : le courriel « à traiter » de chaque
 référent qui a des éléments au dernier point de situation (un seul envoi par référent et par jour)."""
 
-from django.core.management.base import BaseCommand
-
 from parcours.models import ElementATraiter
 from parcours.suivi.taches import envoyer_digest
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Envoie à chaque référent le résumé de ses éléments à traiter (rien à qui n'en a pas)."
 
     def handle(self, *args, **options):

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from parcours.convocations import services
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Rappels par courriel des rendez-vous des 48 prochaines heures et relances des convocations sans réponse "
         "depuis 3 jours. Idempotente : relancée, elle n'envoie rien deux fois (lancée chaque heure par beat)."

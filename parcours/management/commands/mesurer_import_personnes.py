@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import django
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -26,6 +26,7 @@ from partenaires import services as partenaires_services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Utilisateur
 from partenaires.referentiels import communes
+from spie.traces import Commande
 
 BUDGET_S = 60
 NOMS = "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefebvre Michel Garcia "
@@ -54,7 +55,7 @@ EN_TETES = [
 NOMBRE_COMMUNES = 997  # premier, comme la suite des numéros d'ordre (1 000) : aucun NIR en double
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = __doc__
 
     def add_arguments(self, parser):

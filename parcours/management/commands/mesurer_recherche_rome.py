@@ -15,7 +15,7 @@ import time
 import django
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +27,7 @@ from partenaires import services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.validators import somme_luhn
+from spie.traces import Commande
 
 # Des saisies réalistes de conseillers : 1 à 3 mots, avec et sans accents, au féminin, des codes ROME.
 SAISIES = [
@@ -70,7 +71,7 @@ SAISIES_EXPLIQUEES = ["vendeur", "aide soignante", "chauffeur poids lourd", "F16
 BUDGET_MS = 100
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Mesure la recherche de métiers ROME : requête HTTP complète d'un professionnel connecté (second facteur "
         "compris) et requête SQL seule, sur une liste fixe de saisies. Ne modifie pas la base (transaction annulée)."

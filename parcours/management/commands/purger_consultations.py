@@ -4,16 +4,17 @@
 import logging
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from parcours.models.carnet import limite_conservation_consultations, purger_consultations
+from spie.traces import Commande
 
 journal = logging.getLogger(__name__)
 DUREE_MINIMALE_MOIS = 12  # le déclencheur PostgreSQL (migration parcours 0013) refuse d'effacer plus récent
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = __doc__
 
     def add_arguments(self, parser):

@@ -3,13 +3,13 @@ en plan (téléversés ou analysés, jamais confirmés) depuis plus de N jours. 
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from parcours.imports import services
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = __doc__
 
     def add_arguments(self, parser):

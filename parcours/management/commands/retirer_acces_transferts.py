@@ -2,12 +2,11 @@
 territoire, les organisations du territoire de départ perdent la lecture du carnet et leurs intervenants sortent du
 groupe de suivi. Idempotent : un transfert traité ne l'est plus jamais ; `--simulation` liste sans rien écrire."""
 
-from django.core.management.base import BaseCommand
-
 from parcours.orientation import services
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Retire l'accès du territoire de départ aux carnets transférés depuis plus de 30 jours."
 
     def add_arguments(self, parser):

@@ -2,12 +2,11 @@
 des orientations vers un service sans réponse (une seule), expiration à 30 jours. Idempotente : la relance est
 marquée, l'expiration change le statut ; un second passage ne trouve plus rien."""
 
-from django.core.management.base import BaseCommand
-
 from parcours.orientation_service import services
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Relance les structures des orientations sans réponse depuis 10 jours et fait expirer celles de 30 jours."
 
     def handle(self, *args, **options):

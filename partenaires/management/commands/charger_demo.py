@@ -3,7 +3,6 @@
 Idempotent : relancer la commande ne duplique rien (organisations par SIRET, comptes par e-mail).
 """
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from partenaires import services
@@ -11,6 +10,7 @@ from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Membre, Organisation, Utilisateur
 from partenaires.signals import demo_chargee
 from partenaires.validators import somme_luhn
+from spie.traces import Commande
 
 MOT_DE_PASSE_DEMO = "demo-spie-landes-2026"
 DEPARTEMENT = "40"
@@ -89,7 +89,7 @@ COMPTES = [
 SUPERUTILISATEUR = "admin@demo.spie.fr"
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Charge (ou complète) le territoire de démonstration des Landes. Idempotent."
 
     @transaction.atomic

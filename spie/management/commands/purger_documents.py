@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
 from spie import documents
 from spie.models import DocumentGenere
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Supprime les documents générés expirés (PDF…) et leurs fichiers. Simulation sans --wet-run."
 
     def add_arguments(self, parser):

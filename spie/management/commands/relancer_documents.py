@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from spie import documents
+from spie.traces import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Ré-enfile les documents dont la production s'est perdue : en attente depuis plus de 2 minutes (tâche perdue "
         "avec Redis), ou « en cours » au-delà du délai du PDF et d'une marge (worker mort). La production est "
