@@ -415,3 +415,29 @@ def test_le_gel_s_ecrit_dans_la_frise_et_ses_erreurs_sont_en_francais(equipe, te
         (EvenementCarnet.Type.GEL_LEGAL_LEVE, admin, equipe["departement"]),
     ]
     assert "Réquisition" not in str([e.details for e in evenements])  # le motif reste dans le gel, pas la frise
+
+
+# --- La page du gel légal ---------------------------------------------------------------------------------------
+
+
+def test_la_page_pose_puis_leve_le_gel_avec_des_erreurs_en_francais(equipe, temps, connecter):
+    from django.urls import reverse
+
+    from parcours.models import ConsultationCarnet
+
+    admin = membre(equipe["departement"], Role.ADMINISTRATEUR).utilisateur
+    client = connecter(admin)
+    url = reverse("parcours:carnet_gel_legal", args=[equipe["carnet"].uuid])
+    page = client.get(url).content.decode()
+    assert "Poser le gel" in page and "anonymisé chaque nuit" in page
+    assert ConsultationCarnet.objects.filter(utilisateur=admin, onglet="conservation").count() == 1
+    reponse = client.post(url, {"motif": "  "})
+    assert reponse.status_code == 400 and "Écrivez le motif" in reponse.content.decode()
+    assert not GelLegal.objects.exists()
+    assert client.post(url, {"motif": "Réquisition judiciaire"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Gel en cours" in page and "Réquisition judiciaire" in page and "Lever le gel" in page
+    assert client.post(url, {"motif": "Affaire classée"}).status_code == 302
+    assert GelLegal.objects.get().motif_levee == "Affaire classée"
+    client = connecter(equipe["referente"])
+    assert client.get(url).status_code == 403

@@ -137,3 +137,27 @@ def test_l_import_ne_recree_ni_ne_met_a_jour_un_dossier_en_opposition(t):  # noq
     resultat = importer(importeur, fichier, valides_seulement=True)
     assert resultat.rapport["inchangees"] == [2] or resultat.rapport["mises_a_jour"] == [2]
     assert "opposition" not in str(resultat.erreurs).lower()
+
+
+# --- Les pages ---------------------------------------------------------------------------------------------------
+
+
+def test_la_personne_s_oppose_depuis_son_espace_et_le_referent_voit_l_etat(t, connecter, client):  # noqa: F811
+    from django.test import Client
+
+    personne = connecter(t.compte)
+    url = reverse("parcours:espace_opposition_partage")
+    assert url in personne.get(reverse("parcours:espace_opposition")).content.decode()
+    page = personne.get(url).content.decode()
+    assert "Je m'oppose au partage de mon carnet" in page and "CCAS de Dax" in page
+    assert personne.post(url).status_code == 302
+    assert OppositionPartage.objects.actives().count() == 1
+    assert "Lever l'opposition" in personne.get(url).content.decode()
+
+    referente = connecter(t.referente, client=Client())
+    url_pro = reverse("parcours:carnet_opposition_partage", args=[t.carnet.uuid])
+    page = referente.get(url_pro).content.decode()
+    assert "par la personne dans son espace" in page and "Lever l'opposition" in page
+    assert personne.post(url).status_code == 302  # la personne lève son opposition
+    assert not OppositionPartage.objects.actives().exists()
+    assert connecter(t.conseiller, client=Client()).get(url_pro).status_code == 404  # France Travail a perdu l'accès
