@@ -79,7 +79,7 @@ TEXTES_LIBRES = [
     (ContratEngagement, "carnet", ["signataires", "motif_amenagement"]),
     (Objectif, "carnet", ["libelle_libre"]),
     (Action, "objectif__carnet", ["libelle_libre"]),
-    (Diagnostic, "carnet", ["experience", "competences", "langues", "permis", "motif_parcours"]),
+    (Diagnostic, "carnet", ["experience", "competences", "langues", "motif_parcours"]),  # `permis` : des codes
     (EvaluationDomaine, "diagnostic__carnet", ["commentaire", "paroles_personne"]),
     (DemandeOrientation, "carnet", ["precision_retard", "motif_demande"]),
     (DecisionOrientation, "carnet", ["motif"]),

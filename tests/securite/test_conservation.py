@@ -333,7 +333,9 @@ def test_le_nombre_de_requetes_ne_grandit_pas_avec_le_nombre_de_carnets(equipe, 
         ouvrir_espace(carnet)
     six = _requetes(temps, JOUR + timedelta(days=31))
     assert AnonymisationCarnet.objects.count() == 7
-    assert six == un, (un, six)
+    # 1 sélection, puis par lot : verrou, relecture, compte, espace, activations, identité, 22 modèles de textes
+    # libres, 2 de données structurées, la trace ; plus l'ouverture et la fin de la transaction du lot.
+    assert six == un == 34, (un, six)
 
 
 # --- Les indicateurs du pilotage ne changent pas ---------------------------------------------------------------
@@ -441,3 +443,54 @@ def test_la_page_pose_puis_leve_le_gel_avec_des_erreurs_en_francais(equipe, temp
     assert GelLegal.objects.get().motif_levee == "Affaire classée"
     client = connecter(equipe["referente"])
     assert client.get(url).status_code == 403
+
+
+# --- Aucun texte libre oublié -------------------------------------------------------------------------------------
+
+# Les champs texte gardés, et pourquoi.
+GARDES = {
+    ("Personne", "code_commune"): "territoire des statistiques (besoins, EPCI)",
+    ("Statut", "valeur"): "une valeur de liste (publics des indicateurs)",
+    ("ConsultationCarnet", "lecteur"): "le professionnel lecteur sans compte ; journal en ajout seul, purgé à 12 mois",
+    ("ConsultationCarnet", "onglet"): "un code",
+    ("Diagnostic", "permis"): "des codes de permis",
+    ("DecisionOrientation", "criteres"): "les codes et la cotation des critères",
+    ("TransfertTerritoire", "departement_origine"): "territoire",
+    ("TransfertTerritoire", "departement_accueil"): "territoire",
+    ("ActivationEspace", "empreinte"): "l'empreinte d'un code d'activation",
+    ("OrientationService", "besoin"): "une thématique de l'offre",
+    ("AnonymisationCarnet", "commande"): "la trace : ce qui a lancé l'anonymisation",
+}
+# Les modèles du parcours qui ne tiennent pas le dossier d'une personne.
+HORS_DOSSIER = {
+    "Theme", "ObjectifReferentiel", "ActionReferentiel", "Domaine", "Situation", "AppellationRome",
+    "EquipePluridisciplinaire", "MembreEquipe", "SeanceEquipe", "Evaluation", "ModeleCorrespondance",
+    "ImportPersonnes", "ParametresTerritoire",
+}  # fmt: skip
+
+
+def test_chaque_champ_texte_d_un_dossier_est_efface_ou_garde_pour_une_raison_dite():
+    from django.apps import apps
+    from django.db import models
+
+    traites = {(m.__name__, f) for m, _, champs in conservation.TEXTES_LIBRES + conservation.JSON_VIDES for f in champs}
+    identite = {"nom", "prenom", "lieu_naissance", "email", "telephone", "adresse", "code_postal", "commune"}
+    identite |= {"identifiant_departement", "numero_caf_msa", "identifiant_france_travail", "nir"}
+    traites |= {("Personne", f) for f in identite} | {
+        ("ActivationEspace", "email"),
+        ("ActivationEspace", "identifiant"),
+    }
+    oublies = []
+    for modele in apps.get_app_config("parcours").get_models():
+        if modele.__name__ in HORS_DOSSIER:
+            continue
+        for champ in modele._meta.fields:
+            texte = isinstance(champ, models.CharField | models.TextField | models.JSONField)
+            if texte and not champ.choices and not isinstance(champ, models.UUIDField):
+                cle = (modele.__name__, champ.name)
+                if cle not in traites and cle not in GARDES:
+                    oublies.append(cle)
+    assert oublies == []
+    for modele, _, champs in conservation.TEXTES_LIBRES:
+        for champ in champs:
+            assert isinstance(modele._meta.get_field(champ), models.CharField | models.TextField), (modele, champ)
