@@ -59,6 +59,7 @@ from parcours.models import (
     TransitionOrientationService,
 )
 from parcours.services import historiser
+from parcours.signals import carnets_anonymises
 from parcours.suivi.point_de_situation import avec_dernier_contact, debut_du_jour, sans_contact_depuis
 from partenaires import permissions
 from partenaires.choix import Role
@@ -128,7 +129,8 @@ def carnets_a_anonymiser(aujourd_hui: date | None = None):
     )
 
 
-def _efface(champ: str) -> Case:
+def efface(champ: str) -> Case:
+    """Un texte vide reste vide, un texte écrit devient EFFACE (à passer à `update`)."""
     return Case(When(**{champ: ""}, then=Value("")), default=Value(EFFACE), output_field=CharField())
 
 
@@ -168,9 +170,10 @@ def _anonymiser_lot(ids: list[int], *, par: str, aujourd_hui: date) -> list[int]
         nir="",
     )
     for modele, chemin, champs in TEXTES_LIBRES:
-        modele.objects.filter(**{f"{chemin}__in": ids}).update(**{champ: _efface(champ) for champ in champs})
+        modele.objects.filter(**{f"{chemin}__in": ids}).update(**{champ: efface(champ) for champ in champs})
     for modele, chemin, champs in JSON_VIDES:
         modele.objects.filter(**{f"{chemin}__in": ids}).update(**dict.fromkeys(champs, {}))
+    carnets_anonymises.send(sender=Carnet, ids=ids)
     limite = limite_conservation(aujourd_hui)
     AnonymisationCarnet.objects.bulk_create(
         AnonymisationCarnet(

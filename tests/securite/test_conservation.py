@@ -334,8 +334,9 @@ def test_le_nombre_de_requetes_ne_grandit_pas_avec_le_nombre_de_carnets(equipe, 
     six = _requetes(temps, JOUR + timedelta(days=31))
     assert AnonymisationCarnet.objects.count() == 7
     # 1 sélection, puis par lot : verrou, relecture, compte, espace, activations, identité, 22 modèles de textes
-    # libres, 2 de données structurées, la trace ; plus l'ouverture et la fin de la transaction du lot.
-    assert six == un == 34, (un, six)
+    # libres, 2 de données structurées, les études de situation (gouvernance), la trace ; plus le point de
+    # sauvegarde du lot et sa libération (dans la transaction du test).
+    assert six == un == 35, (un, six)
 
 
 # --- Les indicateurs du pilotage ne changent pas ---------------------------------------------------------------
@@ -494,3 +495,20 @@ def test_chaque_champ_texte_d_un_dossier_est_efface_ou_garde_pour_une_raison_dit
     for modele, _, champs in conservation.TEXTES_LIBRES:
         for champ in champs:
             assert isinstance(modele._meta.get_field(champ), models.CharField | models.TextField), (modele, champ)
+
+
+def test_les_etudes_de_situation_en_comite_perdent_leurs_textes(db, time_machine):
+    """La gouvernance garde des textes sur la personne (études de situation) : le signal `carnets_anonymises` les
+    efface dans la même transaction."""
+    from gouvernance.models import EtudeSituation
+    from tests.gouvernance.test_etudes_decor import SITUATION, decor_etudes, soumettre
+
+    time_machine.move_to(instant(date(2025, 6, 2)), tick=False)
+    decor = decor_etudes()
+    etude = soumettre(decor)
+    assert etude.initiales and EtudeSituation.objects.get().situation == SITUATION
+    time_machine.move_to(instant(JOUR, 2), tick=False)
+    assert decor.carnet.pk in conservation.anonymiser_dossiers(executer=True, par="test")
+    etude = EtudeSituation.objects.get()
+    assert (etude.initiales, etude.situation, etude.question) == ("", conservation.EFFACE, conservation.EFFACE)
+    assert etude.recommandation == "" and etude.numero == 1
