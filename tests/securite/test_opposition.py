@@ -161,3 +161,20 @@ def test_la_personne_s_oppose_depuis_son_espace_et_le_referent_voit_l_etat(t, co
     assert personne.post(url).status_code == 302  # la personne lève son opposition
     assert not OppositionPartage.objects.actives().exists()
     assert connecter(t.conseiller, client=Client()).get(url_pro).status_code == 404  # France Travail a perdu l'accès
+
+
+def test_sous_opposition_un_transfert_de_territoire_est_refuse_en_francais_sans_rien_ecrire(t, connecter):  # noqa: F811
+    """Le transfert partage le carnet avec l'organisation d'accueil : la page le refuse avec le message de
+    l'opposition (400), rien n'est écrit."""
+    from parcours.models import DemandeOrientation, TransfertTerritoire
+
+    conservation.enregistrer_opposition(t.carnet, acteur=t.compte)
+    client = connecter(t.referente)
+    url = reverse("parcours:orientation_transferer", args=[t.carnet.uuid])
+    donnees = {"departement": "64", "organisation_accueil": str(t.pyrenees.uuid), "motif": "Déménagement à Bayonne"}
+    reponse = client.post(url, donnees)
+    assert reponse.status_code == 400
+    assert list(reponse.context["form"].errors) == ["__all__"]
+    assert "La personne s&#x27;oppose au partage de son carnet" in reponse.content.decode()
+    assert not TransfertTerritoire.objects.exists() and not DemandeOrientation.objects.exists()
+    assert not regles_carnet.can_view_carnet(t.charge_pyrenees, t.carnet)
