@@ -220,3 +220,15 @@ class ContratForm(forms.ModelForm):
 
 class AccordForm(forms.Form):
     date_accord = forms.DateField(label="Accord donné le", initial=timezone.localdate, widget=_date())
+
+
+class GelLegalForm(forms.Form):
+    """Poser un gel légal (motif), ou le lever (motif de la levée) : un seul champ, selon l'état du carnet."""
+
+    motif = forms.CharField(
+        label="Motif",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : contentieux au tribunal administratif, réquisition judiciaire. Sans donnée de santé.",
+        error_messages={"required": "Écrivez le motif.", "max_length": "2 000 caractères au plus."},
+    )

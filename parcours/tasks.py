@@ -73,3 +73,9 @@ def retirer_acces_transferts() -> None:
 def purger_consultations() -> None:
     """Chaque nuit : supprime les consultations des carnets de plus de 12 mois (le nombre est écrit au journal)."""
     _commande("purger_consultations", "--executer")
+
+
+@shared_task
+def anonymiser_dossiers() -> None:
+    """Chaque nuit : anonymise les carnets sans contact depuis SPIE_CONSERVATION_MOIS mois (sans gel légal)."""
+    _commande("anonymiser_dossiers", "--executer", "--par", "tâche de nuit (beat)")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parcours import views
+from parcours import conservation_views, views
 from parcours.convocations import urls as convocations
 from parcours.diagnostic import views as diagnostic
 from parcours.equipes import urls as equipes
@@ -21,6 +21,12 @@ urlpatterns = [
     path("carnets/<uuid:uuid>/", views.carnet, name="carnet"),
     path("carnets/<uuid:uuid>/imprimer/", views.carnet_imprimer, name="carnet_imprimer"),
     path("carnets/<uuid:uuid>/demander-acces/", views.demander_acces, name="demander_acces"),
+    path("carnets/<uuid:uuid>/gel-legal/", conservation_views.gel_legal, name="carnet_gel_legal"),
+    path(
+        "carnets/<uuid:uuid>/opposition-au-partage/",
+        conservation_views.opposition_partage,
+        name="carnet_opposition_partage",
+    ),
     path("carnets/<uuid:uuid>/rendez-vous/ajouter/", views.rendez_vous_ajouter, name="rendez_vous_ajouter"),
     path(
         "carnets/<uuid:uuid>/rendez-vous/<uuid:rendez_vous_uuid>/suite/",

@@ -236,6 +236,14 @@ def retirer_partage(objet, organisation, *perms: str) -> None:
         remove_perm(perm, organisation.groupe, objet)
 
 
+def retirer_partages_sauf(objet, organisation) -> int:
+    """Retire toutes les permissions sur l'objet à toutes les organisations sauf celle-ci (une requête) ; rend le
+    nombre de permissions retirées."""
+    modele = get_group_obj_perms_model(objet)
+    supprimees, _ = modele.objects.filter(content_object=objet).exclude(group=organisation.groupe_id).delete()
+    return supprimees
+
+
 def est_partage_avec(user, objet, perm: str) -> bool:
     """L'objet est-il partagé, pour cette permission, avec une organisation dont l'utilisateur est membre actif ?
     Lu à chaque appel dans les tables de permissions (jamais de cache, jamais de raccourci superutilisateur)."""

@@ -149,6 +149,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purger-imports": {"task": "parcours.imports.taches.purger_imports", "schedule": crontab(hour=3, minute=0)},
     "purger-consultations": {"task": "parcours.tasks.purger_consultations", "schedule": crontab(hour=3, minute=15)},
+    "anonymiser-dossiers": {"task": "parcours.tasks.anonymiser_dossiers", "schedule": crontab(hour=3, minute=30)},
     "rappels-rendez-vous": {"task": "parcours.tasks.envoyer_rappels", "schedule": crontab(minute=15)},
     "rappel-actualisation-offre": {
         "task": "offre.catalogue.taches.rappeler_actualisation",
@@ -280,6 +281,8 @@ SPIE_DIAGNOSTIC_VALIDITE_JOURS = int(os.environ.get("SPIE_DIAGNOSTIC_VALIDITE_JO
 # Le journal des consultations des carnets est gardé 12 mois (la personne le lit sur 12 mois), puis purgé chaque
 # nuit. Pas moins : sur PostgreSQL, un déclencheur refuse d'effacer une consultation de moins de 12 mois.
 SPIE_CONSULTATIONS_DUREE_MOIS = 12
+# Un carnet sans contact depuis ce nombre de mois est anonymisé chaque nuit (sauf gel légal en cours).
+SPIE_CONSERVATION_MOIS = int(os.environ.get("SPIE_CONSERVATION_MOIS", "24"))
 # SMIC horaire brut (en euros) par date d'entrée en vigueur : un projet ne peut pas viser moins.
 SPIE_SMIC_HORAIRE_BRUT = {"2024-11-01": "11.88", "2026-01-01": "12.02"}
 # NIR chiffré au repos (parcours/nir.py) : clés Fernet séparées par des virgules, la première chiffre, toutes

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from parcours import conservation_views
 from parcours.espace import partage_views as views
 
 urlpatterns = [
@@ -13,6 +14,11 @@ urlpatterns = [
         name="espace_consentement_retirer",
     ),
     path("mon-espace/opposition/", views.opposition, name="espace_opposition"),
+    path(
+        "mon-espace/opposition-au-partage/",
+        conservation_views.espace_opposition_partage,
+        name="espace_opposition_partage",
+    ),
     path("mon-espace/consultations/", views.consultations, name="espace_consultations"),
     path(
         "carnets/<uuid:uuid>/oppositions/<uuid:opposition_uuid>/repondre/",

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 
+from parcours import conservation
 from parcours import nir as nir_protege
 from parcours.choix import MODIFIER_CARNET
 from parcours.imports.champs import CHAMPS, OBLIGATOIRES, PAR_CODE
@@ -294,13 +295,18 @@ def rapprocher(lignes: list[Ligne], organisation) -> dict[int, Personne]:
     que le message de l'écran des doublons)."""
     valides = [ligne for ligne in lignes if ligne.valide]
     index = _connues(valides)
-    fermees = _non_partagees({p.pk for liste in index.values() for p in liste}, organisation)
+    connues = {p.pk for liste in index.values() for p in liste}
+    fermees = _non_partagees(connues, organisation)
+    opposees = conservation.personnes_en_opposition(connues)
     trouvees: dict[int, Personne] = {}
     premiere_ligne: dict[int, int] = {}
     for ligne in valides:
         par_cle = {cle[0]: index.get(cle, []) for cle in cles(ligne)}
         autres = {p.pk: p for champ, liste in par_cle.items() if champ != "nir" for p in liste}
         par_nir = {p.pk: p for p in par_cle.get("nir", [])}
+        if opposees & (autres.keys() | par_nir.keys()):
+            ligne.erreur(None, conservation.MOTIF_IMPORT)
+            continue
         if fermees & (autres.keys() | par_nir.keys()):
             ligne.erreur(None, ACCOMPAGNEE_AILLEURS)
             continue

@@ -25,6 +25,7 @@ from parcours.models.carnet import (
     Statut,
     Theme,
 )
+from parcours.models.conservation import AnonymisationCarnet, GelLegal, OppositionPartage
 from parcours.models.diagnostic import (
     AppellationRome,
     Diagnostic,
@@ -69,6 +70,9 @@ from parcours.models.suivi import (
 )
 
 __all__ = [
+    "AnonymisationCarnet",
+    "GelLegal",
+    "OppositionPartage",
     "ActivationEspace",
     "Consentement",
     "DemandeOpposition",

@@ -601,6 +601,10 @@ class EvenementCarnet(models.Model):
         CONSENTEMENT_RETIRE = "consentement_retire", "Accord de partage retiré par la personne"
         OPPOSITION_DEMANDEE = "opposition_demandee", "Demande d'opposition de la personne"
         OPPOSITION_REPONDUE = "opposition_repondue", "Réponse à une demande d'opposition"
+        OPPOSITION_PARTAGE = "opposition_partage", "Opposition de la personne au partage du carnet"
+        OPPOSITION_PARTAGE_LEVEE = "opposition_partage_levee", "Opposition au partage levée"
+        GEL_LEGAL_POSE = "gel_legal_pose", "Gel légal posé (le carnet ne sera pas anonymisé)"
+        GEL_LEGAL_LEVE = "gel_legal_leve", "Gel légal levé"
 
     carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="evenements")
     type = models.CharField(max_length=40, choices=Type.choices)

@@ -101,12 +101,11 @@ def jours_sans_contact_par_departement() -> dict[str, int]:
     return dict(ParametresTerritoire.objects.values_list("departement", "jours_sans_contact"))
 
 
-def perdus_de_vue(aujourd_hui: date) -> list[ElementATraiter]:
-    """Carnets actifs dont le dernier contact (rendez-vous honoré, note d'entretien, point de suivi fait ; à défaut
-    l'ouverture ou la réouverture du carnet) date de plus de N jours, N étant réglé par territoire (celui de
-    l'organisation du référent)."""
-    reglages = jours_sans_contact_par_departement()
-    carnets = avec_referent(Carnet.objects.actifs(), "pk").annotate(
+def avec_dernier_contact(queryset):
+    """La règle « dernier contact », seule définition du projet (point de situation et conservation) : annote
+    `dernier_rdv` (rendez-vous honoré), `derniere_note` (note d'entretien), `dernier_point` (point de suivi fait) et
+    `reouvert_le` (dernière réouverture) ; avec `date_creation`, `sans_contact_depuis` les compare à une date."""
+    return queryset.annotate(
         dernier_rdv=Subquery(
             RendezVous.objects.filter(carnet=OuterRef("pk"), statut=RendezVous.Statut.HONORE)
             .order_by("-date_heure")
@@ -125,16 +124,25 @@ def perdus_de_vue(aujourd_hui: date) -> list[ElementATraiter]:
         ),
     )
 
-    def sans_contact_depuis(jour_limite: date) -> Q:
-        """Aucun contact le `jour_limite` ni après."""
-        debut = debut_du_jour(jour_limite)
-        return (
-            (Q(dernier_rdv__isnull=True) | Q(dernier_rdv__lt=debut))
-            & (Q(derniere_note__isnull=True) | Q(derniere_note__lt=debut))
-            & (Q(dernier_point__isnull=True) | Q(dernier_point__lt=jour_limite))
-            & (Q(reouvert_le__isnull=True) | Q(reouvert_le__lt=jour_limite))
-            & Q(date_creation__lt=debut)
-        )
+
+def sans_contact_depuis(jour_limite: date) -> Q:
+    """Aucun contact le `jour_limite` ni après (sur un QuerySet passé par `avec_dernier_contact`)."""
+    debut = debut_du_jour(jour_limite)
+    return (
+        (Q(dernier_rdv__isnull=True) | Q(dernier_rdv__lt=debut))
+        & (Q(derniere_note__isnull=True) | Q(derniere_note__lt=debut))
+        & (Q(dernier_point__isnull=True) | Q(dernier_point__lt=jour_limite))
+        & (Q(reouvert_le__isnull=True) | Q(reouvert_le__lt=jour_limite))
+        & Q(date_creation__lt=debut)
+    )
+
+
+def perdus_de_vue(aujourd_hui: date) -> list[ElementATraiter]:
+    """Carnets actifs dont le dernier contact (rendez-vous honoré, note d'entretien, point de suivi fait ; à défaut
+    l'ouverture ou la réouverture du carnet) date de plus de N jours, N étant réglé par territoire (celui de
+    l'organisation du référent)."""
+    reglages = jours_sans_contact_par_departement()
+    carnets = avec_dernier_contact(avec_referent(Carnet.objects.actifs(), "pk"))
 
     defaut = ParametresTerritoire.JOURS_SANS_CONTACT_DEFAUT
     critere = ~Q(ref_departement__in=list(reglages)) & sans_contact_depuis(aujourd_hui - timedelta(days=defaut))

@@ -6,6 +6,7 @@ refusé ne doit pas changer) et `GET_QUI_ECRIVENT`.
 """
 
 from tests.matrice import (
+    conservation,
     convocations,
     equipes,
     espace_activation,
@@ -55,4 +56,5 @@ EXTENSIONS = [
     espace_activation,
     espace_documents,
     espace_carnet,
+    conservation,
 ]
