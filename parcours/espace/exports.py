@@ -86,6 +86,7 @@ SECTIONS = {
     "vos_messages": ("parcours.ExpressionPersonne", "carnet", ()),
     "consentements": ("parcours.Consentement", "carnet", ()),
     "demandes_d_opposition": ("parcours.DemandeOpposition", "carnet", ()),
+    "oppositions_au_partage": ("parcours.OppositionPartage", "carnet", ()),
     "manquements_et_sanctions": ("parcours.Manquement", "carnet", ()),
     "equipe_pluridisciplinaire": ("parcours.DossierEquipe", "carnet", ()),
     "etudes_en_comite_technique": ("gouvernance.EtudeSituation", "carnet", ()),
@@ -116,6 +117,14 @@ MODELES_DU_COMPTE = {
     "spie.DocumentGenere",  # compte.documents_demandes (jamais le contenu du fichier)
 }
 MODELES_NON_EXPORTES = {
+    "parcours.GelLegal": (
+        "Un gel légal (conservation exigée par une procédure, une réquisition) peut relever d'une limitation du "
+        "droit d'accès (article 23 du RGPD) : l'organisation de votre référent répond à une demande d'accès à son "
+        "sujet."
+    ),
+    "parcours.AnonymisationCarnet": (
+        "La trace d'une anonymisation : elle n'existe que pour un carnet anonymisé, dont l'espace personnel est fermé."
+    ),
     "parcours.ElementATraiter": (
         "La liste de travail calculée chaque jour pour les professionnels (alertes de délais) : elle se déduit des "
         "données déjà exportées et ne contient rien d'autre."

@@ -30,12 +30,14 @@ ECRIVENT_SUR_UN_DOSSIER = {
     "suivre_orientations_service": "orientations vers un service expirées ou relancées",
     "envoyer_rappels": "rappels et relances de convocation historisés",
     "charger_demo": "données de démonstration (base de démonstration seulement)",
+    "anonymiser_dossiers": "anonymisation, une trace AnonymisationCarnet par carnet (commande, date)",
 }
 N_ECRIVENT_PAS = {
     "charger_referentiels": "référentiels (situations, objectifs, métiers)",
     "envoyer_digest_hebdomadaire": "courriels aux référents, sans écriture sur les dossiers",
     "mesurer_import_personnes": "mesure (base jetable)",
     "mesurer_recherche_rome": "mesure, lecture seule",
+    "rechiffrer_nir": "le NIR rechiffré par la clé nouvelle : même valeur, le dossier ne change pas",
     "purger_consultations": "le journal des consultations (pas le dossier), simulation par défaut",
     "purger_imports": "les fichiers d'import, pas les dossiers",
     "archiver_comptes_rendus": "comptes rendus de séance",
