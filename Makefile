@@ -43,8 +43,9 @@ e2e: install node_modules/.installe
 	DATABASE_URL=$(E2E_DATABASE_URL) REDIS_URL=$(E2E_REDIS_URL) \
 		$(BIN)/python -m pytest tests/e2e -p no:cacheprovider -o addopts="--strict-markers" $(PYTEST_ARGS)
 
-# Pannes provoquées (worker Celery tué en pleine production de PDF…) sur PostgreSQL et Redis locaux ; un seul
-# processus de test, les workers démarrés par les tests prennent les deux cœurs ; chaque test affiche son bilan.
+# Pannes provoquées (worker Celery tué en pleine production de PDF ; Redis arrêté 60 s et PostgreSQL redémarré sous
+# charge, sur un redis-server et un cluster PostgreSQL démarrés par les tests, jamais ceux des ports 6379 et 5432) ;
+# un seul processus de test, les workers démarrés par les tests prennent les deux cœurs ; chaque test affiche son bilan.
 PANNES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_pannes
 PANNES_REDIS_URL ?= redis://127.0.0.1:6379/7
 pannes: install

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reprise_par_beat=True)
 def produire_document(document_id: int) -> None:
     """Produit un document demandé (voir spie.documents) ; idempotente, relancée sans risque."""
     from spie import documents

@@ -4,7 +4,7 @@ d'une séance clôturée, et son balayage planifié (les archivages perdus sont 
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reprise_par_beat=True)
 def archiver_compte_rendu(seance_id: int) -> None:
     """Produit le compte rendu d'une séance clôturée et le range dans `Seance.compte_rendu` (par l'API de stockage).
     Idempotente : ne refait rien si le compte rendu est déjà archivé. Appelée sur commit à la clôture."""
