@@ -15,9 +15,10 @@ from parcours.models import (
     Theme,
 )
 from parcours.validators import normaliser_nir
+from spie.forms import ChampDate, ChampDateHeure, ModelForm
 
 
-class PersonneForm(forms.ModelForm):
+class PersonneForm(ModelForm):
     class Meta:
         model = Personne
         fields = [
@@ -54,7 +55,7 @@ class IntervenantForm(forms.Form):
 
 class FinIntervenantForm(forms.Form):
     motif = forms.CharField(label="Motif", max_length=250, help_text="Par exemple : fin de la mesure, relais pris.")
-    date_fin = forms.DateField(
+    date_fin = ChampDate(
         label="Date de fin",
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -65,8 +66,8 @@ class FiltreHistoriqueForm(forms.Form):
     type = forms.ChoiceField(
         label="Type d'événement", required=False, choices=[("", "Tous"), *EvenementCarnet.Type.choices]
     )
-    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    du = ChampDate(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = ChampDate(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         donnees = super().clean()
@@ -76,7 +77,7 @@ class FiltreHistoriqueForm(forms.Form):
 
 
 class RendezVousForm(forms.Form):
-    date_heure = forms.DateTimeField(
+    date_heure = ChampDateHeure(
         label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     intervenant = forms.ChoiceField(label="Avec")
@@ -115,7 +116,7 @@ class StatutForm(forms.Form):
             ("Autres statuts", list(Statut.VALEURS_OUI_NON.items())),
         ],
     )
-    date_debut = forms.DateField(
+    date_debut = ChampDate(
         label="Depuis le", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     motif = forms.CharField(label="Motif (suspension, clôture…)", max_length=250, required=False)
@@ -150,8 +151,8 @@ class ObjectifForm(forms.Form):
 class ActionForm(forms.Form):
     referentiel = forms.ChoiceField(label="Action du référentiel", required=False)
     libelle_libre = forms.CharField(label="Ou action en saisie libre", max_length=250, required=False)
-    date_debut = forms.DateField(label="Début", initial=timezone.localdate, widget=_date())
-    date_echeance = forms.DateField(label="Échéance", required=False, widget=_date())
+    date_debut = ChampDate(label="Début", initial=timezone.localdate, widget=_date())
+    date_echeance = ChampDate(label="Échéance", required=False, widget=_date())
     porteur = forms.ChoiceField(label="Portée par", required=False)
 
     def __init__(self, *args, objectif, organisations, actions_par_axe=None, **kwargs):
@@ -185,7 +186,7 @@ class StatutActionForm(forms.Form):
     statut = forms.ChoiceField(label="Statut", choices=Action.Statut.choices)
 
 
-class ContratForm(forms.ModelForm):
+class ContratForm(ModelForm):
     class Meta:
         model = ContratEngagement
         fields = [
@@ -200,4 +201,4 @@ class ContratForm(forms.ModelForm):
 
 
 class AccordForm(forms.Form):
-    date_accord = forms.DateField(label="Accord donné le", initial=timezone.localdate, widget=_date())
+    date_accord = ChampDate(label="Accord donné le", initial=timezone.localdate, widget=_date())
