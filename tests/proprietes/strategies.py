@@ -3,6 +3,7 @@ très long, caractère nul), des nombres hors bornes, des dates et heures aux li
 invalides, des identifiants qui n'existent pas ; et parfois des valeurs valides, pour aller plus loin que le premier
 contrôle."""
 
+import os
 import uuid
 
 from django import forms
@@ -47,6 +48,7 @@ textes = st.one_of(
     st.sampled_from(TEXTES_PIEGES),
     st.integers(1_000, 20_000).map(lambda n: "x" * n),
     st.text(min_size=1, max_size=5).map(lambda t: t * 500),
+    st.text(max_size=10).map(lambda t: f"{t}\x00{t}"),  # le caractère nul : PostgreSQL refuse de le comparer
 )
 nombres = st.one_of(
     st.integers(-(10**30), 10**30).map(str),
@@ -144,9 +146,17 @@ def _plusieurs(champ) -> bool:
     )
 
 
+def _nom_de_fichier_possible(nom: str) -> bool:
+    """Un nom qu'un navigateur peut envoyer (Django refuse de construire un fichier sans nom)."""
+    return os.path.basename(nom.replace("\\", "/")) not in {"", ".", ".."} and "\x00" not in nom
+
+
 fichiers = st.builds(
     lambda nom, contenu: SimpleUploadedFile(nom, contenu),
-    st.one_of(st.text(min_size=1, max_size=40), st.sampled_from(["liste.csv", "a.xlsx", "x.json", ".csv", "a" * 300])),
+    st.one_of(
+        st.text(min_size=1, max_size=40).filter(_nom_de_fichier_possible),
+        st.sampled_from(["liste.csv", "a.xlsx", "x.json", ".csv", "a" * 300]),
+    ),
     st.binary(max_size=2_000),
 )
 

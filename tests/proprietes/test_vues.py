@@ -49,6 +49,12 @@ VUES = {
         formulaire=_form("parcours.forms.RendezVousForm"),
         tables=("parcours.RendezVous", *CARNET),
     ),
+    "intervenant": Vue(
+        url=lambda d: reverse("parcours:intervenant_ajouter", args=[d.carnet.uuid]),
+        acteur=lambda d: d.referente,
+        formulaire=_form("parcours.forms.IntervenantForm"),
+        tables=("parcours.Intervenant", *CARNET),
+    ),
     "objectif": Vue(
         url=lambda d: reverse("parcours:objectif_ajouter", args=[d.carnet.uuid]),
         acteur=lambda d: d.referente,
@@ -141,3 +147,27 @@ def test_une_vue_qui_ecrit_ne_repond_jamais_500_ni_n_ecrit_a_moitie(nom, client,
             transaction.set_rollback(True)
 
     propriete()
+
+
+@pytest.mark.parametrize(
+    ("methode", "url", "donnees"),
+    [
+        ("post", lambda d: reverse("parcours:intervenant_ajouter", args=[d.carnet.uuid]), {"email": "a\x00b@x.fr"}),
+        ("get", lambda d: reverse("parcours:mes_carnets"), {"q": "Lal\x00anne"}),
+        ("post", lambda d: reverse("parcours:note_ajouter", args=[d.carnet.uuid]), {"texte\x00": "x"}),
+    ],
+    ids=["email-d-un-intervenant", "recherche", "nom-de-champ"],
+)
+def test_un_caractere_nul_est_refuse_partout_sans_erreur_serveur(methode, url, donnees, client, connecter, db):
+    """Trouvé par la propriété ci-dessus sur PostgreSQL : un e-mail d'intervenant contenant U+0000 donnait une erreur
+    serveur (« PostgreSQL text fields cannot contain NUL »), car la vue le cherche avant de valider le formulaire."""
+    from parcours.models import Intervenant
+
+    decor = Decor()
+    adresse = url(decor)
+    connecter(decor.referente)
+    avant = Intervenant.objects.count()
+    reponse = getattr(client, methode)(adresse, donnees)
+    assert reponse.status_code == 400
+    assert "caractère nul" in reponse.content.decode()
+    assert Intervenant.objects.count() == avant
