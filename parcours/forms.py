@@ -15,6 +15,7 @@ from parcours.models import (
     Theme,
 )
 from parcours.validators import normaliser_nir, valider_nir
+from spie.forms import ChampDate, ChampDateHeure, ModelForm
 
 
 class SaisieSansRappel(forms.TextInput):
@@ -24,7 +25,7 @@ class SaisieSansRappel(forms.TextInput):
         return None
 
 
-class PersonneForm(forms.ModelForm):
+class PersonneForm(ModelForm):
     nir = forms.CharField(
         label="Numéro de sécurité sociale (NIR)",
         required=False,
@@ -73,7 +74,7 @@ class IntervenantForm(forms.Form):
 
 class FinIntervenantForm(forms.Form):
     motif = forms.CharField(label="Motif", max_length=250, help_text="Par exemple : fin de la mesure, relais pris.")
-    date_fin = forms.DateField(
+    date_fin = ChampDate(
         label="Date de fin",
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -84,8 +85,8 @@ class FiltreHistoriqueForm(forms.Form):
     type = forms.ChoiceField(
         label="Type d'événement", required=False, choices=[("", "Tous"), *EvenementCarnet.Type.choices]
     )
-    du = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    du = ChampDate(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = ChampDate(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         donnees = super().clean()
@@ -95,7 +96,7 @@ class FiltreHistoriqueForm(forms.Form):
 
 
 class RendezVousForm(forms.Form):
-    date_heure = forms.DateTimeField(
+    date_heure = ChampDateHeure(
         label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     intervenant = forms.ChoiceField(label="Avec")
@@ -134,7 +135,7 @@ class StatutForm(forms.Form):
             ("Autres statuts", list(Statut.VALEURS_OUI_NON.items())),
         ],
     )
-    date_debut = forms.DateField(
+    date_debut = ChampDate(
         label="Depuis le", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     motif = forms.CharField(label="Motif (suspension, clôture…)", max_length=250, required=False)
@@ -169,8 +170,8 @@ class ObjectifForm(forms.Form):
 class ActionForm(forms.Form):
     referentiel = forms.ChoiceField(label="Action du référentiel", required=False)
     libelle_libre = forms.CharField(label="Ou action en saisie libre", max_length=250, required=False)
-    date_debut = forms.DateField(label="Début", initial=timezone.localdate, widget=_date())
-    date_echeance = forms.DateField(label="Échéance", required=False, widget=_date())
+    date_debut = ChampDate(label="Début", initial=timezone.localdate, widget=_date())
+    date_echeance = ChampDate(label="Échéance", required=False, widget=_date())
     porteur = forms.ChoiceField(label="Portée par", required=False)
 
     def __init__(self, *args, objectif, organisations, actions_par_axe=None, **kwargs):
@@ -204,7 +205,7 @@ class StatutActionForm(forms.Form):
     statut = forms.ChoiceField(label="Statut", choices=Action.Statut.choices)
 
 
-class ContratForm(forms.ModelForm):
+class ContratForm(ModelForm):
     class Meta:
         model = ContratEngagement
         fields = [
@@ -219,7 +220,7 @@ class ContratForm(forms.ModelForm):
 
 
 class AccordForm(forms.Form):
-    date_accord = forms.DateField(label="Accord donné le", initial=timezone.localdate, widget=_date())
+    date_accord = ChampDate(label="Accord donné le", initial=timezone.localdate, widget=_date())
 
 
 class GelLegalForm(forms.Form):

@@ -4,9 +4,10 @@ from django.contrib.auth.password_validation import validate_password
 from partenaires.choix import Role
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import choix_departements
+from spie.forms import ModelForm
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     class Meta:
         model = Organisation
         fields = [

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "spie.middleware.RefusCaractereNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "spie.middleware.PasDeCacheSiConnecteMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

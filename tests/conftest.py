@@ -8,8 +8,23 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.template.base import Template
+from hypothesis import settings as hypothesis_settings
 
 from spie.celery import app as celery_app
+from tests.proprietes.compteur import (  # noqa: F401 (crochets du compte des exemples Hypothesis)
+    pytest_collection_modifyitems,
+    pytest_deselected,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)
+
+# Hypothesis : pas de délai par exemple (la machine de CI est partagée), pas de base d'exemples sur le disque,
+# et en CI des exemples tirés de façon reproductible (même graine à chaque passage).
+hypothesis_settings.register_profile(
+    "spie", deadline=None, database=None, derandomize=os.environ.get("CI", "").lower() == "true"
+)
+hypothesis_settings.load_profile("spie")
 
 RACINE = Path(settings.BASE_DIR)
 

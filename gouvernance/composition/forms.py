@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+import spie.forms as forms_spie
 from gouvernance.choix import Qualite, RoleConsortium, Theme, Voix
 from gouvernance.composition import services
 from gouvernance.models import Comite, Consortium, Mandat, Siege
@@ -30,7 +31,7 @@ class ChoixCompte(forms.ModelChoiceField):
         return f"{obj.nom_complet} ({obj.email})" if obj.nom_complet else obj.email
 
 
-class ChampDate(forms.DateField):
+class ChampDate(forms_spie.ChampDate):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(**kwargs)
@@ -69,7 +70,7 @@ class ConsortiumCreationForm(forms.Form):
         return donnees
 
 
-class ConsortiumForm(forms.ModelForm):
+class ConsortiumForm(forms_spie.ModelForm):
     class Meta:
         model = Consortium
         fields = ["nom"]
@@ -92,7 +93,7 @@ class MembreConsortiumForm(forms.Form):
 # --- Comités ------------------------------------------------------------------------------------
 
 
-class ComiteForm(forms.ModelForm):
+class ComiteForm(forms_spie.ModelForm):
     secretaire = ChoixCompte(
         Utilisateur.objects.none(),
         label="Secrétaire",
@@ -151,7 +152,7 @@ class ComiteForm(forms.ModelForm):
 # --- Sièges et mandats --------------------------------------------------------------------------
 
 
-class SiegeForm(forms.ModelForm):
+class SiegeForm(forms_spie.ModelForm):
     organisation = ChoixOrganisation(Organisation.objects.none(), label="Organisation")
 
     class Meta:
@@ -178,7 +179,7 @@ class SiegeForm(forms.ModelForm):
             )
 
 
-class MandatForm(forms.ModelForm):
+class MandatForm(forms_spie.ModelForm):
     utilisateur = ChoixCompte(
         Utilisateur.objects.none(),
         label="Compte de la plateforme",

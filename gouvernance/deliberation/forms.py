@@ -6,6 +6,7 @@ from django import forms
 from gouvernance.choix import ChoixVote, ModeDecision, StatutDecision, StatutFiche, StatutPresence, TypePoint
 from gouvernance.deliberation.services import PRESENCES_QUI_VOTENT, LignePresence
 from gouvernance.models import Decision
+from spie.forms import ModelForm
 
 
 def _nom_de_champ(siege, champ: str) -> str:
@@ -129,7 +130,7 @@ class SyntheseForm(forms.Form):
     synthese = forms.CharField(label="Synthèse des échanges", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(ModelForm):
     class Meta:
         model = Decision
         fields = ["texte", "organisation_responsable", "echeance"]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from gouvernance.models import EtudeSituation
+from spie.forms import ChampDate
 
 
 def _date():
@@ -27,7 +28,7 @@ class SoumissionForm(forms.Form):
         help_text="Sans l'accord de la personne, sa situation ne peut pas être présentée au comité.",
         error_messages={"required": "Sans le consentement de la personne, sa situation ne peut pas être soumise."},
     )
-    consentement_le = forms.DateField(label="Accord recueilli le", widget=_date())
+    consentement_le = ChampDate(label="Accord recueilli le", widget=_date())
     situation = forms.CharField(
         label="Situation présentée",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -72,4 +73,4 @@ class RecommandationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Elle est écrite dans l'historique du carnet de la personne : son référent la lira.",
     )
-    recommandee_le = forms.DateField(label="Rendue le", widget=_date())
+    recommandee_le = ChampDate(label="Rendue le", widget=_date())

@@ -11,6 +11,7 @@ from gouvernance.indicateurs import calcul
 from gouvernance.indicateurs import population as p
 from partenaires import referentiels
 from partenaires.models import Organisation
+from spie.forms import ChampDate
 
 DUREE_MAXIMALE_JOURS = 366 * 3
 
@@ -25,8 +26,8 @@ class FiltresIndicateursForm(forms.Form):
     territoire = forms.ChoiceField(label="Territoire")
     sous_territoire = forms.CharField(label="Sous-territoire (EPCI)", required=False)
     organisation = forms.UUIDField(label="Organisation (organisme référent)", required=False)
-    debut = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
-    fin = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
+    debut = ChampDate(label="Du", widget=forms.DateInput(attrs={"type": "date"}), annees=(p.ANNEE_MIN, p.ANNEE_MAX))
+    fin = ChampDate(label="Au", widget=forms.DateInput(attrs={"type": "date"}), annees=(p.ANNEE_MIN, p.ANNEE_MAX))
     public = forms.ChoiceField(label="Public", choices=list(p.PUBLICS.items()))
 
     def __init__(self, donnees, *, departements: list[str]):
@@ -46,9 +47,6 @@ class FiltresIndicateursForm(forms.Form):
     def clean(self):
         donnees = super().clean()
         territoire, debut, fin = donnees.get("territoire"), donnees.get("debut"), donnees.get("fin")
-        for champ, jour in (("debut", debut), ("fin", fin)):
-            if jour and not p.ANNEE_MIN <= jour.year <= p.ANNEE_MAX:
-                self.add_error(champ, f"Choisissez une date entre {p.ANNEE_MIN} et {p.ANNEE_MAX}.")
         # Des mois entiers : une différence d'un jour entre deux périodes isolerait une personne.
         if debut and "debut" not in self.errors and debut.day != 1:
             self.add_error("debut", "La période commence le premier jour d'un mois.")

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from gouvernance.choix import Financeur, Programme, PublicFiche, StatutFiche, Theme
 from partenaires.models import Organisation
+from spie.forms import ChampDate
 
 
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+    return ChampDate(
         label=label,
         required=required,
         help_text=help_text,

@@ -7,16 +7,17 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from gouvernance.models import Point, Seance
+from spie.forms import ModelForm, champ_de_modele
 
 
 def champ_de_formulaire(champ_modele, **kwargs):
-    """Les liens saisis sans protocole sont compris en « https:// »."""
+    """Les liens saisis sans protocole sont compris en « https:// » ; les dates sont bornées (spie.forms)."""
     if isinstance(champ_modele, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
-    return champ_modele.formfield(**kwargs)
+    return champ_de_modele(champ_modele, **kwargs)
 
 
-class SeanceForm(forms.ModelForm):
+class SeanceForm(ModelForm):
     class Meta:
         model = Seance
         formfield_callback = champ_de_formulaire
@@ -35,7 +36,7 @@ class SeanceForm(forms.ModelForm):
         return {champ: self.cleaned_data[champ] for champ in self.Meta.fields}
 
 
-class PointForm(forms.ModelForm):
+class PointForm(ModelForm):
     fiche_action = forms.ModelChoiceField(
         label="Fiche action liée",
         queryset=None,

@@ -11,6 +11,7 @@ from offre import referentiels, validation
 from offre.fraicheur import Frequence
 from offre.models import Service, SessionService, SignalementService, Structure
 from partenaires.referentiels import communes_par_code_postal
+from spie.forms import ModelForm
 
 HORS_PLATEFORME = "hors-plateforme"
 
@@ -98,7 +99,7 @@ class ControlesDuServiceMixin:
         return validation.valider_mobilisable_par(self.cleaned_data["mobilisable_par"])
 
 
-class StructureForm(CommuneMixin, forms.ModelForm):
+class StructureForm(CommuneMixin, ModelForm):
     reseaux_porteurs = _cases(referentiels.reseaux_porteurs())
     siret = forms.CharField(
         label="SIRET",
@@ -180,7 +181,7 @@ class StructureForm(CommuneMixin, forms.ModelForm):
 # --- Service -------------------------------------------------------------------------------------
 
 
-class ServiceForm(ControlesDuServiceMixin, CommuneMixin, forms.ModelForm):
+class ServiceForm(ControlesDuServiceMixin, CommuneMixin, ModelForm):
     thematiques = forms.MultipleChoiceField(
         label="Thématiques",
         choices=referentiels.choix(referentiels.thematiques()),
@@ -370,7 +371,7 @@ class ServiceForm(ControlesDuServiceMixin, CommuneMixin, forms.ModelForm):
 # --- Sessions, signalements, modération ----------------------------------------------------------
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     class Meta:
         model = SessionService
         fields = ["intitule", "debut", "fin", "lieu", "places"]

@@ -3,13 +3,14 @@ from django.utils import timezone
 
 from parcours.diagnostic.regles import smic_horaire
 from parcours.models import Diagnostic, EvaluationDomaine, ProjetProfessionnel
+from spie.forms import ModelForm
 
 
 def _date():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SituationForm(forms.ModelForm):
+class SituationForm(ModelForm):
     """1. Situation professionnelle (qui est la personne ?)."""
 
     permis = forms.MultipleChoiceField(
@@ -58,7 +59,7 @@ class SituationForm(forms.ModelForm):
         return self.intervenants.get(self.cleaned_data["second_professionnel"])
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(ModelForm):
     """3. Un domaine des freins et ressources (de quoi a-t-elle besoin ? de quoi a-t-elle envie ?)."""
 
     situations = forms.MultipleChoiceField(
@@ -99,7 +100,7 @@ class EvaluationForm(forms.ModelForm):
         return dict(self.cleaned_data)
 
 
-class ProjetForm(forms.ModelForm):
+class ProjetForm(ModelForm):
     """2. Un projet professionnel (de quoi a-t-elle envie ?)."""
 
     appellation = forms.CharField(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from parcours.equipes.services import RESUME_MAX
 from parcours.models import DossierEquipe, MembreEquipe
+from spie.forms import ChampDate, ChampDateHeure
 
 Motif = DossierEquipe.Motif
 Decision = DossierEquipe.Decision
@@ -73,15 +74,15 @@ class MembreForm(forms.Form):
         help_text="Un professionnel actif d'une organisation du département de l'équipe : il verra alors les "
         "séances tenues pendant son mandat et le résumé des dossiers, jamais les carnets.",
     )
-    date_debut = forms.DateField(label="Membre depuis", initial=timezone.localdate, widget=_date())
+    date_debut = ChampDate(label="Membre depuis", initial=timezone.localdate, widget=_date())
 
 
 class FinMembreForm(forms.Form):
-    date_fin = forms.DateField(label="Fin du mandat le", initial=timezone.localdate, widget=_date())
+    date_fin = ChampDate(label="Fin du mandat le", initial=timezone.localdate, widget=_date())
 
 
 class SeanceForm(forms.Form):
-    date_heure = forms.DateTimeField(
+    date_heure = ChampDateHeure(
         label="Date et heure",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from parcours.models import DecisionOrientation, DemandeOrientation, Diagnostic, EvaluationDomaine
 from parcours.orientation import criteres
+from spie.forms import ChampDate
 
 Motif = DemandeOrientation.Motif
 
@@ -35,7 +36,7 @@ class DemandeForm(forms.Form):
         choices=[(m.value, m.label) for m in (Motif.ENTREE_RSA, Motif.PREMIERE_ORIENTATION)],
         widget=forms.RadioSelect,
     )
-    date_reception = forms.DateField(
+    date_reception = ChampDate(
         label="Information reçue le",
         initial=timezone.localdate,
         widget=_date(),
@@ -64,7 +65,7 @@ class RetardForm(forms.Form):
 
 
 class NotificationForm(forms.Form):
-    notifiee_le = forms.DateField(label="Notifiée à la personne le", initial=timezone.localdate, widget=_date())
+    notifiee_le = ChampDate(label="Notifiée à la personne le", initial=timezone.localdate, widget=_date())
     canal_notification = forms.ChoiceField(
         label="Canal de la notification", choices=[("", "Choisir")] + DecisionOrientation.Canal.choices
     )
@@ -112,8 +113,8 @@ class DecisionForm(forms.Form):
         required=False,
         help_text="Obligatoire pour un maintien : il est renvoyé au référent qui a demandé la réorientation.",
     )
-    date_decision = forms.DateField(label="Date de la décision", initial=timezone.localdate, widget=_date())
-    notifiee_le = forms.DateField(
+    date_decision = ChampDate(label="Date de la décision", initial=timezone.localdate, widget=_date())
+    notifiee_le = ChampDate(
         label="Notifiée à la personne le",
         required=False,
         widget=_date(),

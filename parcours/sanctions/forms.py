@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from parcours.models import Manquement
 from parcours.sanctions.regles import JOURS_SAISIE_AVIS
+from spie.forms import ChampDate
 
 
 def _date(label: str, *, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+    return ChampDate(
         label=label,
         help_text=help_text,
         initial=timezone.localdate,

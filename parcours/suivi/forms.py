@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from parcours.models import PointSuiviEmploi, SortieParcours
 from partenaires.referentiels import departements
+from spie.forms import ChampDate
 
 
 def _date():
@@ -16,7 +17,7 @@ class SortieForm(forms.Form):
     precision = forms.CharField(
         label="Précision", max_length=250, required=False, help_text="Obligatoire pour le motif « Autre »."
     )
-    date_sortie = forms.DateField(label="Date de sortie", initial=timezone.localdate, widget=_date())
+    date_sortie = ChampDate(label="Date de sortie", initial=timezone.localdate, widget=_date())
     suivi_emploi_mois = forms.TypedChoiceField(
         label="Suivi dans l'emploi",
         coerce=int,
@@ -31,7 +32,7 @@ class PointSuiviForm(forms.Form):
     situation = forms.ChoiceField(
         label="Situation de la personne", choices=[("", "Choisir"), *PointSuiviEmploi.Situation.choices]
     )
-    fait_le = forms.DateField(label="Point fait le", initial=timezone.localdate, widget=_date())
+    fait_le = ChampDate(label="Point fait le", initial=timezone.localdate, widget=_date())
     commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
