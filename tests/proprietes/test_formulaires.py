@@ -162,6 +162,7 @@ def _fabriques():
         "parcours.forms.ContratForm": None,
         "parcours.forms.FiltreHistoriqueForm": None,
         "parcours.forms.FinIntervenantForm": None,
+        "parcours.forms.GelLegalForm": None,
         "parcours.forms.IntervenantForm": lambda d, **k: _c(d, k, organisations=[d.departement, d.mission_locale]),
         "parcours.forms.NoteForm": lambda d, **k: _c(d, k, permises=[v.value for v in Note.Visibilite]),
         "parcours.forms.ObjectifForm": None,
