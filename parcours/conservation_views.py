@@ -24,7 +24,7 @@ def _journaliser(request, carnet, onglet: str) -> None:
 def gel_legal(request, uuid):
     carnet = conservation.get_carnet_pour_gel(request.user, uuid)
     en_cours = GelLegal.objects.actifs().filter(carnet=carnet).select_related("pose_par", "organisation").first()
-    form = GelLegalForm(request.POST or None)
+    form = GelLegalForm(request.POST or None, levee=en_cours is not None)
     if request.method == "POST" and form.is_valid():
         try:
             if en_cours is None:

@@ -233,3 +233,11 @@ class GelLegalForm(forms.Form):
         help_text="Par exemple : contentieux au tribunal administratif, réquisition judiciaire. Sans donnée de santé.",
         error_messages={"required": "Écrivez le motif.", "max_length": "2 000 caractères au plus."},
     )
+
+    def __init__(self, *args, levee=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if levee:  # lever le gel : le motif de la levée, pas celui du gel
+            self.fields["motif"].label = "Motif de la levée"
+            self.fields[
+                "motif"
+            ].help_text = "Par exemple : jugement rendu, enquête close, demande de l'autorité retirée."

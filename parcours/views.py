@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from parcours import delais, services
+from parcours import conservation, delais, services
 from parcours import nir as nir_protege
 from parcours import permissions as regles
 from parcours.choix import VOIR_CARNET
@@ -340,6 +340,8 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         contexte["etat_espace"] = espace_activation.etat_espace(carnet)
         contexte["oppositions"] = espace_partage.oppositions_du_carnet(carnet, lecteur=request.user)
         contexte["partages"] = espace_partage.raisons_du_partage(carnet)
+        contexte["peut_enregistrer_opposition"] = conservation.peut_enregistrer_opposition(request.user, carnet)
+        contexte["peut_gerer_gel_legal"] = conservation.peut_gerer_gel_legal(request.user, carnet)
     elif onglet == "notes":
         contexte["notes"] = carnet.notes.visibles_par(request.user).select_related("auteur", "organisation")
         if peut_modifier:

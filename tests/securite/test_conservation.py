@@ -446,6 +446,8 @@ def test_la_page_pose_puis_leve_le_gel_avec_des_erreurs_en_francais(equipe, temp
     assert client.post(url, {"motif": "Réquisition judiciaire"}).status_code == 302
     page = client.get(url).content.decode()
     assert "Gel en cours" in page and "Réquisition judiciaire" in page and "Lever le gel" in page
+    assert "Motif de la levée" in page and "jugement rendu" in page  # pas l'aide du motif d'un gel à poser
+    assert "réquisition judiciaire. Sans donnée" not in page
     assert client.post(url, {"motif": "Affaire classée"}).status_code == 302
     assert GelLegal.objects.get().motif_levee == "Affaire classée"
     client = connecter(equipe["referente"])

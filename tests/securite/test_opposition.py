@@ -178,3 +178,21 @@ def test_sous_opposition_un_transfert_de_territoire_est_refuse_en_francais_sans_
     assert "La personne s&#x27;oppose au partage de son carnet" in reponse.content.decode()
     assert not TransfertTerritoire.objects.exists() and not DemandeOrientation.objects.exists()
     assert not regles_carnet.can_view_carnet(t.charge_pyrenees, t.carnet)
+
+
+def test_l_onglet_groupe_mene_a_l_opposition_et_au_gel_legal_seulement_qui_peut_les_enregistrer(t, client, connecter):  # noqa: F811
+    """Les deux pages ne sont pas des adresses à connaître : l'onglet « Groupe de suivi » y mène, à qui y a droit."""
+    administratrice = membre(t.ccas, Role.ADMINISTRATEUR).utilisateur
+    url = reverse("parcours:carnet", args=[t.carnet.uuid]) + "?onglet=groupe"
+    opposition = reverse("parcours:carnet_opposition_partage", args=[t.carnet.uuid])
+    gel = reverse("parcours:carnet_gel_legal", args=[t.carnet.uuid])
+    attendus = {
+        administratrice: (True, True),
+        t.referente: (True, False),  # l'organisation du référent, sans être administratrice
+        t.conseiller: (False, False),  # France Travail voit le carnet, mais n'est pas l'organisation du référent
+    }
+    for utilisateur, (lien_opposition, lien_gel) in attendus.items():
+        html = connecter(utilisateur).get(url).content.decode()
+        assert (f'href="{opposition}"' in html, f'href="{gel}"' in html) == (lien_opposition, lien_gel), utilisateur
+        for adresse, montre in ((opposition, lien_opposition), (gel, lien_gel)):
+            assert client.get(adresse).status_code == (200 if montre else 403), (utilisateur, adresse)
