@@ -5,15 +5,15 @@ rendez-vous prévu à venir. Simulation par défaut : combien, et lesquels par i
 import logging
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from parcours.conservation import anonymiser_dossiers, limite_conservation
+from spie.traces import Commande
 
 journal = logging.getLogger(__name__)
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = __doc__
 
     def add_arguments(self, parser):

@@ -2,16 +2,16 @@
 par SPIE_CLE_EMPREINTE_NIR. Simulation par défaut (le nombre de NIR à rechiffrer) ; --wet-run pour écrire.
 Ensuite seulement, l'ancienne clé peut quitter SPIE_CLES_NIR. Aucun NIR n'est écrit dans la sortie."""
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from parcours import nir
 from parcours.models import Personne
+from spie.traces import Commande
 
 LOT = 1000
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = __doc__
 
     def add_arguments(self, parser):
