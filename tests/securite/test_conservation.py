@@ -207,8 +207,10 @@ def test_la_tache_de_nuit_anonymise_pour_de_bon_au_nom_de_beat(equipe, temps, se
 def _remplir(equipe, temps):
     """Un carnet garni de données personnelles, sans contact depuis le 01/07/2025."""
     carnet = equipe["carnet"]
+    personne = Personne.objects.get(pk=carnet.personne_id)
+    personne.nir = "285034012345678"  # une propriété : chiffre et calcule l'empreinte (parcours/nir.py)
+    personne.save(update_fields=["nir_chiffre", "nir_empreinte"])
     Personne.objects.filter(pk=carnet.personne_id).update(
-        nir="285034012345678",
         email="ines.lalanne@exemple.fr",
         telephone="0612345678",
         adresse="3 rue des Arènes",
@@ -281,13 +283,18 @@ def test_aucune_donnee_personnelle_ne_reste_dans_la_base(equipe, temps):
         return sortie.getvalue()
 
     avant = base()
-    for trace in ["Lalanne", "285034012345678", "ines.lalanne", "0612345678", "Arènes", "D-40-7788", "FT998877",
-                  "sa dette au bailleur"]:  # fmt: skip
+    # Le NIR n'est jamais en clair dans la base (parcours/nir.py) : on suit son chiffré et son empreinte.
+    nir_chiffre, nir_empreinte = Personne.objects.values_list("nir_chiffre", "nir_empreinte").get(
+        pk=equipe["carnet"].personne_id
+    )
+    assert "285034012345678" not in avant
+    for trace in ["Lalanne", nir_chiffre, nir_empreinte, "ines.lalanne", "0612345678", "Arènes", "D-40-7788",
+                  "FT998877", "sa dette au bailleur"]:  # fmt: skip
         assert trace in avant or trace.encode("unicode_escape").decode() in avant, trace
     _commande(temps, "--executer")
     apres = base()
-    for trace in ["Lalanne", "285034012345678", "ines.lalanne", "0612345678", "Ar\\u00e8nes", "Arènes", "D-40-7788",
-                  "FT998877", "sa dette au bailleur", "7766554"]:  # fmt: skip
+    for trace in ["Lalanne", "285034012345678", nir_chiffre, nir_empreinte, "ines.lalanne", "0612345678",
+                  "Ar\\u00e8nes", "Arènes", "D-40-7788", "FT998877", "sa dette au bailleur", "7766554"]:  # fmt: skip
         assert trace not in apres, trace
     assert "Temoin" in apres  # le carnet récent est intact
 
