@@ -58,6 +58,7 @@ from parcours.models import (
     TransfertTerritoire,
     TransitionOrientationService,
 )
+from parcours.orientation import regles as orientation_regles
 from parcours.services import historiser
 from parcours.signals import carnets_anonymises
 from parcours.suivi.point_de_situation import avec_dernier_contact, debut_du_jour, sans_contact_depuis
@@ -289,16 +290,37 @@ def opposition_active(carnet) -> OppositionPartage | None:
     return OppositionPartage.objects.actives().filter(carnet=carnet).first()
 
 
+def partage_du_cadre_legal(carnet_id: int, groupe_id: int) -> bool:
+    """L'organisation de ce groupe reçoit le carnet au titre du cadre légal du RSA, auquel la personne ne peut pas
+    s'opposer (RGPD, article 21 : un traitement nécessaire à une obligation légale) : c'est la file qui a reçu la
+    dernière demande d'orientation du carnet (le Département ou l'organisation qui oriente ; un transfert de
+    territoire est une demande adressée à l'organisation d'accueil), ou l'organisme référent que désigne la dernière
+    décision d'orientation. Les mêmes raisons que « décide de votre orientation » et « a reçu votre dossier » dans
+    `parcours.espace.partage` ; un accord de la personne (`Consentement`) n'en est pas une."""
+    file = orientation_regles.organisation_qui_oriente(carnet_id)
+    if file is not None and Organisation.objects.filter(pk=file, groupe_id=groupe_id).exists():
+        return True
+    decision = (
+        DecisionOrientation.objects.orientations()
+        .filter(carnet_id=carnet_id)
+        .order_by("-date_decision", "-id")
+        .values("organisme_referent__groupe_id")
+        .first()
+    )
+    return decision is not None and decision["organisme_referent__groupe_id"] == groupe_id
+
+
 def verifier_partage_permis(carnet_id: int, groupe_id: int) -> None:
-    """Un partage du carnet avec le groupe d'une organisation : refusé si la personne s'oppose au partage et que
-    ce n'est pas l'organisation de son référent (au jour de l'opposition). Appelé à chaque écriture d'une permission
-    sur un carnet (signal `pre_save` de `CarnetPermissionGroupe`, branché dans `parcours/apps.py`)."""
+    """Un partage du carnet avec le groupe d'une organisation : refusé si la personne s'oppose au partage, que ce
+    n'est pas l'organisation de son référent (au jour de l'opposition) et que ce partage ne relève pas du cadre légal
+    (`partage_du_cadre_legal`). Appelé à chaque écriture d'une permission sur un carnet (signal `pre_save` de
+    `CarnetPermissionGroupe`, branché dans `parcours/apps.py`) : le seul endroit de la règle."""
     if (
         OppositionPartage.objects.actives()
         .filter(carnet_id=carnet_id)
         .exclude(organisation__groupe_id=groupe_id)
         .exists()
-    ):
+    ) and not partage_du_cadre_legal(carnet_id, groupe_id):
         raise ValidationError(MESSAGE_PARTAGE_REFUSE)
 
 

@@ -16,6 +16,8 @@ from parcours.models import (
     Consentement,
     ConsultationCarnet,
     ContratEngagement,
+    DecisionOrientation,
+    EvaluationDomaine,
     EvenementCarnet,
     Intervenant,
     Note,
@@ -243,13 +245,20 @@ PAGES_AVEC_STATUTS = {
     "impression",
 }
 PAGES_DU_DIAGNOSTIC = {"diagnostic", "diagnostic_impression", "diagnostic_pdf"}
+# Les pages qui montrent la cotation « santé » des critères d'orientation (domaines santé et handicap) : l'onglet
+# « Orientation » (critères de chaque décision) et la page de décision (préremplis depuis le diagnostic validé).
+PAGE_DES_DECISIONS = "orientation"
+PAGE_DE_DECISION = "decision_orientation"
+# La recherche d'un service pour la personne : les besoins de son dernier diagnostic validé, santé comprise.
+PAGE_DES_BESOINS = "offre_recherche"
+PAGES_AVEC_SECTIONS = PAGES_AVEC_STATUTS | PAGES_DU_DIAGNOSTIC | {PAGE_DE_DECISION, PAGE_DES_BESOINS}
 
 
 def sections_sensibles_montrees(carnet, *, utilisateur, onglet, diagnostic=None) -> list[str]:
     """La règle, en un seul endroit : les sections sensibles (RQTH, santé et handicap) que cette page montre à ce
     lecteur. Aucune pour qui ne peut pas les voir (elles lui sont masquées). `diagnostic` : la version que la page
     montre ; sans elle, l'onglet « Diagnostic » montre la dernière version validée."""
-    if onglet not in PAGES_AVEC_STATUTS | PAGES_DU_DIAGNOSTIC:  # aucune section sensible : pas de requête
+    if onglet not in PAGES_AVEC_SECTIONS:  # aucune section sensible : pas de requête
         return []
     if utilisateur is None or not regles.can_view_sensible(utilisateur, carnet):
         return []
@@ -260,15 +269,25 @@ def sections_sensibles_montrees(carnet, *, utilisateur, onglet, diagnostic=None)
             statuts = statuts.filter(date_fin__isnull=True)
         if statuts.exists():
             sections.append(SECTION_RQTH)
-    if onglet in PAGES_DU_DIAGNOSTIC:
+    if onglet == PAGE_DES_DECISIONS:
+        # Une décision qui a coté la difficulté « santé » (criteres.difficultes.sante, parcours.orientation.criteres).
+        decisions = DecisionOrientation.objects.filter(carnet=carnet, criteres__difficultes__has_key="sante")
+        if decisions.exists():
+            sections.append(SECTION_SANTE)
+    if onglet in PAGES_DU_DIAGNOSTIC | {PAGE_DE_DECISION, PAGE_DES_BESOINS}:
         if diagnostic is not None:
             versions = carnet.diagnostics.filter(pk=diagnostic.pk)
         else:
-            # L'onglet montre la dernière version validée : une version validée ne change plus, la plus récente
+            # La page montre la dernière version validée : une version validée ne change plus, la plus récente
             # suffit.
             derniere = carnet.diagnostics.valides().order_by("-date_validation", "-id").values("pk")[:1]
             versions = carnet.diagnostics.filter(pk__in=derniere)
-        if versions.filter(evaluations__domaine__sensible=True).exists():
+        evaluations = EvaluationDomaine.objects.filter(diagnostic__in=versions, domaine__sensible=True)
+        if onglet == PAGE_DE_DECISION:  # la cotation préremplie : l'impact d'un domaine sensible
+            evaluations = evaluations.exclude(impact="")
+        elif onglet == PAGE_DES_BESOINS:  # les besoins proposés : un domaine sensible apprécié « besoin »
+            evaluations = evaluations.filter(appreciation=EvaluationDomaine.Appreciation.BESOIN)
+        if evaluations.exists():
             sections.append(SECTION_SANTE)
     return sections
 

@@ -397,7 +397,14 @@ def _contexte_plan(carnet, peut_modifier, formulaires):
     axes = {}
     for objectif in objectifs:
         axes.setdefault(objectif.axe.libelle, []).append(objectif)
-    contexte = {"contrats": contrats, "axes": sorted(axes.items()), "statuts_action": Action.Statut.choices}
+    contexte = {
+        "contrats": contrats,
+        "axes": sorted(axes.items()),
+        "statuts_action": Action.Statut.choices,
+        # Pas de formulaire pour qui lit le carnet sans pouvoir le modifier (le gabarit les teste).
+        "form_objectif": None,
+        "form_contrat": None,
+    }
     if peut_modifier:
         organisations = list(permissions.organisations_partageant(carnet, VOIR_CARNET))
         erreur_action = formulaires.get("form_action")

@@ -87,6 +87,7 @@ SECTIONS = {
     "consentements": ("parcours.Consentement", "carnet", ()),
     "demandes_d_opposition": ("parcours.DemandeOpposition", "carnet", ()),
     "oppositions_au_partage": ("parcours.OppositionPartage", "carnet", ()),
+    "gels_legaux": ("parcours.GelLegal", "carnet", ()),
     "manquements_et_sanctions": ("parcours.Manquement", "carnet", ()),
     "equipe_pluridisciplinaire": ("parcours.DossierEquipe", "carnet", ()),
     "etudes_en_comite_technique": ("gouvernance.EtudeSituation", "carnet", ()),
@@ -117,13 +118,9 @@ MODELES_DU_COMPTE = {
     "spie.DocumentGenere",  # compte.documents_demandes (jamais le contenu du fichier)
 }
 MODELES_NON_EXPORTES = {
-    "parcours.GelLegal": (
-        "Un gel légal (conservation exigée par une procédure, une réquisition) peut relever d'une limitation du "
-        "droit d'accès (article 23 du RGPD) : l'organisation de votre référent répond à une demande d'accès à son "
-        "sujet."
-    ),
     "parcours.AnonymisationCarnet": (
-        "La trace d'une anonymisation : elle n'existe que pour un carnet anonymisé, dont l'espace personnel est fermé."
+        "La trace de l'anonymisation d'un carnet : écrite quand l'espace personnel est fermé et le compte désactivé "
+        "(plus personne à qui l'exporter), et elle ne contient aucune donnée personnelle."
     ),
     "parcours.ElementATraiter": (
         "La liste de travail calculée chaque jour pour les professionnels (alertes de délais) : elle se déduit des "
@@ -150,7 +147,8 @@ A_PROPOS = {
         "donc pas ici. "
         "« etapes_ayant_recu_votre_avis » dit seulement que vous avez donné votre avis (ou préféré ne pas répondre)."
     ),
-    "historique": "Pour chaque événement de votre carnet : sa nature, sa date, l'organisation et un résumé.",
+    "historique": "Pour chaque événement de votre carnet : sa nature, sa date, l'organisation, un résumé et son "
+    "origine : la commande ou la tâche automatique de la plateforme qui l'a écrit (vide quand c'est une personne).",
     "consultations": "Qui a ouvert votre carnet : la date, l'organisation, la personne, la partie consultée et les "
     "informations sensibles vues (RQTH, santé).",
     "format": "Dates au format AAAA-MM-JJ, heures en temps universel (UTC).",
@@ -356,6 +354,7 @@ def donnees_de_la_personne(carnet, maintenant=None) -> dict:
             "date": evenement.date,
             "organisation": evenement.organisation.nom if evenement.organisation else None,
             "resume": evenement.resume,
+            "origine": evenement.origine or None,
         }
         for evenement in EvenementCarnet.objects.filter(carnet=carnet).select_related("organisation").order_by("date")
     ]

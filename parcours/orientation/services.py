@@ -57,7 +57,9 @@ def _partager_en_lecture(carnet, organisation, *, acteur) -> None:
         )
 
 
-def _creer_demande(carnet, *, acteur, **champs) -> DemandeOrientation:
+def _creer_demande(carnet, *, acteur, partager_en_lecture=True, **champs) -> DemandeOrientation:
+    """La demande, puis le partage en lecture avec sa file : la demande existe quand le partage est écrit, c'est elle
+    qui le fait relever du cadre légal (`conservation.partage_du_cadre_legal`, sous une opposition au partage)."""
     demande = DemandeOrientation(
         carnet=carnet,
         demandeur=acteur,
@@ -66,7 +68,8 @@ def _creer_demande(carnet, *, acteur, **champs) -> DemandeOrientation:
     )
     demande.full_clean()  # dont « une seule demande ouverte par carnet », avec son message
     demande.save()
-    _partager_en_lecture(carnet, demande.organisation_orientation, acteur=acteur)
+    if partager_en_lecture:
+        _partager_en_lecture(carnet, demande.organisation_orientation, acteur=acteur)
     return demande
 
 
@@ -404,17 +407,18 @@ def transferer(carnet, *, acteur, organisation_accueil, motif) -> TransfertTerri
         permissions.organisations_partageant(carnet, VOIR_CARNET).exclude(departement=organisation_accueil.departement)
     )
     aujourd_hui = timezone.localdate()
-    carnet_services.partager_pour_accompagner(
-        carnet, organisation_accueil, acteur=acteur
-    )  # avant la demande : un seul partage
     demande = _creer_demande(
         carnet,
         acteur=acteur,
+        partager_en_lecture=False,  # un seul partage, complet, juste après
         motif=Motif.TRANSFERT,
         organisation_orientation=organisation_accueil,
         date_reception=aujourd_hui,
         motif_demande=motif,
     )
+    # Après la demande : le partage avec l'organisation d'accueil relève ainsi du cadre légal (transfert au
+    # Département d'accueil), même sous une opposition au partage.
+    carnet_services.partager_pour_accompagner(carnet, organisation_accueil, acteur=acteur)
     transfert = TransfertTerritoire.objects.create(
         carnet=carnet,
         departement_origine=depart,

@@ -33,10 +33,14 @@ def onglet_url(carnet) -> str:
     return f"{reverse('parcours:carnet', args=[carnet.uuid])}?onglet=orientation"
 
 
-def _consulter(request, carnet, onglet) -> None:
+def _consulter(request, carnet, onglet, diagnostic=None) -> None:
     membre = request.membre_courant
     carnet_services.enregistrer_consultation(
-        carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet=onglet
+        carnet,
+        utilisateur=request.user,
+        organisation=membre.organisation if membre else None,
+        onglet=onglet,
+        diagnostic=diagnostic,
     )
 
 
@@ -256,7 +260,7 @@ def decider(request, demande_uuid):
             messages.success(request, f"Décision enregistrée pour {carnet.personne} : {decision.get_sens_display()}.")
             return redirect("parcours:orientation_file")
     else:
-        _consulter(request, carnet, "decision_orientation")
+        _consulter(request, carnet, "decision_orientation", diagnostic)
     referent = carnet.intervenants.actifs().filter(role="referent").select_related("utilisateur", "organisation")
     contexte = {
         "demande": demande,

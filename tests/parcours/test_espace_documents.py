@@ -275,7 +275,7 @@ def test_l_export_contient_toutes_ses_donnees_et_les_seules_notes_du_groupe(t, c
     assert NOTE_RESERVEE not in brut
     assert COMMENTAIRE_ANONYME not in brut and "sans votre nom ni lien avec votre carnet" in donnees["a_propos"]["avis"]
     assert "organisation" in donnees["a_propos"]["notes_d_entretien"]
-    assert {"type", "date", "organisation", "resume"} == set(donnees["historique"][0])
+    assert {"type", "date", "organisation", "resume", "origine"} == set(donnees["historique"][0])
     assert "Département des Landes" in donnees["organisations_qui_voient_le_carnet"]
 
 

@@ -155,3 +155,18 @@ def test_l_onglet_plan_a_un_nombre_de_requetes_fixe(client, connecter, contexte,
 
 
 NOMBRE_PLAN = 25  # dont l'orientation de l'en-tête (demandes et décisions) et 3 pour les sections sensibles du journal
+
+
+def test_un_collegue_qui_voit_le_carnet_sans_le_modifier_lit_le_plan_sans_formulaire(client, connecter, contexte):
+    """Un collègue du Département, qui n'est pas intervenant, voit le carnet mais ne le modifie pas : l'onglet
+    s'affiche (gabarits stricts : aucune variable inconnue), avec le plan et sans aucun formulaire d'ajout."""
+    carnet, referente = contexte["carnet"], contexte["referente"]
+    services.ajouter_objectif(carnet, acteur=referente, axe="mobilite", referentiel=OBJECTIF_MOBILITE)
+    collegue = membre(contexte["departement"]).utilisateur
+    connecter(collegue)
+    reponse = client.get(reverse("parcours:carnet", args=[carnet.uuid]) + "?onglet=plan")
+    assert reponse.status_code == 200
+    page = reponse.content.decode()
+    assert "Travailler la mobilité psychologique" in page
+    assert "Ajouter un objectif" not in page and "Ajouter une action" not in page
+    assert "Enregistrer un contrat" not in page

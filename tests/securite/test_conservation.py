@@ -17,7 +17,6 @@ from django.test.utils import CaptureQueriesContext
 from gouvernance.indicateurs import calcul
 from gouvernance.indicateurs import population as p
 from parcours import conservation
-from parcours import nir as nir_protege
 from parcours import services as carnet_services
 from parcours.models import (
     AnonymisationCarnet,
@@ -208,10 +207,10 @@ def test_la_tache_de_nuit_anonymise_pour_de_bon_au_nom_de_beat(equipe, temps, se
 def _remplir(equipe, temps):
     """Un carnet garni de données personnelles, sans contact depuis le 01/07/2025."""
     carnet = equipe["carnet"]
-    chiffre, empreinte = nir_protege.proteger("285034012345678")
+    personne = Personne.objects.get(pk=carnet.personne_id)
+    personne.nir = "285034012345678"  # une propriété : chiffre et calcule l'empreinte (parcours/nir.py)
+    personne.save(update_fields=["nir_chiffre", "nir_empreinte"])
     Personne.objects.filter(pk=carnet.personne_id).update(
-        nir_chiffre=chiffre,
-        nir_empreinte=empreinte,
         email="ines.lalanne@exemple.fr",
         telephone="0612345678",
         adresse="3 rue des Arènes",
@@ -284,16 +283,18 @@ def test_aucune_donnee_personnelle_ne_reste_dans_la_base(equipe, temps):
         return sortie.getvalue()
 
     avant = base()
-    # Le NIR est chiffré en base : on cherche son chiffré et son empreinte, et jamais le NIR en clair.
-    nir_garde = list(Personne.objects.filter(nom="Lalanne").values_list("nir_chiffre", "nir_empreinte").get())
+    # Le NIR n'est jamais en clair dans la base (parcours/nir.py) : on suit son chiffré et son empreinte.
+    nir_chiffre, nir_empreinte = Personne.objects.values_list("nir_chiffre", "nir_empreinte").get(
+        pk=equipe["carnet"].personne_id
+    )
     assert "285034012345678" not in avant
-    for trace in ["Lalanne", *nir_garde, "ines.lalanne", "0612345678", "Arènes", "D-40-7788", "FT998877",
-                  "sa dette au bailleur"]:  # fmt: skip
+    for trace in ["Lalanne", nir_chiffre, nir_empreinte, "ines.lalanne", "0612345678", "Arènes", "D-40-7788",
+                  "FT998877", "sa dette au bailleur"]:  # fmt: skip
         assert trace in avant or trace.encode("unicode_escape").decode() in avant, trace
     _commande(temps, "--executer")
     apres = base()
-    for trace in ["Lalanne", "285034012345678", *nir_garde, "ines.lalanne", "0612345678", "Ar\\u00e8nes", "Arènes",
-                  "D-40-7788", "FT998877", "sa dette au bailleur", "7766554"]:  # fmt: skip
+    for trace in ["Lalanne", "285034012345678", nir_chiffre, nir_empreinte, "ines.lalanne", "0612345678",
+                  "Ar\\u00e8nes", "Arènes", "D-40-7788", "FT998877", "sa dette au bailleur", "7766554"]:  # fmt: skip
         assert trace not in apres, trace
     assert "Temoin" in apres  # le carnet récent est intact
 

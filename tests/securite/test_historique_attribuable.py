@@ -30,14 +30,15 @@ ECRIVENT_SUR_UN_DOSSIER = {
     "suivre_orientations_service": "orientations vers un service expirées ou relancées",
     "envoyer_rappels": "rappels et relances de convocation historisés",
     "charger_demo": "données de démonstration (base de démonstration seulement)",
-    "anonymiser_dossiers": "anonymisation, une trace AnonymisationCarnet par carnet (commande, date)",
+    "anonymiser_dossiers": "dossiers sans contact anonymisés (trace AnonymisationCarnet, qui dit la commande), "
+    "simulation par défaut",
+    "rechiffrer_nir": "NIR rechiffrés et empreintes recalculées (rotation des clés), simulation par défaut",
 }
 N_ECRIVENT_PAS = {
     "charger_referentiels": "référentiels (situations, objectifs, métiers)",
     "envoyer_digest_hebdomadaire": "courriels aux référents, sans écriture sur les dossiers",
     "mesurer_import_personnes": "mesure (base jetable)",
     "mesurer_recherche_rome": "mesure, lecture seule",
-    "rechiffrer_nir": "le NIR rechiffré par la clé nouvelle : même valeur, le dossier ne change pas",
     "purger_consultations": "le journal des consultations (pas le dossier), simulation par défaut",
     "purger_imports": "les fichiers d'import, pas les dossiers",
     "archiver_comptes_rendus": "comptes rendus de séance",
@@ -159,3 +160,16 @@ def test_chaque_service_principal_attribue_l_ecriture_d_un_professionnel(carnet_
         EvenementCarnet.Type.DIAGNOSTIC_COMMENCE,
     ]
     assert {(e.acteur, e.organisation, e.origine) for e in nouveaux} == {(referente, organisation, "")}
+
+
+def test_l_export_des_donnees_de_la_personne_dit_quelle_commande_a_ecrit(carnet_et_referente):
+    """Droit d'accès : l'historique exporté porte l'origine de chaque événement ; vide (null) pour un professionnel."""
+    from parcours.espace.exports import donnees_de_la_personne
+
+    carnet, referente, _ = carnet_et_referente
+    services.historiser(carnet, EvenementCarnet.Type.NOTE_AJOUTEE, acteur=referente, resume="Par la référente")
+    with origine("commande calculer_point_de_situation"):
+        services.historiser(carnet, EvenementCarnet.Type.REEXAMEN_SUGGERE, acteur=referente, resume="Par commande")
+    historique = {ligne["resume"]: ligne["origine"] for ligne in donnees_de_la_personne(carnet)["historique"]}
+    assert historique["Par la référente"] is None
+    assert historique["Par commande"] == "commande calculer_point_de_situation"

@@ -152,3 +152,76 @@ def test_la_personne_voit_dans_son_espace_qui_a_vu_ses_sections_sensibles(
         "A vu des informations sensibles : votre reconnaissance de travailleur handicapé (RQTH), "
         "votre santé et votre handicap (diagnostic)." in contenu
     )
+
+
+# --- Les pages d'orientation : la cotation « santé » et les besoins de santé du diagnostic ----------------------
+
+
+@pytest.fixture
+def landes():
+    """Le territoire des tests d'orientation : la référente du CCAS suit le carnet ; son diagnostic validé cote la
+    santé (besoin, impact fort). Une demande d'orientation attend dans la file du Département."""
+    from tests.parcours.outils_orientation import territoire
+
+    t = territoire()
+    diagnostic_valide(t.carnet, t.referente, sante={"appreciation": "besoin", "impact": "fort"})
+    t.demande = t.demander(date(2026, 1, 5))
+    return t
+
+
+def _lignes(client, connecter, utilisateur, adresse):
+    return [(onglet, sections) for _, onglet, sections in _lire(client, connecter, utilisateur, adresse)]
+
+
+def test_la_decision_d_orientation_consigne_la_sante_preremplie_pour_qui_la_voit(landes, client, connecter):
+    """La chargée d'orientation intervenante voit la cotation « santé » préremplie depuis le diagnostic : sa ligne
+    le dit. Un chargé d'orientation qui n'est pas intervenant ne la voit pas : sa ligne ne nomme rien."""
+    t = landes
+    services.ajouter_intervenant(t.carnet, acteur=t.referente, utilisateur=t.charge, organisation=t.departement)
+    autre_charge = membre(t.departement, Role.CHARGE_ORIENTATION, prenom="Luc", nom="Darrigade").utilisateur
+    adresse = reverse("parcours:orientation_decider", args=[t.demande.uuid])
+    masquee = "Non préremplie : elle relève des données de santé"
+    assert _lignes(client, connecter, t.charge, adresse) == [("decision_orientation", "sante")]
+    assert masquee not in client.get(adresse).content.decode()
+    assert _lignes(client, connecter, autre_charge, adresse) == [("decision_orientation", "")]
+    assert masquee in client.get(adresse).content.decode()
+
+
+def test_sans_cotation_de_la_sante_la_decision_ne_nomme_rien(client, connecter):
+    from tests.parcours.outils_orientation import territoire
+
+    t = territoire()
+    diagnostic_valide(t.carnet, t.referente)  # santé et handicap « non abordés » : aucun impact
+    demande = t.demander(date(2026, 1, 5))
+    services.ajouter_intervenant(t.carnet, acteur=t.referente, utilisateur=t.charge, organisation=t.departement)
+    adresse = reverse("parcours:orientation_decider", args=[demande.uuid])
+    assert _lignes(client, connecter, t.charge, adresse) == [("decision_orientation", "")]
+
+
+def test_l_onglet_orientation_consigne_la_sante_des_criteres_de_chaque_decision(landes, client, connecter):
+    t = landes
+    t.orienter(t.demande, criteres={"difficultes": {"sante": "fort", "logement": "moyen"}})
+    adresse = _onglet("orientation")(t.carnet, None)
+    assert _lignes(client, connecter, t.referente, adresse) == [("orientation", "sante")]
+    assert "Santé : Fort" in client.get(adresse).content.decode()
+    assert _lignes(client, connecter, t.collegue_ccas, adresse) == [("orientation", "")]
+    contenu = client.get(adresse).content.decode()
+    assert "Santé : Fort" not in contenu and "Logement : Moyen" in contenu
+
+
+def test_une_decision_sans_cotation_de_la_sante_ne_nomme_rien_dans_l_onglet(landes, client, connecter):
+    t = landes
+    t.orienter(t.demande, criteres={"difficultes": {"logement": "moyen"}})
+    assert _lignes(client, connecter, t.referente, _onglet("orientation")(t.carnet, None)) == [("orientation", "")]
+
+
+def test_la_recherche_d_un_service_consigne_le_besoin_de_sante_propose(landes, client, connecter):
+    """La recherche propose les besoins du diagnostic : « Santé » à la référente (sa ligne le dit), pas à
+    l'administratrice du CCAS, qui modifie le carnet sans en être intervenante."""
+    t = landes
+    administratrice = membre(t.ccas, Role.ADMINISTRATEUR, prenom="Anne", nom="Castaing").utilisateur
+    adresse = reverse("parcours:carnet_offre", args=[t.carnet.uuid])
+    assert _lignes(client, connecter, t.referente, adresse) == [("offre_recherche", "sante")]
+    assert "Besoin : Santé" in client.get(adresse).content.decode()
+    assert _lignes(client, connecter, administratrice, adresse) == [("offre_recherche", "")]
+    assert "Besoin : Santé" not in client.get(adresse).content.decode()

@@ -163,9 +163,9 @@ def test_la_personne_s_oppose_depuis_son_espace_et_le_referent_voit_l_etat(t, co
     assert connecter(t.conseiller, client=Client()).get(url_pro).status_code == 404  # France Travail a perdu l'accès
 
 
-def test_sous_opposition_un_transfert_de_territoire_est_refuse_en_francais_sans_rien_ecrire(t, connecter):  # noqa: F811
-    """Le transfert partage le carnet avec l'organisation d'accueil : la page le refuse avec le message de
-    l'opposition (400), rien n'est écrit."""
+def test_sous_opposition_un_transfert_de_territoire_passe_car_il_releve_du_cadre_legal(t, connecter):  # noqa: F811
+    """Le transfert au Département d'accueil relève du cadre légal du RSA (RGPD, article 21 : pas d'opposition à un
+    traitement nécessaire à une obligation légale) : la page l'accepte, l'organisation d'accueil voit le carnet."""
     from parcours.models import DemandeOrientation, TransfertTerritoire
 
     conservation.enregistrer_opposition(t.carnet, acteur=t.compte)
@@ -173,11 +173,44 @@ def test_sous_opposition_un_transfert_de_territoire_est_refuse_en_francais_sans_
     url = reverse("parcours:orientation_transferer", args=[t.carnet.uuid])
     donnees = {"departement": "64", "organisation_accueil": str(t.pyrenees.uuid), "motif": "Déménagement à Bayonne"}
     reponse = client.post(url, donnees)
-    assert reponse.status_code == 400
-    assert list(reponse.context["form"].errors) == ["__all__"]
-    assert "La personne s&#x27;oppose au partage de son carnet" in reponse.content.decode()
-    assert not TransfertTerritoire.objects.exists() and not DemandeOrientation.objects.exists()
-    assert not regles_carnet.can_view_carnet(t.charge_pyrenees, t.carnet)
+    assert reponse.status_code == 302
+    transfert = TransfertTerritoire.objects.get()
+    assert transfert.organisation_accueil == t.pyrenees
+    assert DemandeOrientation.objects.get().organisation_orientation == t.pyrenees
+    assert regles_carnet.can_view_carnet(t.charge_pyrenees, t.carnet)
+    # L'association, hors du cadre légal, reste refusée.
+    with pytest.raises(ValidationError, match="s'oppose au partage"):
+        permissions.partager(t.carnet, t.association, VOIR_CARNET)
+
+
+def test_sous_opposition_la_demande_d_orientation_au_departement_passe_et_la_decision_aussi(t):  # noqa: F811
+    """L'orientation RSA par le Département relève du cadre légal : la demande partage le carnet avec sa file, la
+    décision avec l'organisme référent qu'elle désigne. Un partage direct avec une autre organisation, hors de ces
+    deux raisons, reste refusé."""
+    conservation.enregistrer_opposition(t.carnet, acteur=t.compte)
+    assert not regles_carnet.can_view_carnet(t.charge, t.carnet)
+    demande = t.demander(date(2026, 1, 5))
+    assert regles_carnet.can_view_carnet(t.charge, t.carnet)
+    with pytest.raises(ValidationError, match="s'oppose au partage"):
+        permissions.partager(t.carnet, t.france_travail, VOIR_CARNET)  # pas encore désignée : hors du cadre légal
+    t.orienter(demande)  # vers France Travail, avec Marc Labat pour référent
+    assert regles_carnet.can_view_carnet(t.conseiller, t.carnet)
+    with pytest.raises(ValidationError, match="s'oppose au partage"):
+        permissions.partager(t.carnet, t.association, VOIR_CARNET)
+
+
+def test_le_cadre_legal_se_lit_dans_les_donnees_du_carnet(t):  # noqa: F811
+    """La règle seule : la file de la dernière demande d'orientation et l'organisme référent de la dernière décision
+    d'orientation relèvent du cadre légal ; le Département sans demande, une association, non."""
+    groupe = {o: o.groupe_id for o in (t.departement, t.france_travail, t.association, t.ccas)}
+    carnet_id = t.carnet.pk
+    assert not any(conservation.partage_du_cadre_legal(carnet_id, g) for g in groupe.values())
+    demande = t.demander(date(2026, 1, 5))
+    assert conservation.partage_du_cadre_legal(carnet_id, groupe[t.departement])
+    assert not conservation.partage_du_cadre_legal(carnet_id, groupe[t.france_travail])
+    t.orienter(demande)
+    assert conservation.partage_du_cadre_legal(carnet_id, groupe[t.france_travail])
+    assert not conservation.partage_du_cadre_legal(carnet_id, groupe[t.association])
 
 
 def test_l_onglet_groupe_mene_a_l_opposition_et_au_gel_legal_seulement_qui_peut_les_enregistrer(t, client, connecter):  # noqa: F811
