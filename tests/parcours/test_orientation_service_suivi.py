@@ -272,8 +272,9 @@ def test_une_orientation_expiree_n_est_plus_sans_reponse(o, horloge, django_capt
 
 # Session, utilisateur, appartenances, second facteur, organisation courante ; le carnet et le droit de le modifier ;
 # le diagnostic et ses besoins ; la consultation journalisée ; la recherche (candidats, à distance, page, sessions) ;
-# la navigation. Le même nombre à 1 et à 30 services trouvés.
-NOMBRE_RECHERCHE_CARNET = 17
+# la navigation ; les sections sensibles montrées, consignées avec la consultation (issue 11 : droit de voir le
+# sensible, besoins de santé du dernier diagnostic). Le même nombre à 1 et à 30 services trouvés.
+NOMBRE_RECHERCHE_CARNET = 20
 
 
 @pytest.mark.parametrize("taille", [1, 30])
