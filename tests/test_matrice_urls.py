@@ -41,11 +41,13 @@ from tests.factories import OrganisationFactory, UtilisateurFactory, membre, sir
 from tests.matrice import EXTENSIONS
 from tests.matrice.acteurs import (
     ACTEURS,
+    ACTEURS_DE_COMITE,
     MODIFIER_CARNET,
     PERSONNES,
     POST_SANS_GET,
     VOIR_CARNET,
     apres_succes,
+    attendu_pour_un_acteur_de_comite,
     attendu_pour_une_personne,
     connectes,
     etrangers,
@@ -356,12 +358,9 @@ MATRICE = {
 
 
 # Les parties du parcours déclarent leurs URL dans tests/matrice/<partie>.py (MATRICE, fabriques, etat).
-# Une partie peut ajouter ses propres acteurs (le secrétaire d'un comité…), qui ne parcourent que ses URL.
-ACTEURS_SUPPLEMENTAIRES = {}
+# Le secrétaire et le co-président de comité (ACTEURS_DE_COMITE) parcourent toutes les URL.
 for _extension in EXTENSIONS:
     MATRICE.update(_extension.MATRICE)
-    _supplementaires = getattr(_extension, "ACTEURS_SUPPLEMENTAIRES", [])
-    ACTEURS_SUPPLEMENTAIRES.update(dict.fromkeys(_extension.MATRICE, _supplementaires))
 
 
 def motifs(resolveur=None, prefixe="", espace=""):
@@ -607,7 +606,7 @@ CAS = [
     pytest.param(nom, methode, acteur, id=f"{nom}-{methode}-{acteur}")
     for nom, (_, par_methode) in MATRICE.items()
     for methode in par_methode
-    for acteur in ACTEURS + PERSONNES + ACTEURS_SUPPLEMENTAIRES.get(nom, [])
+    for acteur in ACTEURS + PERSONNES + ACTEURS_DE_COMITE
 ]
 
 
@@ -625,7 +624,12 @@ def test_matrice(client, connecter, contexte, nom, methode, acteur):
         reponse = client.get(url)
     else:
         reponse = client.post(url, donnees(contexte) if donnees else {})
-    attendu = attendu_pour_une_personne(url, attendus, acteur) if acteur in PERSONNES else attendus[acteur]
+    if acteur in PERSONNES:
+        attendu = attendu_pour_une_personne(url, attendus, acteur)
+    elif acteur in ACTEURS_DE_COMITE:
+        attendu = attendu_pour_un_acteur_de_comite(attendus, acteur)
+    else:
+        attendu = attendus[acteur]
     assert reponse.status_code == attendu, f"{methode} {url} par {acteur}"
     verifier_en_tetes(reponse, connecte=utilisateur is not None)
     # Un fichier servi est lu jusqu'au bout (ce qui le referme) ; aucune réponse ne contient le nom d'une personne

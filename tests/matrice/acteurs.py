@@ -34,6 +34,19 @@ def attendu_pour_une_personne(url: str, attendus: dict, acteur: str) -> int:
     return 404
 
 
+# Le secrétaire du comité (membre du Département du territoire, rôle « secrétaire de comité ») et le co-président
+# (professionnel de la préfecture), fabriqués par tests/matrice/gouvernance_commun.py. Ils parcourent toutes les URL
+# du projet, pas seulement celles de la gouvernance.
+ACTEURS_DE_COMITE = ["secretaire_comite", "copresident"]
+
+
+def attendu_pour_un_acteur_de_comite(attendus: dict, acteur: str) -> int:
+    """Ce que la déclaration dit pour lui ; sinon (hors de la gouvernance), un rôle de comité ne donne aucun droit sur
+    les carnets, l'offre ou les organisations : il obtient ce qu'obtient le membre d'une organisation qui ne partage
+    rien (`membre_autre_organisation`)."""
+    return attendus.get(acteur, attendus["membre_autre_organisation"])
+
+
 def tous(statut):
     return dict.fromkeys(ACTEURS, statut)
 

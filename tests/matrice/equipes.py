@@ -35,6 +35,9 @@ CREER_EQUIPE = connectes(
     administrateur=200,
     membre_autre_organisation=200,
     pilote_autre_territoire=200,
+    # Un rôle de comité (secrétaire du Département, co-président de la préfecture) ne crée pas d'équipe.
+    secretaire_comite=403,
+    copresident=403,
 )
 # Le formulaire ne propose que les Départements de l'acteur : « pilotage » n'y est que pour son pilote et son chargé
 # d'orientation ; les autres voient leur choix refusé (400).

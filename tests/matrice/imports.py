@@ -10,7 +10,15 @@ CSV = "Nom;Prénom;Date de naissance\nLalanne;Inès;03/05/1988\n".encode()
 
 # L'administrateur de l'organisation visée, celui de l'autre organisation et le chargé d'orientation du Département
 # importent, chacun pour son organisation courante ; les autres rôles ne le peuvent pas (superutilisateur compris).
-LISTE = connectes(403, administrateur=200, membre_autre_organisation=200, charge_orientation=200)
+# Le secrétaire et le co-président de comité n'y sont ni administrateurs ni chargés d'orientation : 403.
+LISTE = connectes(
+    403,
+    administrateur=200,
+    membre_autre_organisation=200,
+    charge_orientation=200,
+    secretaire_comite=403,
+    copresident=403,
+)
 # Un import de l'organisation visée : ses seuls administrateurs et chargés d'orientation le voient.
 IMPORT_VISE = connectes(404, administrateur=200)
 

@@ -17,8 +17,15 @@ MODERER = connectes(403, pilote=200)
 # Créer une structure : l'administrateur d'une organisation (pour la sienne), le pilote (hors plateforme ou pour une
 # organisation de son territoire). L'administrateur d'une autre organisation et le pilote voisin ouvrent le
 # formulaire, mais l'organisation visée ne leur est pas proposée (formulaire réaffiché, rien d'écrit).
+# Le secrétaire de comité et le co-président (préfecture) n'éditent pas l'offre : 403.
 CREER_STRUCTURE = connectes(
-    403, administrateur=200, membre_autre_organisation=200, pilote=200, pilote_autre_territoire=200
+    403,
+    administrateur=200,
+    membre_autre_organisation=200,
+    pilote=200,
+    pilote_autre_territoire=200,
+    secretaire_comite=403,
+    copresident=403,
 )
 CREER_STRUCTURE_POST = {**CREER_STRUCTURE, "administrateur": 302, "pilote": 302}
 # Un service suspendu : introuvable (404) pour qui n'en est pas éditeur ; ses éditeurs le voient sans le reprendre.

@@ -12,7 +12,8 @@ CONNECTES = connectes(200)
 # Une fois la demande faite, le Département qui oriente lit le carnet sans pouvoir le modifier.
 REORIENTER = {
     **MODIFIER_CARNET,
-    **dict.fromkeys(["administrateur", "accompagnateur", "pilote", "charge_orientation"], 403),
+    # Le secrétaire de comité est, comme le pilote, du Département qui a décidé l'orientation : il voit, sans agir.
+    **dict.fromkeys(["administrateur", "accompagnateur", "pilote", "charge_orientation", "secretaire_comite"], 403),
 }
 # La file : tout chargé d'orientation ou pilote l'ouvre (il n'y voit que les demandes de ses organisations).
 FILE = connectes(403, pilote=200, charge_orientation=200, pilote_autre_territoire=200)

@@ -15,8 +15,10 @@ GET_SEULEMENT = POST_SANS_GET  # un POST sur une page qui ne fait que se lire : 
 # La boîte de réception : les membres de l'organisation qui tient la structure destinataire.
 # Tout membre actif ouvre la boîte (vide s'il ne tient aucune structure) ; le superutilisateur sans appartenance, non.
 BOITE = connectes(200, superutilisateur=403)
-DOSSIER = connectes(404, membre_autre_organisation=200)
-REPONDRE = connectes(404, membre_autre_organisation=302)
+# Une orientation adressée à l'organisation de « membre_autre_organisation » : ni le Département du secrétaire de
+# comité ni la préfecture du co-président ne la voient.
+DOSSIER = connectes(404, membre_autre_organisation=200, secretaire_comite=404, copresident=404)
+REPONDRE = connectes(404, membre_autre_organisation=302, secretaire_comite=404, copresident=404)
 
 CARNET = lambda c: [c["carnet"].uuid]  # noqa: E731
 
