@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.outils import code_totp
+from tests.outils import code_totp_a_saisir
 
 
 def menu(page, nom):
@@ -17,6 +17,6 @@ def se_connecter(page, base, email, mot_de_passe, secret):
     page.fill("input[name=password]", mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
     expect(page).to_have_url(re.compile("/comptes/2fa/authenticate/"))
-    page.fill("input[name=code]", code_totp(secret))
+    page.fill("input[name=code]", code_totp_a_saisir(secret))
     page.locator("main button[type=submit]").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")

@@ -8,7 +8,7 @@ from partenaires.choix import Role
 from partenaires.models import Membre, Organisation
 from tests.e2e.outils import menu, se_connecter
 from tests.factories import MOT_DE_PASSE, OrganisationFactory, membre, siret_valide
-from tests.outils import activer_totp, code_totp
+from tests.outils import activer_totp, code_totp_a_saisir
 
 MDP_NINA = "une-phrase-de-passe-solide"
 
@@ -65,7 +65,7 @@ def test_l_administrateur_invite_un_collegue_qui_active_son_compte_configure_son
     expect(nina).to_have_url(re.compile("/comptes/2fa/totp/activate/"))
     controler(nina, "second-facteur")
     secret_nina = nina.locator("#authenticator_secret").input_value()
-    nina.fill("input[name=code]", code_totp(secret_nina))
+    nina.fill("input[name=code]", code_totp_a_saisir(secret_nina))
     nina.locator("main button[type=submit]").first.click()
     expect(nina).to_have_url(re.compile("/comptes/2fa/"))
     # Les codes de récupération sont affichés pour être notés (10 codes).
