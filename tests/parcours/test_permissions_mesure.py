@@ -1,0 +1,62 @@
+"""La commande de mesure du queryset des carnets visibles, sur un petit jeu : elle choisit les organisations qui
+partagent le plus de carnets, compte ce que voit un professionnel membre de 1, 2 puis 3 d'entre elles, mesure la
+liste (première page et dernière page) et laisse la base inchangée."""
+
+import re
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from parcours import services
+from parcours.models import Carnet
+from partenaires.models import Membre, Utilisateur
+from tests.factories import OrganisationFactory, membre
+
+pytestmark = pytest.mark.django_db
+
+
+def ouvrir(organisation, nombre, debut):
+    referente = membre(organisation).utilisateur
+    for numero in range(debut, debut + nombre):
+        services.ouvrir_carnet(
+            acteur=referente,
+            organisation=organisation,
+            nom=f"Nom{numero:03d}",
+            prenom="Alex",
+            date_naissance=date(1980, 1, 1),
+        )
+    return referente
+
+
+def test_la_mesure_compte_ce_que_voient_1_2_et_3_organisations_puis_annule_tout():
+    grande, moyenne, petite, oubliee = (OrganisationFactory() for _ in range(4))
+    ouvrir(grande, 30, 0)
+    ouvrir(moyenne, 12, 100)
+    ouvrir(petite, 3, 200)
+    ouvrir(oubliee, 1, 300)
+    utilisateurs, membres = Utilisateur.objects.count(), Membre.objects.count()
+    sortie = StringIO()
+
+    call_command("mesurer_permissions", "--repetitions=3", "--expliquer", stdout=sortie)
+
+    texte = sortie.getvalue()
+    assert re.findall(r"(\d) organisation\(s\) : (\d+) carnets visibles", texte) == [
+        ("1", "30"),
+        ("2", "42"),
+        ("3", "45"),
+    ]
+    assert "« Organisation" in texte and "(30 partages)" in texte and "(1 partages)" not in texte
+    assert "page 2 (HTTP complet)" in texte and "Liste, première page (HTTP complet), 3 mesures" in texte
+    assert "SQL seul, comptage de la première page" in texte and "SQL seul, page de la page 2" in texte
+    requetes = re.findall(r"Requêtes SQL par appel HTTP : (\d+) \(première page\), (\d+)", texte)
+    assert len(requetes) == 3 and all(int(a) == int(b) > 0 for a, b in requetes)
+    assert "Charge moyenne sur 1 min" in texte and "Budget de 300 ms" in texte
+    assert (Utilisateur.objects.count(), Membre.objects.count(), Carnet.objects.count()) == (utilisateurs, membres, 46)
+
+
+def test_la_mesure_refuse_une_base_sans_partage():
+    with pytest.raises(CommandError, match="Aucun carnet"):
+        call_command("mesurer_permissions", stdout=StringIO())
