@@ -39,6 +39,7 @@ N_ECRIVENT_PAS = {
     "envoyer_digest_hebdomadaire": "courriels aux référents, sans écriture sur les dossiers",
     "mesurer_import_personnes": "mesure (base jetable)",
     "mesurer_recherche_rome": "mesure, lecture seule",
+    "mesurer_permissions": "mesure, transaction annulée",
     "purger_consultations": "le journal des consultations (pas le dossier), simulation par défaut",
     "purger_imports": "les fichiers d'import, pas les dossiers",
     "archiver_comptes_rendus": "comptes rendus de séance",

@@ -2,8 +2,11 @@
 40 sièges et une séance de 50 points (présentations et échanges, votes par siège, décisions), 40 décisions suivies
 et 25 fiches action revues, puis produit le PDF comme la tâche d'archivage (`pdf_compte_rendu` : contexte, gabarit,
 conversion par WeasyPrint dans un processus enfant borné), plusieurs fois. Mesure le temps de chaque étape, la
-mémoire de pointe du processus enfant (WeasyPrint) et du parent, le nombre de pages (pypdf). Le tout dans une
-transaction annulée à la fin : la base reste inchangée."""
+mémoire de pointe du processus enfant (WeasyPrint) et du parent, le nombre de pages (pypdf), et les compare au budget
+du ticket (15 s, 800 Mo pour le parent et l'enfant ensemble). Le tout dans une transaction annulée à la fin : la base
+reste inchangée. Avec `--pilote`, la séance est celle d'un comité du territoire que pilote ce compte (le consortium en
+place s'il y en a un) : la section « Indicateurs du territoire » porte alors sur ses carnets (le territoire 1 du jeu
+de données de mesure, `generer_donnees_bench`)."""
 
 import io
 import os
@@ -19,6 +22,7 @@ import django
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -56,6 +60,7 @@ from gouvernance.models import (
     SuiviFiche,
     Vote,
 )
+from partenaires import permissions
 from partenaires import services as partenaires_services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
@@ -65,6 +70,8 @@ from spie.pdf import html_vers_pdf
 from spie.traces import Commande
 
 PAGES_MIN = 50
+BUDGET_SECONDES = 15  # par production : contexte, gabarit et WeasyPrint
+BUDGET_MO = 800  # pointe de mémoire du parent et de l'enfant WeasyPrint réunis
 PHRASES = [
     "Le Département présente l'état des lieux des bénéficiaires du RSA orientés vers un parcours social.",
     "France Travail rappelle les délais moyens d'entrée en accompagnement intensif dans le bassin.",
@@ -89,10 +96,17 @@ class Command(Commande):
         parser.add_argument("--points", type=int, default=50, help="Points à l'ordre du jour (défaut : 50).")
         parser.add_argument("--repetitions", type=int, default=3, help="Productions mesurées (défaut : 3).")
         parser.add_argument("--pdf", default="", help="Écrit le dernier PDF produit dans ce fichier.")
+        parser.add_argument(
+            "--pilote",
+            default="",
+            help="E-mail d'un pilote : la séance est tenue dans son territoire, dont les indicateurs entrent dans le "
+            "compte rendu (par exemple bench.pilote@spie.test sur le jeu de données de mesure).",
+        )
 
-    def handle(self, *args, sieges, points, repetitions, pdf, **options):
+    def handle(self, *args, sieges, points, repetitions, pdf, pilote, **options):
         if sieges < 4 or points < 1 or repetitions < 1:
             raise CommandError("--sieges 4 au moins, --points et --repetitions 1 au moins.")
+        departement = _departement_pilote(pilote) if pilote else None
         self.stdout.write(
             f"Machine : {_coeurs()} cœurs ({platform.machine()}), Python {platform.python_version()}, "
             f"Django {django.get_version()}, {_base()}, DEBUG={settings.DEBUG}, charge {os.getloadavg()[0]:.2f} ; "
@@ -102,7 +116,7 @@ class Command(Commande):
         try:
             with transaction.atomic():
                 debut = time.perf_counter()
-                seance = self._fabriquer(sieges, points)
+                seance = self._fabriquer(sieges, points, departement)
                 self.stdout.write(f"Séance fabriquée en {time.perf_counter() - debut:.1f} s : {self._volume(seance)}.")
                 mesures, contenu = self._mesurer(seance, repetitions)
                 raise Annulation
@@ -141,6 +155,8 @@ class Command(Commande):
         pages = len(PdfReader(io.BytesIO(contenu)).pages)
         enfant_mo = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         parent_mo = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # Le parent attend l'enfant pendant la conversion : la somme des deux pointes majore la pointe totale.
+        total_mo = enfant_mo + parent_mo
         for numero, mesure in enumerate(mesures, start=1):
             self.stdout.write(
                 f"Production {numero} : contexte + gabarit {mesure['gabarit']:.2f} s ({mesure['requetes']} requêtes, "
@@ -161,6 +177,14 @@ class Command(Commande):
                 f"{memoire} Mo d'espace d'adressage) : {verdict}."
             )
         )
+        tenu = max(totaux) <= BUDGET_SECONDES and total_mo <= BUDGET_MO
+        self.stdout.write(
+            (self.style.SUCCESS if tenu else self.style.ERROR)(
+                f"Budget du ticket (≤ {BUDGET_SECONDES} s par production, ≤ {BUDGET_MO} Mo de pointe) : temps max "
+                f"{max(totaux):.2f} s, mémoire de pointe totale {total_mo:.0f} Mo (enfant + parent, majorant) : "
+                f"{'tenu' if tenu else 'DÉPASSÉ'}."
+            )
+        )
         if pages < PAGES_MIN:
             self.stdout.write(self.style.WARNING(f"Moins de {PAGES_MIN} pages : augmentez --points."))
 
@@ -173,8 +197,8 @@ class Command(Commande):
 
     # --- Fabrication ---------------------------------------------------------------------------------------------
 
-    def _fabriquer(self, nombre_sieges, nombre_points) -> Seance:
-        departement = next(
+    def _fabriquer(self, nombre_sieges, nombre_points, departement=None) -> Seance:
+        departement = departement or next(
             code for code, _ in choix_departements() if not Consortium.objects.filter(departement=code).exists()
         )
         jeton = secrets.token_hex(4)
@@ -194,7 +218,9 @@ class Command(Commande):
         secretaire = Utilisateur.objects.create_user(f"secretaire-{jeton}@mesure.invalid", prenom="Sacha", nom="Mesure")
         partenaires_services.ajouter_membre(secretaire, organisations[0], role=Role.SECRETAIRE_COMITE, acteur=None)
         prefet = Utilisateur.objects.create_user(f"prefet-{jeton}@mesure.invalid", prenom="Pierre", nom="Préfet")
-        consortium = Consortium.objects.create(nom="Consortium de mesure", departement=departement)
+        consortium = Consortium.objects.filter(departement=departement).first() or Consortium.objects.create(
+            nom="Consortium de mesure", departement=departement
+        )
         comite = Comite.objects.create(
             consortium=consortium,
             nom="Comité départemental pour l'emploi",
@@ -335,10 +361,11 @@ class Command(Commande):
 
     def _fiches(self, consortium, organisations, nombre):
         themes = list(Theme)
+        deja = FicheAction.objects.filter(consortium=consortium).aggregate(dernier=Max("numero"))["dernier"] or 0
         fiches = FicheAction.objects.bulk_create(
             FicheAction(
                 consortium=consortium,
-                numero=numero + 1,
+                numero=deja + numero + 1,
                 titre=f"Fiche de mesure {numero + 1} : {themes[numero % len(themes)].label}",
                 theme=themes[numero % len(themes)],
                 objectifs="Accompagner 60 personnes par an.",
@@ -365,6 +392,15 @@ class Command(Commande):
 
 PRENOMS = ["Inès", "Léa", "Hugo", "Jade", "Louis", "Chloé", "Paul", "Zoé", "Karim", "Anaïs", "Yann", "Claire"]
 NOMS = ["Lalanne", "Darrigade", "Dufau", "Lafitte", "Labat", "Ducasse", "Castaing", "Lagarde", "Larrieu", "Dupouy"]
+
+
+def _departement_pilote(email) -> str:
+    """Le département que pilote ce compte (le premier s'il en pilote plusieurs)."""
+    utilisateur = Utilisateur.objects.filter(email=email).first()
+    departements = sorted(permissions.departements_pilotes(utilisateur)) if utilisateur else []
+    if not departements:
+        raise CommandError(f"{email} ne pilote aucun territoire.")
+    return departements[0]
 
 
 def _mode(numero) -> str:

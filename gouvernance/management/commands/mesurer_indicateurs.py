@@ -3,7 +3,8 @@ leurs statuts, référents, demandes et décisions d'orientation, contrats, obje
 vers l'offre et sorties (avec le suivi dans l'emploi), puis calcule plusieurs fois tous les indicateurs du dernier
 trimestre complet et de la période précédente, pour chaque public (`tableaux.calculer_tableaux`, comme la page).
 Rapporte la médiane et le 95e centile du temps de calcul et le nombre de requêtes. Le tout dans une transaction
-annulée à la fin : la base reste inchangée."""
+annulée à la fin : la base reste inchangée. Avec `--pilote`, rien n'est fabriqué : on mesure le territoire que pilote
+ce compte, tel qu'il est en base (le territoire 1 du jeu de données de mesure, `generer_donnees_bench`)."""
 
 import os
 import platform
@@ -41,6 +42,7 @@ from parcours.models import (
     Statut,
     TransitionOrientationService,
 )
+from partenaires import permissions
 from partenaires import services as partenaires_services
 from partenaires.choix import TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
@@ -62,10 +64,17 @@ class Command(Commande):
     def add_arguments(self, parser):
         parser.add_argument("--carnets", type=int, default=50_000, help="Carnets fabriqués (défaut : 50 000).")
         parser.add_argument("--repetitions", type=int, default=5, help="Calculs mesurés (défaut : 5).")
+        parser.add_argument(
+            "--pilote",
+            default="",
+            help="E-mail d'un pilote : mesure son territoire tel qu'il est en base, sans rien fabriquer "
+            "(par exemple bench.pilote@spie.test sur le jeu de données de mesure).",
+        )
 
-    def handle(self, *args, carnets, repetitions, **options):
+    def handle(self, *args, carnets, repetitions, pilote, **options):
         if carnets < 1 or repetitions < 1:
             raise CommandError("--carnets et --repetitions : 1 au moins.")
+        departement_du_pilote = _departement_pilote(pilote) if pilote else None
         self.stdout.write(
             f"Machine : {_coeurs()} cœurs ({platform.machine()}), Python {platform.python_version()}, "
             f"Django {django.get_version()}, {_base()}, DEBUG={settings.DEBUG}, charge {os.getloadavg()[0]:.2f}."
@@ -73,8 +82,13 @@ class Command(Commande):
         try:
             with transaction.atomic():
                 debut = time.perf_counter()
-                departement, volume = self._fabriquer(carnets)
-                self.stdout.write(f"Territoire fabriqué en {time.perf_counter() - debut:.1f} s : {volume}.")
+                if departement_du_pilote:
+                    departement = departement_du_pilote
+                    volume = f"{p.carnets_du_territoire(departement).count()} carnets"
+                    self.stdout.write(f"Territoire {departement} de {pilote}, tel qu'il est en base : {volume}.")
+                else:
+                    departement, volume = self._fabriquer(carnets)
+                    self.stdout.write(f"Territoire fabriqué en {time.perf_counter() - debut:.1f} s : {volume}.")
                 resultat = self._mesurer(departement, repetitions)
                 raise Annulation
         except Annulation:
@@ -362,6 +376,15 @@ class Command(Commande):
             ),
         )
         return len(sorties)
+
+
+def _departement_pilote(email) -> str:
+    """Le département que pilote ce compte (le premier s'il en pilote plusieurs)."""
+    utilisateur = Utilisateur.objects.filter(email=email).first()
+    departements = sorted(permissions.departements_pilotes(utilisateur)) if utilisateur else []
+    if not departements:
+        raise CommandError(f"{email} ne pilote aucun territoire.")
+    return departements[0]
 
 
 def _moment(jour) -> datetime:
