@@ -1,11 +1,13 @@
 """Le banc de mesure de la recherche dans l'offre tourne de bout en bout et ne laisse rien en base."""
 
 import io
+import random
 import re
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from offre.management.commands.mesurer_recherche_offre import creer_catalogue
 from offre.models import CritereService, Service, SessionService, Structure
 
 pytestmark = pytest.mark.django_db
@@ -25,3 +27,16 @@ def test_la_mesure_cree_un_catalogue_mesure_les_recherches_puis_annule_tout():
 def test_la_mesure_refuse_des_nombres_nuls():
     with pytest.raises(CommandError, match="au moins 1"):
         call_command("mesurer_recherche_offre", "--services=0")
+
+
+def test_la_mesure_du_catalogue_en_place_ne_cree_rien():
+    with pytest.raises(CommandError, match="Aucun service en base"):
+        call_command("mesurer_recherche_offre", "--catalogue-en-place", stdout=io.StringIO())
+    creer_catalogue(40, random.Random(3))  # le catalogue « en place », hors de la commande
+    avant = [modele.objects.count() for modele in (Structure, Service, CritereService, SessionService)]
+    sortie = io.StringIO()
+    call_command("mesurer_recherche_offre", "--catalogue-en-place", "--recherches=5", stdout=sortie)
+    texte = sortie.getvalue()
+    assert f"Catalogue en place : {avant[0]} structures, 40 services ; {avant[2]} lignes d'index." in texte
+    assert "Catalogue créé" not in texte and "(40 services, 5 recherches)" in texte
+    assert [modele.objects.count() for modele in (Structure, Service, CritereService, SessionService)] == avant

@@ -9,6 +9,9 @@ avec une graine fixe (commune, rayon de 10, 20 ou 50 km, avec ou sans thématiqu
   facteur, vue, formulaire, moteur, rendu de la page) : le chemin réel d'une requête, hors serveur WSGI et réseau ;
 - par le moteur seul : `rechercher(criteres)` et le chargement de la première page de résultats.
 
+Avec `--catalogue-en-place`, rien n'est créé : on mesure le catalogue déjà en base (celui du jeu de données de mesure,
+`generer_donnees_bench`).
+
 Tout se passe dans une transaction annulée à la fin : la base reste inchangée (sur PostgreSQL, un `VACUUM` des tables
 de l'offre retire d'abord les lignes mortes laissées par les mesures précédentes). Voir docs/BENCHMARKS.md."""
 
@@ -262,6 +265,11 @@ class Command(Commande):
             "--services", dest="nombre", type=int, default=20_000, help="Services créés (défaut : 20 000)."
         )
         parser.add_argument("--recherches", type=int, default=300, help="Recherches mesurées (défaut : 300).")
+        parser.add_argument(
+            "--catalogue-en-place",
+            action="store_true",
+            help="Mesure le catalogue déjà en base (jeu de données de mesure) sans créer de services.",
+        )
         parser.add_argument("--graine", type=int, default=2026, help="Graine du tirage (défaut : 2026).")
         parser.add_argument(
             "--expliquer",
@@ -269,7 +277,7 @@ class Command(Commande):
             help="Affiche le plan d'exécution (EXPLAIN ANALYZE) des requêtes du moteur, sur PostgreSQL.",
         )
 
-    def handle(self, *args, nombre, recherches, graine, expliquer, **options):
+    def handle(self, *args, nombre, recherches, graine, expliquer, catalogue_en_place, **options):
         if nombre < 1 or recherches < 1:
             raise CommandError("--services et --recherches valent au moins 1.")
         self.verbosity = options["verbosity"]
@@ -287,11 +295,20 @@ class Command(Commande):
         hasard = random.Random(graine)
         with transaction.atomic():
             debut = time.perf_counter()
-            catalogue = creer_catalogue(nombre, hasard)
-            self.stdout.write(
-                f"Catalogue créé en {time.perf_counter() - debut:.1f} s : {catalogue} ; "
-                f"{CritereService.objects.count()} lignes d'index."
-            )
+            if catalogue_en_place:
+                nombre = Service.objects.count()
+                if not nombre:
+                    raise CommandError("Aucun service en base : sans --catalogue-en-place, la commande en crée.")
+                catalogue = f"{Structure.objects.count()} structures, {nombre} services"
+                self.stdout.write(
+                    f"Catalogue en place : {catalogue} ; {CritereService.objects.count()} lignes d'index."
+                )
+            else:
+                catalogue = creer_catalogue(nombre, hasard)
+                self.stdout.write(
+                    f"Catalogue créé en {time.perf_counter() - debut:.1f} s : {catalogue} ; "
+                    f"{CritereService.objects.count()} lignes d'index."
+                )
             if connection.vendor == "postgresql":
                 with connection.cursor() as curseur:  # les statistiques du planificateur, comme en production
                     curseur.execute(f"ANALYZE {tables}")
