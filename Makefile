@@ -52,22 +52,56 @@ pannes: install
 	SPIE_TESTS_PANNE=1 DATABASE_URL=$(PANNES_DATABASE_URL) REDIS_URL=$(PANNES_REDIS_URL) \
 		$(BIN)/python -m pytest tests/pannes -m panne -n 0 -p no:randomly -s -q $(PYTEST_ARGS)
 
-# Mesures de performance sur PostgreSQL (base dédiée, créée au besoin), chiffres dans docs/BENCHMARKS.md.
-# DEBUG coupé comme en production ; la commande ne laisse rien en base (transaction annulée).
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_bench
-bench: install
-	createdb -h 127.0.0.1 -U postgres spie_bench 2>/dev/null || true
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
-		$(BIN)/python manage.py mesurer_recherche_rome --expliquer $(BENCH_ARGS)
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
-		$(BIN)/python manage.py mesurer_import_personnes $(BENCH_IMPORT_ARGS)
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
-		$(BIN)/python manage.py mesurer_recherche_offre --expliquer $(BENCH_OFFRE_ARGS)
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
-		$(BIN)/python manage.py mesurer_compte_rendu $(BENCH_COMPTE_RENDU_ARGS)
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
-		$(BIN)/python manage.py mesurer_indicateurs $(BENCH_INDICATEURS_ARGS)
+# Mesures de performance sur PostgreSQL, sur le jeu de données de mesure (docs/BENCHMARKS.md) : base
+# spie_bench_$(SCALE) remplie par `generer_donnees_bench --personnes $(SCALE)` (une fois : la base porte ensuite en
+# commentaire le jeu qu'elle contient, et `make bench` la réutilise ; BENCH_REUTILISER=1 la réutilise sans vérifier),
+# puis les mesures unitaires (transactions annulées : le jeu reste intact), puis la charge (BENCH_CHARGE=0 : sans).
+# DEBUG coupé comme en production. Sorties dans artefacts/bench/$(SCALE)/. `make bench SCALE=200000` : échelle
+# nationale (génération longue, charge de 120 s).
+SCALE ?= 20000
+BENCH_BASE := spie_bench_$(SCALE)
+BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_BASE)
+BENCH_PG := -h 127.0.0.1 -U postgres
+BENCH_MARQUE := jeu de mesure : generer_donnees_bench --personnes $(SCALE)
+BENCH_REUTILISER ?= 0
+BENCH_CHARGE ?= 1
+BENCH_DUREE ?= $(shell [ "$(SCALE)" -ge 200000 ] 2>/dev/null && echo 120 || echo 20)
+BENCH_SORTIE := artefacts/bench/$(SCALE)
+BENCH_PILOTE := bench.pilote@spie.test
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0
+BENCH_MESURER = $(BENCH_ENV) $(BIN)/python manage.py $(1) 2>&1 | tee $(BENCH_SORTIE)/$(word 1,$(1)).txt
+
+$(VENV)/.installe-bench: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet ".[dev,bench]"
+	touch $@
+
+bench: SHELL := /bin/bash
+bench: .SHELLFLAGS := -o pipefail -ec
+bench: $(VENV)/.installe-bench
+	case "$(SCALE)" in ''|*[!0-9]*) echo "SCALE doit être un nombre de personnes." >&2; exit 2;; esac
+	mkdir -p $(BENCH_SORTIE)
+	marque=$$(psql $(BENCH_PG) -d postgres -tAc \
+		"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$(BENCH_BASE)'"); \
+	if [ "$(BENCH_REUTILISER)" = 1 ] || [ "$$marque" = "$(BENCH_MARQUE)" ]; then \
+		echo "$(BENCH_BASE) porte déjà le jeu de mesure : réutilisée."; \
+		$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput; \
+	else \
+		dropdb $(BENCH_PG) --if-exists $(BENCH_BASE); \
+		createdb $(BENCH_PG) $(BENCH_BASE); \
+		$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput; \
+		$(BENCH_ENV) /usr/bin/time -f "Génération : %e s, %M Ko de pointe" $(BIN)/python manage.py \
+			generer_donnees_bench --personnes $(SCALE) 2>&1 | tee $(BENCH_SORTIE)/generer_donnees_bench.txt; \
+		psql $(BENCH_PG) -d postgres -c "COMMENT ON DATABASE $(BENCH_BASE) IS '$(BENCH_MARQUE)'"; \
+	fi
+	$(call BENCH_MESURER,mesurer_permissions --expliquer $(BENCH_PERMISSIONS_ARGS))
+	$(call BENCH_MESURER,mesurer_recherche_rome --expliquer $(BENCH_ARGS))
+	$(call BENCH_MESURER,mesurer_import_personnes $(BENCH_IMPORT_ARGS))
+	$(call BENCH_MESURER,mesurer_indicateurs --pilote $(BENCH_PILOTE) $(BENCH_INDICATEURS_ARGS))
+	$(call BENCH_MESURER,mesurer_compte_rendu --pilote $(BENCH_PILOTE) $(BENCH_COMPTE_RENDU_ARGS))
+	$(call BENCH_MESURER,mesurer_recherche_offre --catalogue-en-place --expliquer $(BENCH_OFFRE_ARGS))
+	if [ "$(BENCH_CHARGE)" = 1 ]; then $(call BENCH_MESURER,mesurer_charge --duree $(BENCH_DUREE) $(BENCH_CHARGE_ARGS)); fi
+	echo "Mesures dans $(BENCH_SORTIE)/."
 
 quality: install
 	$(BIN)/ruff format --check .
