@@ -53,7 +53,7 @@ def test_la_mesure_compte_ce_que_voient_1_2_et_3_organisations_puis_annule_tout(
     assert "SQL seul, comptage de la première page" in texte and "SQL seul, page de la page 2" in texte
     requetes = re.findall(r"Requêtes SQL par appel HTTP : (\d+) \(première page\), (\d+)", texte)
     assert len(requetes) == 3 and all(int(a) == int(b) > 0 for a, b in requetes)
-    assert "Charge moyenne sur 1 min" in texte and "Budget de 300 ms" in texte
+    assert "Charge moyenne sur 1 min" in texte and "Budget de 200 ms (p95 HTTP des deux pages)" in texte
     assert (Utilisateur.objects.count(), Membre.objects.count(), Carnet.objects.count()) == (utilisateurs, membres, 46)
 
 

@@ -32,7 +32,7 @@ from partenaires.models import Organisation, Utilisateur
 from spie.traces import Commande
 
 PAR_PAGE = 25  # celui de `spie.pagination.paginer`, que la liste utilise
-BUDGET_MS = 300  # p95 de la requête HTTP de la liste, première page
+BUDGET_MS = 200  # issue 12 : listes et recherche, p95 ≤ 200 ms (requête HTTP, première page et page profonde)
 
 
 class Command(Commande):
@@ -78,14 +78,15 @@ class Command(Commande):
             f"(au-delà de {_coeurs()}, d'autres processus se disputent les cœurs et gonflent les chiffres)."
         )
         for nombre, resultat in resultats:
-            p95 = _centiles(resultat["premiere_http"])[95]
+            p95 = max(_centiles(resultat["premiere_http"])[95], _centiles(resultat["profonde_http"])[95])
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{nombre} organisation(s) : {resultat['visibles']} carnets visibles ; comptage p50 "
                     f"{_centiles(resultat['comptage'])[50]:.1f} ms ; première page HTTP p50 "
                     f"{_centiles(resultat['premiere_http'])[50]:.1f} ms, p95 {p95:.1f} ms ; page "
-                    f"{resultat['page_profonde']} HTTP p50 {_centiles(resultat['profonde_http'])[50]:.1f} ms ; "
-                    f"{resultat['requetes']} requêtes par page. Budget de {BUDGET_MS} ms (p95 HTTP, première page) : "
+                    f"{resultat['page_profonde']} HTTP p50 {_centiles(resultat['profonde_http'])[50]:.1f} ms, p95 "
+                    f"{_centiles(resultat['profonde_http'])[95]:.1f} ms ; "
+                    f"{resultat['requetes']} requêtes par page. Budget de {BUDGET_MS} ms (p95 HTTP des deux pages) : "
                     f"{'tenu' if p95 < BUDGET_MS else 'DÉPASSÉ'}."
                 )
             )
