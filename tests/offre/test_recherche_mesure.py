@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from offre.management.commands.mesurer_recherche_offre import creer_catalogue
+from offre.donnees_bench import creer_catalogue
 from offre.models import CritereService, Service, SessionService, Structure
 
 pytestmark = pytest.mark.django_db
