@@ -30,6 +30,7 @@ ECRIVENT_SUR_UN_DOSSIER = {
     "suivre_orientations_service": "orientations vers un service expirées ou relancées",
     "envoyer_rappels": "rappels et relances de convocation historisés",
     "charger_demo": "données de démonstration (base de démonstration seulement)",
+    "generer_donnees_bench": "jeu de données de mesure (base de mesure vide seulement)",
     "anonymiser_dossiers": "dossiers sans contact anonymisés (trace AnonymisationCarnet, qui dit la commande), "
     "simulation par défaut",
     "rechiffrer_nir": "NIR rechiffrés et empreintes recalculées (rotation des clés), simulation par défaut",
