@@ -55,7 +55,8 @@ pannes: install
 # Mesures de performance sur PostgreSQL, sur le jeu de données de mesure (docs/BENCHMARKS.md) : base
 # spie_bench_$(SCALE) remplie par `generer_donnees_bench --personnes $(SCALE)` (une fois : la base porte ensuite en
 # commentaire le jeu qu'elle contient, et `make bench` la réutilise ; BENCH_REUTILISER=1 la réutilise sans vérifier),
-# puis les mesures unitaires (transactions annulées : le jeu reste intact), puis la charge (BENCH_CHARGE=0 : sans).
+# puis les mesures unitaires (transactions annulées : le jeu reste intact), puis la charge (gunicorn, locust et le
+# Redis de BENCH_REDIS_URL ; BENCH_CHARGE=0 : sans).
 # DEBUG coupé comme en production. Sorties dans artefacts/bench/$(SCALE)/. `make bench SCALE=200000` : échelle
 # nationale (génération longue, charge de 120 s).
 SCALE ?= 20000
@@ -68,6 +69,7 @@ BENCH_CHARGE ?= 1
 BENCH_DUREE ?= $(shell [ "$(SCALE)" -ge 200000 ] 2>/dev/null && echo 120 || echo 20)
 BENCH_SORTIE := artefacts/bench/$(SCALE)
 BENCH_PILOTE := bench.pilote@spie.test
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0
 BENCH_MESURER = $(BENCH_ENV) $(BIN)/python manage.py $(1) 2>&1 | tee $(BENCH_SORTIE)/$(word 1,$(1)).txt
 
@@ -100,7 +102,8 @@ bench: $(VENV)/.installe-bench
 	$(call BENCH_MESURER,mesurer_indicateurs --pilote $(BENCH_PILOTE) $(BENCH_INDICATEURS_ARGS))
 	$(call BENCH_MESURER,mesurer_compte_rendu --pilote $(BENCH_PILOTE) $(BENCH_COMPTE_RENDU_ARGS))
 	$(call BENCH_MESURER,mesurer_recherche_offre --catalogue-en-place --expliquer $(BENCH_OFFRE_ARGS))
-	if [ "$(BENCH_CHARGE)" = 1 ]; then $(call BENCH_MESURER,mesurer_charge --duree $(BENCH_DUREE) $(BENCH_CHARGE_ARGS)); fi
+	if [ "$(BENCH_CHARGE)" = 1 ]; then REDIS_URL=$(BENCH_REDIS_URL) \
+		$(call BENCH_MESURER,mesurer_charge --duree $(BENCH_DUREE) --sortie $(BENCH_SORTIE) $(BENCH_CHARGE_ARGS)); fi
 	echo "Mesures dans $(BENCH_SORTIE)/."
 
 quality: install
