@@ -27,6 +27,16 @@ ORGANISATION = "bench.organisation@spie.test"
 PILOTE = "bench.pilote@spie.test"
 PERSONNE = "bench.personne@spie.test"
 DERNIERE_PAGE = {"page": "999999"}  # au-delà de la dernière, la pagination rend la dernière
+INDICATEURS = "indicateurs du territoire"
+
+# Parcours séquentiels admis (page, table) et leur raison. Les indicateurs agrègent TOUS les carnets du territoire
+# (le plus grand : le quart des carnets du pays) : lire la table en entier est le bon plan (PostgreSQL le garde même
+# avec un filtre de territoire indexable : il coûte moins que 25 % de la table lue par l'index). Ce calcul se paie
+# une fois, puis il est servi par le cache et le précalcul de la page (budget de 2 s).
+ADMIS = {
+    (INDICATEURS, "parcours_carnet"): "agrégat de tout le territoire (≥ 20 % des carnets) : le parcours complet est "
+    "le plan le moins cher ; calcul mis en cache et précalculé",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,10 @@ class SeqScan:
     lignes: int
     sql: str
     plan: dict
+
+    @property
+    def admis(self) -> str:
+        return ADMIS.get((self.page, self.table), "")
 
     def __str__(self) -> str:
         plan = json.dumps(self.plan, indent=1, ensure_ascii=False)
@@ -128,7 +142,7 @@ def pages_du_jeu_de_mesure() -> list[Page]:
             {"texte": "Entretien (vérification des plans)", "visibilite": "groupe"},
             "post",
         ),
-        Page("indicateurs du territoire", PILOTE, reverse("gouvernance:indicateurs")),
+        Page(INDICATEURS, PILOTE, reverse("gouvernance:indicateurs")),
     ]
     for nom in ["espace_accueil", "espace_plan", "espace_rendez_vous", "espace_exprimer"]:
         pages.append(Page(f"espace de la personne ({nom})", PERSONNE, reverse(f"parcours:{nom}")))
@@ -148,8 +162,8 @@ def requetes_de_la_page(page: Page, client: Client) -> list[str]:
 
 
 def verifier(pages: Iterable[Page], seuil: int = SEUIL_LIGNES) -> tuple[list[SeqScan], int]:
-    """Les parcours séquentiels de grosses tables de toutes les `pages`, et le nombre de requêtes examinées.
-    À appeler dans une transaction annulée ensuite (le POST d'une note écrit)."""
+    """Les parcours séquentiels de grosses tables de toutes les `pages` (les admis compris, voir `ADMIS`), et le
+    nombre de requêtes examinées. À appeler dans une transaction annulée ensuite (le POST d'une note écrit)."""
     tables = grosses_tables(seuil)
     client = Client()
     trouves, examinees = [], 0
