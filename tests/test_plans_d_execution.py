@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from spie import plans
 
-pytestmark = pytest.mark.skipif(
+postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="EXPLAIN (FORMAT JSON) et pg_class : PostgreSQL seulement"
 )
 
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(
 PERSONNES = 12_000
 
 
+@postgresql
 @pytest.mark.django_db
 def test_le_verificateur_trouve_le_seq_scan_d_une_grosse_table_et_pas_le_parcours_d_index():
     with connection.cursor() as curseur:
@@ -58,6 +59,7 @@ def jeu_moyen(django_db_setup, django_db_blocker):
             atomique.__exit__(None, None, None)
 
 
+@postgresql
 @pytest.mark.django_db
 def test_aucune_page_des_scenarios_ne_parcourt_sequentiellement_une_grosse_table(jeu_moyen):
     assert len(jeu_moyen) >= 3, f"le jeu moyen doit avoir plusieurs tables de plus de 10 000 lignes : {jeu_moyen}"
