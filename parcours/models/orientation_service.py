@@ -91,9 +91,9 @@ class OrientationService(models.Model):
         ordering = ["-envoyee_le", "-id"]
         indexes = [
             models.Index(fields=["statut", "envoyee_le"], name="orientation_service_statut"),
-            # Le jour d'envoi à Paris, comme le filtre des indicateurs (`envoyee_le__date__gte`, `__lte`) : ANALYZE en tire
-            # la part des orientations de la période ; sans elle, PostgreSQL la suppose minuscule et parcourt la
-            # table entière (plans d'exécution, issue 12).
+            # Le jour d'envoi à Paris, comme le filtre des indicateurs (`envoyee_le__date__gte`, `__lte`) :
+            # ANALYZE en tire la part des orientations de la période ; sans elle, PostgreSQL la suppose minuscule
+            # et parcourt la table entière (plans d'exécution, issue 12).
             models.Index(TruncDate("envoyee_le"), name="orientation_service_jour"),
         ]
 
