@@ -18,7 +18,8 @@ postgresql = pytest.mark.skipif(
 
 # 12 000 personnes : les grosses tables (personnes, carnets, événements, partages, consultations…) dépassent
 # 10 000 lignes. Génération mesurée (2 cœurs partagés) : 78 à 84 s avec ANALYZE, sous le budget de 90 s ;
-# la vérification des 22 pages : 7 s. À 50 000 personnes, `verifier_plans` a trouvé un cas que ce jeu ne montre pas (index 0017).
+# la vérification des 22 pages : 7 s. À 50 000 personnes, `verifier_plans` a trouvé un cas que ce jeu ne
+# montre pas (index 0017 de parcours).
 PERSONNES = 12_000
 
 
