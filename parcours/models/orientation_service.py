@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from parcours.models.carnet import Action, Carnet, Objectif
@@ -88,7 +89,13 @@ class OrientationService(models.Model):
         verbose_name = "orientation vers un service"
         verbose_name_plural = "orientations vers un service"
         ordering = ["-envoyee_le", "-id"]
-        indexes = [models.Index(fields=["statut", "envoyee_le"], name="orientation_service_statut")]
+        indexes = [
+            models.Index(fields=["statut", "envoyee_le"], name="orientation_service_statut"),
+            # Le jour d'envoi à Paris, comme le filtre des indicateurs (`envoyee_le__date__gte`, `__lte`) :
+            # ANALYZE en tire la part des orientations de la période ; sans elle, PostgreSQL la suppose minuscule
+            # et parcourt la table entière (plans d'exécution, issue 12).
+            models.Index(TruncDate("envoyee_le"), name="orientation_service_jour"),
+        ]
 
     def __str__(self):
         return f"{self.service} ({self.get_statut_display().lower()})"
