@@ -115,3 +115,4 @@ for _profil in PLAN["profils"]:
         {"profil": _profil, "_rangs": itertools.count(), "abstract": False, "__module__": __name__},
     )
     globals()[_classe.__name__] = _classe
+del _classe, _profil  # locust ne doit trouver chaque classe que sous son nom

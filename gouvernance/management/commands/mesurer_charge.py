@@ -69,18 +69,18 @@ class Command(Commande):
         parser.add_argument("--sortie", default=str(Path(settings.BASE_DIR) / "artefacts" / "bench"))
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("La mesure de charge tourne sur PostgreSQL : définissez DATABASE_URL.")
-        if not settings.REDIS_URL:
-            raise CommandError(
-                "La mesure de charge tourne avec Redis (cache), comme en production : définissez REDIS_URL."
-            )
         demandes = [nom.strip() for nom in options["scenarios"].split(",") if nom.strip()]
         inconnus = sorted(set(demandes) - set(SCENARIOS))
         if inconnus:
             raise CommandError(f"Scénarios inconnus : {', '.join(inconnus)} (connus : {', '.join(SCENARIOS)}).")
         if options["duree"] < 1 or options["utilisateurs"] < 1 or options["workers"] < 1:
             raise CommandError("--duree, --utilisateurs et --workers sont des entiers positifs.")
+        if connection.vendor != "postgresql":
+            raise CommandError("La mesure de charge tourne sur PostgreSQL : définissez DATABASE_URL.")
+        if not settings.REDIS_URL:
+            raise CommandError(
+                "La mesure de charge tourne avec Redis (cache), comme en production : définissez REDIS_URL."
+            )
         scenarios = ["plancher", *[nom for nom in SCENARIOS if nom in demandes and nom != "plancher"]]
         comptes = _comptes()
         plans = {nom: PLANS[nom](comptes, random.Random(options["graine"])) for nom in scenarios}
