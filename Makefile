@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 PORT ?= 8000
 
-.PHONY: install run demo test e2e pannes bench quality fix worker beat migrate clean
+.PHONY: install run demo test e2e pannes bench charge quality fix worker beat migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,7 @@ pannes: install
 # DEBUG coupé comme en production ; la commande ne laisse rien en base (transaction annulée).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_bench
 bench: install
+	$(BIN)/python -m pip install --quiet ".[dev,bench]"
 	createdb -h 127.0.0.1 -U postgres spie_bench 2>/dev/null || true
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
@@ -68,6 +69,15 @@ bench: install
 		$(BIN)/python manage.py mesurer_compte_rendu $(BENCH_COMPTE_RENDU_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
 		$(BIN)/python manage.py mesurer_indicateurs $(BENCH_INDICATEURS_ARGS)
+
+# Tests de charge (gunicorn + locust) sur une base remplie par generer_donnees_bench : 20 utilisateurs, 120 s par
+# scénario, l'un après l'autre (environ 16 min) ; tableau et JSON dans artefacts/bench/. Voir docs/BENCHMARKS.md.
+CHARGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_charge
+CHARGE_REDIS_URL ?= redis://127.0.0.1:6379/8
+charge: install
+	$(BIN)/python -m pip install --quiet ".[dev,bench]"
+	DATABASE_URL=$(CHARGE_DATABASE_URL) REDIS_URL=$(CHARGE_REDIS_URL) \
+		$(BIN)/python manage.py mesurer_charge $(CHARGE_ARGS)
 
 quality: install
 	$(BIN)/ruff format --check .
