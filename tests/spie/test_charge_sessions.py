@@ -148,3 +148,13 @@ def test_la_commande_refuse_ce_qu_elle_ne_peut_pas_mesurer():
         attendu = "Comptes de mesure absents : bench.referent@spie.test"
     with pytest.raises(CommandError, match=attendu):
         call_command("mesurer_charge", duree=1)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or not settings.REDIS_URL, reason="la commande ne mesure que PostgreSQL et Redis"
+)
+def test_chaque_profil_d_un_scenario_a_au_moins_un_utilisateur(referente, monkeypatch):
+    comptes = {role: referente.utilisateur for role in mesurer_charge.COMPTES}
+    monkeypatch.setattr(mesurer_charge, "_comptes", lambda: comptes)
+    with pytest.raises(CommandError, match="--utilisateurs doit valoir au moins 2"):
+        call_command("mesurer_charge", scenarios="mes_carnets", utilisateurs=1)

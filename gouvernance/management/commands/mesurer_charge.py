@@ -84,6 +84,10 @@ class Command(Commande):
         scenarios = ["plancher", *[nom for nom in SCENARIOS if nom in demandes and nom != "plancher"]]
         comptes = _comptes()
         plans = {nom: PLANS[nom](comptes, random.Random(options["graine"])) for nom in scenarios}
+        profils = max(len(plan["profils"]) for plan in plans.values())
+        if options["utilisateurs"] < profils:
+            # locust répartit les utilisateurs entre les profils : avec moins d'utilisateurs, un profil n'aurait rien.
+            raise CommandError(f"--utilisateurs doit valoir au moins {profils} (un par profil d'un scénario).")
 
         sortie = Path(options["sortie"])
         sortie.mkdir(parents=True, exist_ok=True)
