@@ -2,8 +2,12 @@
 
 Ce fichier n'importe pas Django : il lit le plan du scénario (JSON, variable SPIE_CHARGE_PLAN) écrit par la commande
 (profils d'utilisateurs, clés de leurs sessions connectées, requêtes et leurs chemins) et écrit chaque requête
-mesurée (nom, durée en ms, réussie) dans SPIE_CHARGE_MESURES à la fin du passage. Pas de temps d'attente entre deux
-requêtes : chaque utilisateur enchaîne ses requêtes, comme wrk.
+mesurée (nom, durée en ms, réussie) dans SPIE_CHARGE_MESURES à la fin du passage. Le temps d'attente entre deux
+requêtes vient du plan (`reflexion_s`) : tiré entre deux bornes (régime « utilisateurs »), ou nul (None, régime
+« saturation » : chaque utilisateur enchaîne ses requêtes, comme wrk). Avec réflexion, chaque utilisateur commence
+après un délai tiré entre 0 et la borne haute (des personnes ne cliquent pas toutes à la même seconde : sinon le
+départ serait une rafale de saturation), et le formulaire d'une note se remplit pendant un temps de réflexion avant
+son envoi.
 
 Une réponse inattendue compte comme erreur : un statut autre que celui attendu (une redirection vers la page de
 connexion n'est jamais suivie, elle échoue), ou une note dont l'envoi ne renvoie pas vers l'onglet des notes."""
@@ -15,7 +19,7 @@ import random
 import re
 import time
 
-from locust import HttpUser, constant, events, task
+from locust import HttpUser, between, constant, events, task
 
 with open(os.environ["SPIE_CHARGE_PLAN"], encoding="utf-8") as _fichier:
     PLAN = json.load(_fichier)
@@ -59,13 +63,15 @@ def _fin(**kwargs):
 
 class UtilisateurConnecte(HttpUser):
     abstract = True
-    wait_time = constant(0)
+    wait_time = between(*PLAN["reflexion_s"]) if PLAN.get("reflexion_s") else constant(0)
     profil: dict = {}
     _rangs = None
 
     def on_start(self):
         cle = self.profil["sessions"][next(self._rangs) % len(self.profil["sessions"])]
         self.client.cookies.set(PLAN["cookie_session"], cle)
+        if PLAN.get("reflexion_s"):
+            time.sleep(random.uniform(0, PLAN["reflexion_s"][1]))  # coopératif : locust patche time par gevent
 
     @task
     def une_requete(self):
@@ -88,6 +94,7 @@ class UtilisateurConnecte(HttpUser):
         page = self._get(requete["nom"], f"{chemin}?onglet=notes")
         if page.status_code != 200:
             return
+        self.wait()  # le temps d'écrire la note (nul en saturation)
         jetons = valeur_du_champ(page.text, "csrfmiddlewaretoken")
         visibilites = valeur_du_champ(page.text, "visibilite")
         donnees = {

@@ -1,4 +1,5 @@
-"""Un scénario passé sous locust (processus à part, sans interface), et ses mesures relues."""
+"""Un scénario passé sous locust (processus à part, sans interface) dans l'un des deux régimes, et ses mesures
+relues."""
 
 import json
 import os
@@ -8,7 +9,34 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spie.charge.statistiques import SATURATION, UTILISATEURS
+
 LOCUSTFILE = Path(__file__).resolve().with_name("locustfile.py")
+
+
+@dataclass(frozen=True)
+class Regime:
+    """Comment les utilisateurs simulés enchaînent leurs requêtes : avec un temps de réflexion tiré entre
+    `reflexion_s[0]` et `reflexion_s[1]` secondes (régime « utilisateurs »), ou sans attente (None : « saturation »)."""
+
+    duree_s: int
+    reflexion_s: tuple[float, float] | None = None
+
+    @property
+    def nom(self) -> str:
+        return UTILISATEURS if self.reflexion_s else SATURATION
+
+
+def lire_reflexion(texte: str) -> tuple[float, float]:
+    """« 1,3 » → (1.0, 3.0) : les bornes du temps de réflexion, en secondes (0 ≤ min ≤ max, max > 0)."""
+    morceaux = [morceau.strip() for morceau in texte.split(",")]
+    try:
+        minimum, maximum = (float(morceau) for morceau in morceaux)
+    except ValueError:
+        raise ValueError(f"temps de réflexion « {texte} » : deux nombres de secondes attendus, « min,max »") from None
+    if not 0 <= minimum <= maximum or maximum <= 0:
+        raise ValueError(f"temps de réflexion « {texte} » : il faut 0 ≤ min ≤ max et max > 0")
+    return minimum, maximum
 
 
 @dataclass
@@ -30,12 +58,13 @@ def lire_mesures(donnees: dict) -> Mesures:
     )
 
 
-def lancer_locust(plan: dict, *, adresse: str, utilisateurs: int, duree_s: int, journal: Path) -> Mesures:
-    """Lance locust sur `plan` : `utilisateurs` démarrés d'un coup, pendant `duree_s` secondes."""
+def lancer_locust(plan: dict, regime: Regime, *, adresse: str, utilisateurs: int, journal: Path) -> Mesures:
+    """Lance locust sur `plan` dans `regime` : `utilisateurs` démarrés d'un coup, pendant `regime.duree_s` secondes."""
+    duree_s = regime.duree_s
     with tempfile.TemporaryDirectory(prefix="spie-charge-") as dossier:
         chemin_plan = Path(dossier) / "plan.json"
         chemin_mesures = Path(dossier) / "mesures.json"
-        chemin_plan.write_text(json.dumps(plan), encoding="utf-8")
+        chemin_plan.write_text(json.dumps({**plan, "reflexion_s": regime.reflexion_s}), encoding="utf-8")
         commande = [
             sys.executable,
             "-m",

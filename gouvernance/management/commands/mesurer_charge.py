@@ -6,10 +6,16 @@
 2. Démarre gunicorn sur 127.0.0.1 (port libre) comme en production : workers synchrones, DEBUG coupé, second facteur
    obligatoire ; plus la page plancher (`SPIE_PAGE_PLANCHER=1`, pour ce gunicorn seulement).
 3. Passe chaque scénario sous locust sans interface, l'un après l'autre, sur le même serveur (`plancher` d'abord,
-   toujours) : N utilisateurs sans temps d'attente (comme wrk), `--duree` secondes chacun.
-4. Rapporte par requête p50/p95/p99, débit et erreurs ; par scénario le débit rapporté à celui du plancher et la
-   mémoire résidente maximale de chaque worker (relevée dans /proc toutes les 0,5 s pendant la charge). Écrit un
-   tableau Markdown et un JSON dans artefacts/bench/, affiche le tableau et signale les budgets dépassés.
+   toujours), dans deux régimes l'un après l'autre :
+   - « utilisateurs » : N utilisateurs qui attendent un temps de réflexion tiré dans `--reflexion` (1 à 3 s par
+     défaut, plus exigeant qu'un vrai référent qui lit sa page plusieurs secondes), `--duree` secondes ; p50/p95/p99,
+     débit, erreurs, jugés contre les budgets ;
+   - « saturation » : N utilisateurs sans temps d'attente (comme wrk), `--duree-saturation` secondes ; le débit, et
+     son rapport à celui du plancher en saturation. Les centiles y sont affichés mais pas jugés : en boucle fermée,
+     la latence vaut à peu près N ÷ débit (la file d'attente), pas le temps que voit un référent.
+4. Rapporte aussi la mémoire résidente maximale de chaque worker sur tout le passage (relevée dans /proc toutes les
+   0,5 s) et la charge moyenne avant et après. Écrit un tableau Markdown par régime et un JSON dans
+   artefacts/bench/, affiche le rapport et signale les budgets dépassés.
 
 Le scénario `note` écrit pour de bon des notes dans les carnets du référent (c'est le POST réel) : à passer sur une
 base de mesure, jamais sur une base de production. Voir docs/BENCHMARKS.md, « Tests de charge »."""
@@ -34,7 +40,8 @@ from offre.recherche import communes
 from parcours import permissions as regles
 from parcours.models import Carnet, Intervenant, Personne
 from partenaires.models import Utilisateur
-from spie.charge import passage, rapport, sessions, statistiques
+from spie.charge import passage, rapport, sessions
+from spie.charge.passage import Regime
 from spie.charge.serveur import EchantillonneurMemoire, gunicorn
 from spie.pagination import PAR_PAGE
 from spie.traces import Commande
@@ -57,7 +64,18 @@ class Command(Commande):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("--duree", type=int, default=120, help="secondes de charge par scénario (120)")
+        parser.add_argument(
+            "--duree", type=int, default=120, help="secondes du régime « utilisateurs » par scénario (120)"
+        )
+        parser.add_argument(
+            "--duree-saturation", type=int, default=30, help="secondes du régime « saturation » par scénario (30)"
+        )
+        parser.add_argument(
+            "--reflexion",
+            default="1,3",
+            help="temps de réflexion du régime « utilisateurs », « min,max » en secondes (1,3 : plus exigeant qu'un "
+            "vrai référent, qui lit sa page plusieurs secondes)",
+        )
         parser.add_argument("--utilisateurs", type=int, default=20, help="utilisateurs simultanés (20)")
         parser.add_argument(
             "--scenarios",
@@ -73,8 +91,13 @@ class Command(Commande):
         inconnus = sorted(set(demandes) - set(SCENARIOS))
         if inconnus:
             raise CommandError(f"Scénarios inconnus : {', '.join(inconnus)} (connus : {', '.join(SCENARIOS)}).")
-        if options["duree"] < 1 or options["utilisateurs"] < 1 or options["workers"] < 1:
-            raise CommandError("--duree, --utilisateurs et --workers sont des entiers positifs.")
+        if min(options["duree"], options["duree_saturation"], options["utilisateurs"], options["workers"]) < 1:
+            raise CommandError("--duree, --duree-saturation, --utilisateurs et --workers sont des entiers positifs.")
+        try:
+            reflexion = passage.lire_reflexion(options["reflexion"])
+        except ValueError as erreur:
+            raise CommandError(f"--reflexion : {erreur}.") from None
+        regimes = (Regime(options["duree"], reflexion), Regime(options["duree_saturation"]))
         if connection.vendor != "postgresql":
             raise CommandError("La mesure de charge tourne sur PostgreSQL : définissez DATABASE_URL.")
         if not settings.REDIS_URL:
@@ -100,22 +123,31 @@ class Command(Commande):
             "charge moyenne avant": _charge_moyenne(),
             "gunicorn": f"{options['workers']} workers sync",
             "utilisateurs": options["utilisateurs"],
-            "durée par scénario s": options["duree"],
+            "réflexion s": f"{reflexion[0]:g} à {reflexion[1]:g}",
+            "durée utilisateurs s": options["duree"],
+            "durée saturation s": options["duree_saturation"],
             "personnes": Personne.objects.count(),
             "carnets": Carnet.objects.count(),
             "services": Service.objects.count(),
         }
         resultats = []
-        with gunicorn(workers=options["workers"], journal=journal_serveur) as (adresse, maitre):
+        with (
+            gunicorn(workers=options["workers"], journal=journal_serveur) as (adresse, maitre),
+            EchantillonneurMemoire(maitre.pid) as memoire,
+        ):
             for nom in scenarios:
-                self.stdout.write(f"Scénario {nom} : {options['duree']} s, {options['utilisateurs']} utilisateurs…")
-                resultats.append(
-                    _passer(nom, plans[nom], comptes, options, adresse=adresse, maitre=maitre, journal=journal_locust)
-                )
+                for regime in regimes:
+                    self.stdout.write(
+                        f"Scénario {nom}, régime {regime.nom} : {regime.duree_s} s, "
+                        f"{options['utilisateurs']} utilisateurs…"
+                    )
+                    resultats.append(
+                        _passer(nom, plans[nom], regime, comptes, options, adresse=adresse, journal=journal_locust)
+                    )
         contexte["charge moyenne après"] = _charge_moyenne()
 
-        markdown = rapport.en_markdown(resultats, contexte)
-        donnees = rapport.en_json(resultats, contexte)
+        markdown = rapport.en_markdown(resultats, contexte, memoire.maximum_mo)
+        donnees = rapport.en_json(resultats, contexte, memoire.maximum_mo)
         (sortie / f"charge-{horodatage}.md").write_text(markdown, encoding="utf-8")
         (sortie / f"charge-{horodatage}.json").write_text(
             json.dumps(donnees, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -126,32 +158,28 @@ class Command(Commande):
             self.stdout.write(self.style.WARNING(f"{len(donnees['depassements'])} budget(s) dépassé(s)."))
 
 
-def _passer(nom, plan, comptes, options, *, adresse, maitre, journal) -> rapport.ResultatScenario:
-    """Un scénario : ses sessions (une par utilisateur simulé et par profil), locust, la mémoire des workers."""
+def _passer(nom, plan, regime, comptes, options, *, adresse, journal) -> rapport.ResultatScenario:
+    """Un scénario dans un régime : ses sessions (une par utilisateur simulé et par profil, neuves), puis locust."""
     ouvertes = []
+    profils = []
     try:
         for profil in plan["profils"]:
-            utilisateur = comptes[profil.pop("compte")]
-            profil["sessions"] = [sessions.ouvrir_session(utilisateur) for _ in range(options["utilisateurs"])]
-            ouvertes += profil["sessions"]
-        plan["cookie_session"] = settings.SESSION_COOKIE_NAME
-        with EchantillonneurMemoire(maitre.pid) as memoire:
-            mesures = passage.lancer_locust(
-                plan, adresse=adresse, utilisateurs=options["utilisateurs"], duree_s=options["duree"], journal=journal
-            )
+            utilisateur = comptes[profil["compte"]]
+            cles = [sessions.ouvrir_session(utilisateur) for _ in range(options["utilisateurs"])]
+            ouvertes += cles
+            profils.append({cle: valeur for cle, valeur in profil.items() if cle != "compte"} | {"sessions": cles})
+        mesures = passage.lancer_locust(
+            {**plan, "profils": profils, "cookie_session": settings.SESSION_COOKIE_NAME},
+            regime,
+            adresse=adresse,
+            utilisateurs=options["utilisateurs"],
+            journal=journal,
+        )
     finally:
         sessions.fermer_sessions(ouvertes)
-    lignes = [
-        statistiques.resumer(nom, requete, plan["categories"].get(requete, ""), valeurs, mesures.duree_s)
-        for requete, valeurs in sorted(mesures.par_requete.items())
-    ]
-    # Une requête du plan qui n'a jamais été faite est signalée (ligne vide, comptée comme dépassement).
-    lignes += [
-        statistiques.resumer(nom, requete, categorie, [], mesures.duree_s)
-        for requete, categorie in plan["categories"].items()
-        if requete not in mesures.par_requete
-    ]
-    return rapport.ResultatScenario(nom, mesures.duree_s, lignes, memoire.maximum_mo, mesures.exemples_d_erreurs)
+    return rapport.resultat(
+        nom, regime.nom, mesures.duree_s, mesures.par_requete, plan["categories"], mesures.exemples_d_erreurs
+    )
 
 
 def _comptes() -> dict[str, Utilisateur]:
