@@ -70,8 +70,9 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 \
 		$(BIN)/python manage.py mesurer_indicateurs $(BENCH_INDICATEURS_ARGS)
 
-# Tests de charge (gunicorn + locust) sur une base remplie par generer_donnees_bench : 20 utilisateurs, 120 s par
-# scénario, l'un après l'autre (environ 16 min) ; tableau et JSON dans artefacts/bench/. Voir docs/BENCHMARKS.md.
+# Tests de charge (gunicorn + locust) sur une base remplie par generer_donnees_bench : 20 utilisateurs, par scénario
+# 120 s avec temps de réflexion (budgets) puis 30 s sans attente (saturation, × plancher), environ 18 min ; rapide :
+# CHARGE_ARGS="--duree 20 --duree-saturation 10". Rapport et JSON dans artefacts/bench/. Voir docs/BENCHMARKS.md.
 CHARGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_charge
 CHARGE_REDIS_URL ?= redis://127.0.0.1:6379/8
 charge: install

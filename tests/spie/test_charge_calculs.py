@@ -93,38 +93,95 @@ def test_lire_les_mesures_de_locust():
     assert mesures.exemples_d_erreurs["carnet"] == ["statut 302 (attendu 200) /comptes/login/"]
 
 
+def test_le_regime_se_lit_dans_le_temps_de_reflexion():
+    assert passage.Regime(120, (1.0, 3.0)).nom == statistiques.UTILISATEURS
+    assert passage.Regime(30).nom == statistiques.SATURATION
+
+
+@pytest.mark.parametrize("texte, attendu", [("1,3", (1.0, 3.0)), (" 0.5 , 2 ", (0.5, 2.0)), ("0,4", (0.0, 4.0))])
+def test_lire_le_temps_de_reflexion(texte, attendu):
+    assert passage.lire_reflexion(texte) == attendu
+
+
+@pytest.mark.parametrize("texte", ["3", "1,2,3", "a,b", "3,1", "0,0", "-1,2"])
+def test_un_temps_de_reflexion_impossible_est_refuse(texte):
+    with pytest.raises(ValueError, match="temps de réflexion"):
+        passage.lire_reflexion(texte)
+
+
+def test_en_saturation_les_temps_ne_sont_pas_juges_mais_les_erreurs_si():
+    lente = _ligne("carnet", 2000)
+    assert depassements(lente, juger_les_temps=False) == []
+    assert depassements(_ligne("carnet", 2000, erreurs=2), juger_les_temps=False) == [
+        "s / r : 2 erreur(s) (budget : 0)"
+    ]
+    mesures = {"carnet": [(2000.0, True)] * 10}
+    assert rapport.resultat("carnet", statistiques.SATURATION, 1.0, mesures, {"carnet": "carnet"}).depassements() == []
+    utilisateurs = rapport.resultat("carnet", statistiques.UTILISATEURS, 1.0, mesures, {"carnet": "carnet"})
+    assert utilisateurs.depassements() == ["[utilisateurs] carnet / carnet : p95 2000 ms > 150 ms"]
+
+
+def test_le_resultat_reunit_les_requetes_et_signale_celles_jamais_faites():
+    par_requete = {"page 1": [(10.0, True), (30.0, False)], "page 9": [(20.0, True), (40.0, True)]}
+    categories = {"page 1": "liste", "page 9": "liste", "jamais": "liste"}
+    r = rapport.resultat("mes_carnets", statistiques.SATURATION, 2.0, par_requete, categories)
+    assert [ligne.requete for ligne in r.lignes] == ["page 1", "page 9", "jamais"]
+    assert (r.ensemble.nombre, r.erreurs, r.par_seconde) == (4, 1, 2.0)
+    assert (r.ensemble.p50_ms, r.ensemble.p99_ms) == (20.0, 40.0)
+    assert r.depassements() == [
+        "[saturation] mes_carnets / page 1 : 1 erreur(s) (budget : 0)",
+        "[saturation] mes_carnets / jamais : aucune requête mesurée",
+    ]
+
+
 def _resultats():
-    plancher = rapport.ResultatScenario(
-        "plancher", 10.0, [resumer("plancher", "plancher", "", [(5.0, True)] * 2000, 10.0)], {"11": 90.0}
-    )
-    carnet = rapport.ResultatScenario(
-        "carnet",
-        10.0,
-        [resumer("carnet", "carnet", "carnet", [(100.0, True)] * 445 + [(180.0, True)] * 4 + [(180.0, False)], 10.0)],
-        {"11": 95.0, "12": 310.0},
-        {"carnet": ["statut 500 (attendu 200) "]},
-    )
-    return [plancher, carnet]
+    utilisateurs, saturation = statistiques.UTILISATEURS, statistiques.SATURATION
+    carnet_lent = [(100.0, True)] * 445 + [(180.0, True)] * 4 + [(180.0, False)]
+    return [
+        rapport.resultat("plancher", utilisateurs, 10.0, {"plancher": [(4.0, True)] * 100}, {"plancher": ""}),
+        # En saturation, les centiles du plancher sont longs (la file d'attente) : affichés, jamais jugés.
+        rapport.resultat("plancher", saturation, 10.0, {"plancher": [(90.0, True)] * 2000}, {"plancher": ""}),
+        rapport.resultat(
+            "carnet",
+            utilisateurs,
+            10.0,
+            {"carnet": carnet_lent},
+            {"carnet": "carnet"},
+            {"carnet": ["statut 500 (attendu 200) "]},
+        ),
+        rapport.resultat("carnet", saturation, 10.0, {"carnet": [(400.0, True)] * 450}, {"carnet": "carnet"}),
+    ]
 
 
 def test_rapport_markdown_et_json():
     resultats = _resultats()
-    texte = rapport.en_markdown(resultats, {"date": "2026-11-25 04:00", "utilisateurs": 20})
-    assert "| carnet | carnet | 450 | 1 | 100 | 100 | 180 | 45.0 | ≤ 150 | dépassé |" in texte
-    assert "| plancher | plancher | 2000 | 0 | 5 | 5 | 5 | 200.0 | – | ok |" in texte
-    assert "| carnet | 10 | 45.0 | 0.23 | 1 | 95, 310 |" in texte  # 45 req/s contre 200 au plancher
-    assert "- carnet / carnet : 1 erreur(s) (budget : 0)" in texte
-    assert "- carnet : worker 12 : RSS max 310 Mo > 300 Mo" in texte
-    assert "- carnet : statut 500 (attendu 200)" in texte
-    donnees = rapport.en_json(resultats, {"date": "2026-11-25 04:00"})
-    carnet = donnees["scenarios"][1]
+    memoire = {"11": 95.0, "12": 310.0}
+    texte = rapport.en_markdown(resultats, {"date": "2026-11-25 04:00", "utilisateurs": 20}, memoire)
+    utilisateurs, saturation = texte.split("## Saturation")
+    assert "| carnet | carnet | 450 | 1 | 100 | 100 | 180 | 45.0 | ≤ 150 | dépassé |" in utilisateurs
+    assert "| plancher | plancher | 100 | 0 | 4 | 4 | 4 | 10.0 | – | ok |" in utilisateurs
+    assert "× plancher" not in utilisateurs  # un rapport de débits n'a de sens qu'à saturation
+    assert "| plancher | 10 | 2000 | 0 | 200.0 | 1.00 | 90 | 90 | 90 |" in saturation
+    assert "| carnet | 10 | 450 | 0 | 45.0 | 0.23 | 400 | 400 | 400 |" in saturation  # 45 req/s contre 200
+    assert "loi de Little" in saturation
+    assert "RSS maximal de chaque worker sur tout le passage (budget 300 Mo) : 95 Mo, 310 Mo." in texte
+    assert "- [utilisateurs] carnet / carnet : 1 erreur(s) (budget : 0)" in texte
+    assert "- worker 12 : RSS max 310 Mo > 300 Mo" in texte
+    assert "- [utilisateurs] carnet : statut 500 (attendu 200)" in texte
+    assert "p95 400" not in texte  # le carnet à saturation n'est pas jugé
+    donnees = rapport.en_json(resultats, {"date": "2026-11-25 04:00"}, memoire)
+    regimes = donnees["regimes"]
+    assert regimes["utilisateurs"]["centiles_juges"] is True
+    assert regimes["saturation"]["centiles_juges"] is False
+    assert "loi de Little" in regimes["saturation"]["pourquoi"]
+    carnet = regimes["saturation"]["scenarios"][1]
     assert carnet["rapport_au_plancher"] == pytest.approx(0.225)
-    assert carnet["requetes"][0]["p99_ms"] == 180.0
+    assert "rapport_au_plancher" not in regimes["utilisateurs"]["scenarios"][1]
+    assert regimes["utilisateurs"]["scenarios"][1]["requetes"][0]["p99_ms"] == 180.0
+    assert donnees["rss_max_mo"] == memoire
     assert len(donnees["depassements"]) == 2
 
 
 def test_rapport_sans_depassement():
-    plancher = rapport.ResultatScenario(
-        "plancher", 1.0, [resumer("plancher", "plancher", "", [(5.0, True)], 1.0)], {"11": 90.0}
-    )
-    assert "Tous les budgets sont tenus." in rapport.en_markdown([plancher], {"date": "2026-11-25"})
+    plancher = rapport.resultat("plancher", statistiques.SATURATION, 1.0, {"plancher": [(5.0, True)]}, {"plancher": ""})
+    assert "Tous les budgets sont tenus." in rapport.en_markdown([plancher], {"date": "2026-11-25"}, {"11": 90.0})

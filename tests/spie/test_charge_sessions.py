@@ -140,6 +140,10 @@ def test_les_indicateurs_demandent_un_pilote(referente):
 def test_la_commande_refuse_ce_qu_elle_ne_peut_pas_mesurer():
     with pytest.raises(CommandError, match="Scénarios inconnus : inconnu"):
         call_command("mesurer_charge", scenarios="carnet,inconnu")
+    with pytest.raises(CommandError, match="--duree-saturation"):
+        call_command("mesurer_charge", duree_saturation=0)
+    with pytest.raises(CommandError, match="--reflexion : temps de réflexion « 3,1 »"):
+        call_command("mesurer_charge", reflexion="3,1")
     if connection.vendor != "postgresql":
         attendu = "PostgreSQL"
     elif not settings.REDIS_URL:
