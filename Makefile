@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 PORT ?= 8000
 
-.PHONY: install run demo test e2e pannes bench quality fix worker beat migrate clean
+.PHONY: install run demo test e2e pannes bench charge quality fix worker beat migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,7 @@ BENCH_MARQUE := jeu de mesure : generer_donnees_bench --personnes $(SCALE)
 BENCH_REUTILISER ?= 0
 BENCH_CHARGE ?= 1
 BENCH_DUREE ?= $(shell [ "$(SCALE)" -ge 200000 ] 2>/dev/null && echo 120 || echo 20)
+BENCH_DUREE_SATURATION ?= $(shell [ "$(SCALE)" -ge 200000 ] 2>/dev/null && echo 30 || echo 10)
 BENCH_SORTIE := artefacts/bench/$(SCALE)
 BENCH_PILOTE := bench.pilote@spie.test
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
@@ -96,6 +97,7 @@ bench: $(VENV)/.installe-bench
 			generer_donnees_bench --personnes $(SCALE) 2>&1 | tee $(BENCH_SORTIE)/generer_donnees_bench.txt; \
 		psql $(BENCH_PG) -d postgres -c "COMMENT ON DATABASE $(BENCH_BASE) IS '$(BENCH_MARQUE)'"; \
 	fi
+	-$(call BENCH_MESURER,verifier_plans)
 	$(call BENCH_MESURER,mesurer_permissions --expliquer $(BENCH_PERMISSIONS_ARGS))
 	$(call BENCH_MESURER,mesurer_recherche_rome --expliquer $(BENCH_ARGS))
 	$(call BENCH_MESURER,mesurer_import_personnes $(BENCH_IMPORT_ARGS))
@@ -103,8 +105,17 @@ bench: $(VENV)/.installe-bench
 	$(call BENCH_MESURER,mesurer_compte_rendu --pilote $(BENCH_PILOTE) $(BENCH_COMPTE_RENDU_ARGS))
 	$(call BENCH_MESURER,mesurer_recherche_offre --catalogue-en-place --expliquer $(BENCH_OFFRE_ARGS))
 	if [ "$(BENCH_CHARGE)" = 1 ]; then REDIS_URL=$(BENCH_REDIS_URL) \
-		$(call BENCH_MESURER,mesurer_charge --duree $(BENCH_DUREE) --sortie $(BENCH_SORTIE) $(BENCH_CHARGE_ARGS)); fi
+		$(call BENCH_MESURER,mesurer_charge --duree $(BENCH_DUREE) --duree-saturation $(BENCH_DUREE_SATURATION) --sortie $(BENCH_SORTIE) $(BENCH_CHARGE_ARGS)); fi
 	echo "Mesures dans $(BENCH_SORTIE)/."
+
+# Tests de charge (gunicorn + locust) sur une base remplie par generer_donnees_bench : 20 utilisateurs, par scénario
+# 120 s avec temps de réflexion (budgets) puis 30 s sans attente (saturation, × plancher), environ 18 min ; rapide :
+# CHARGE_ARGS="--duree 20 --duree-saturation 10". Rapport et JSON dans artefacts/bench/. Voir docs/BENCHMARKS.md.
+CHARGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spie_charge
+CHARGE_REDIS_URL ?= redis://127.0.0.1:6379/8
+charge: $(VENV)/.installe-bench
+	DATABASE_URL=$(CHARGE_DATABASE_URL) REDIS_URL=$(CHARGE_REDIS_URL) \
+		$(BIN)/python manage.py mesurer_charge $(CHARGE_ARGS)
 
 quality: install
 	$(BIN)/ruff format --check .

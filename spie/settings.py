@@ -41,6 +41,10 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 # (bandeau « démonstration » sur chaque page) ; la production refuse de démarrer sans lui.
 SPIE_MFA_OBLIGATOIRE = env_bool("SPIE_MFA_OBLIGATOIRE", True)
 SPIE_DEMONSTRATION = not SPIE_MFA_OBLIGATOIRE
+# Page « plancher » des tests de charge (`manage.py mesurer_charge`, docs/BENCHMARKS.md) : `/plancher/`, la page
+# authentifiée la plus simple (mêmes intergiciels, aucune requête de la vue), contre laquelle se lit le débit des
+# autres pages. Désactivée par défaut : l'URL n'existe pas ; la commande l'active pour le seul gunicorn qu'elle lance.
+SPIE_PAGE_PLANCHER = env_bool("SPIE_PAGE_PLANCHER", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

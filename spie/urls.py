@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,3 +23,11 @@ urlpatterns = [
     path("api/v1/", include("offre.echange.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+
+def page_plancher() -> list:
+    """La page plancher des tests de charge, seulement si `SPIE_PAGE_PLANCHER` (sinon l'URL n'existe pas)."""
+    return [path(views.CHEMIN_PLANCHER, views.plancher, name="plancher")] if settings.SPIE_PAGE_PLANCHER else []
+
+
+urlpatterns += page_plancher()

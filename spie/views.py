@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from spie.models import DocumentGenere
+
+CHEMIN_PLANCHER = "plancher/"
 
 
 @login_not_required
@@ -33,6 +35,13 @@ def sante(request):
         etat["cache"] = f"erreur : {exc.__class__.__name__}"
     statut = 200 if all(valeur == "ok" for valeur in etat.values()) else 503
     return JsonResponse(etat, status=statut)
+
+
+def plancher(request):
+    """La page plancher des tests de charge (branchée seulement si `SPIE_PAGE_PLANCHER`) : réservée aux comptes
+    connectés comme toute page (LoginRequiredMiddleware), elle traverse toute la pile d'intergiciels (session, second
+    facteur, comptes séparés…) et ne fait rien d'autre. Son débit est le plafond du serveur pour une page connectée."""
+    return HttpResponse("plancher\n", content_type="text/plain; charset=utf-8")
 
 
 def _document(request, uuid) -> DocumentGenere:
