@@ -1,0 +1,12 @@
+"""Tâches Celery de la partie indicateurs (enregistrées par gouvernance/tasks.py) : le précalcul planifié des vues
+par défaut (`memoire`)."""
+
+from celery import shared_task
+
+
+@shared_task
+def precalculer_indicateurs() -> None:
+    """Tâche planifiée (beat) : mince enveloppe de la commande `precalculer_indicateurs`."""
+    from django.core.management import call_command
+
+    call_command("precalculer_indicateurs")
