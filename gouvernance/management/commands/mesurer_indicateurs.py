@@ -2,8 +2,9 @@
 leurs statuts, référents, demandes et décisions d'orientation, contrats, objectifs, rendez-vous, notes, orientations
 vers l'offre et sorties (avec le suivi dans l'emploi), puis calcule plusieurs fois tous les indicateurs du dernier
 trimestre complet et de la période précédente, pour chaque public (`tableaux.calculer_tableaux`, comme la page).
-Rapporte la médiane et le 95e centile du temps de calcul et le nombre de requêtes. Le tout dans une transaction
-annulée à la fin : la base reste inchangée."""
+Rapporte la médiane et le 95e centile du temps de calcul et le nombre de requêtes, puis ceux des tableaux quand le
+cache a les chiffres (`memoire`, cache chaud). Le tout dans une transaction annulée à la fin : la base reste inchangée
+(et la clé du cache est effacée)."""
 
 import os
 import platform
@@ -15,12 +16,13 @@ from datetime import UTC, datetime, timedelta
 
 import django
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gouvernance.indicateurs import calcul, tableaux
+from gouvernance.indicateurs import calcul, memoire, tableaux
 from gouvernance.indicateurs import population as p
 from offre import services as offre_services
 from offre.models import Service, Structure
@@ -93,19 +95,35 @@ class Command(Commande):
                 durees.append(time.perf_counter() - debut)
             requetes = len(capture.captured_queries)
             accompagnes = par_section[next(iter(par_section))][0].lignes[0].texte
-        return filtres.periode, durees, requetes, accompagnes
+        chaudes, requetes_chaudes = self._mesurer_cache_chaud(filtres, repetitions)
+        return filtres.periode, durees, requetes, accompagnes, chaudes, requetes_chaudes
 
-    def _rapporter(self, periode, durees, requetes, accompagnes):
-        ordonnees = sorted(durees)
-        p95 = ordonnees[min(len(ordonnees) - 1, round(0.95 * (len(ordonnees) - 1)))]
+    def _mesurer_cache_chaud(self, filtres, repetitions):
+        """Les tableaux de la page (`tableaux.publier`) quand le cache a les chiffres : un calcul les y met, puis
+        chaque lecture est mesurée. La clé est effacée à la fin (la transaction annulée n'efface pas le cache)."""
+        cle = memoire.cle(filtres)
+        memoire.calculer(filtres)
+        durees = []
+        try:
+            for _ in range(repetitions):
+                with CaptureQueriesContext(connection) as capture:
+                    debut = time.perf_counter()
+                    tableaux.publier(filtres, arrondi=False)
+                    durees.append(time.perf_counter() - debut)
+        finally:
+            cache.delete(cle)
+        return durees, len(capture.captured_queries)
+
+    def _rapporter(self, periode, durees, requetes, accompagnes, chaudes, requetes_chaudes):
         self.stdout.write(
             f"Indicateurs {periode.libelle} et période précédente, {len(p.PUBLICS)} publics (tous compris) : "
             f"{accompagnes} personnes accompagnées ; "
             f"{requetes} requêtes par calcul."
         )
+        self.stdout.write(f"Calcul complet ({len(durees)} fois) : {_resume(durees)}.")
         self.stdout.write(
-            f"Calcul complet ({len(durees)} fois) : médiane {statistics.median(durees):.2f} s, p95 {p95:.2f} s, "
-            f"min {ordonnees[0]:.2f} s, max {ordonnees[-1]:.2f} s."
+            f"Cache chaud ({len(chaudes)} lectures, {requetes_chaudes} requête(s) chacune, "
+            f"cache {_cache()}) : {_resume(chaudes, millisecondes=True)}."
         )
 
     # --- Fabrication ---------------------------------------------------------------------------------------------
@@ -374,6 +392,19 @@ def _siret_libre() -> str:
         siret = next(base + str(cle) for cle in range(10) if somme_luhn(base + str(cle)) % 10 == 0)
         if not Organisation.objects.filter(siret=siret).exists():
             return siret
+
+
+def _resume(durees, *, millisecondes=False) -> str:
+    ordonnees = sorted(durees)
+    p95 = ordonnees[min(len(ordonnees) - 1, round(0.95 * (len(ordonnees) - 1)))]
+    echelle, unite, chiffres = (1000, "ms", 1) if millisecondes else (1, "s", 2)
+    valeurs = [statistics.median(durees), p95, ordonnees[0], ordonnees[-1]]
+    mediane, p95, minimum, maximum = (f"{valeur * echelle:.{chiffres}f} {unite}" for valeur in valeurs)
+    return f"médiane {mediane}, p95 {p95}, min {minimum}, max {maximum}"
+
+
+def _cache() -> str:
+    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
 
 
 def _coeurs() -> int:
