@@ -1,6 +1,5 @@
 """Les indicateurs en cache (`gouvernance.indicateurs.memoire`) : la clé, les requêtes de la page à froid et à chaud,
-la fraîcheur affichée (page et export), la durée de vie, le précalcul des vues par défaut ; et l'égalité du
-chargement filtré par les identifiants lus (PostgreSQL) avec celui filtré par la sous-requête du territoire.
+la fraîcheur affichée (page et export), la durée de vie, le précalcul des vues par défaut.
 
 Le territoire : les Landes (40), six carnets ouverts le 01/02/2026, un pilote. Période : le 3e trimestre 2026."""
 
@@ -141,28 +140,3 @@ def test_le_precalcul_prepare_la_vue_par_defaut_des_territoires_suivis(
 def test_le_precalcul_est_une_tache_planifiee(settings):
     planifiees = {entree["task"] for entree in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "gouvernance.indicateurs.taches.precalculer_indicateurs" in planifiees
-
-
-def test_le_chargement_filtre_par_identifiants_egale_la_sous_requete(landes, monkeypatch):
-    """Sur PostgreSQL, `charger` filtre par les identifiants lus ; la sous-requête du territoire donne les mêmes
-    données (sur SQLite, les deux chemins sont la sous-requête)."""
-    # Un carnet transféré hors du territoire : il ne doit être chargé ni par l'un ni par l'autre.
-    pyrenees = OrganisationFactory(nom="Département des Pyrénées-Atlantiques", departement="64", code_postal="64000")
-    parti = f.carnet(landes["landes"], landes["referente"], ouvert_le=date(2026, 1, 1))
-    f.rendez_vous(parti, landes["landes"], landes["referente"], le=date(2026, 8, 12), statut_="absent")
-    f.transfert(parti, pyrenees, landes["referente"], de="40", vers="64", le=date(2026, 3, 1))
-    periodes = [PERIODE_T3.precedente, PERIODE_T3]
-    par_identifiants = calcul.charger(p.carnets_du_territoire("40"), periodes)
-    monkeypatch.setattr(
-        calcul,
-        "_filtre_carnets",
-        lambda carnets, lus: lambda champ: calcul.Q(**{f"{champ}__in": carnets.values("pk")}),
-    )
-    par_sous_requete = calcul.charger(p.carnets_du_territoire("40"), periodes)
-    assert parti.pk not in par_identifiants.ouverture
-    assert len(par_identifiants.ouverture) == 6
-    for champ in calcul.Donnees.__dataclass_fields__:
-        attendu, obtenu = getattr(par_sous_requete, champ), getattr(par_identifiants, champ)
-        if isinstance(attendu, list):
-            attendu, obtenu = sorted(attendu, key=repr), sorted(obtenu, key=repr)
-        assert obtenu == attendu, champ
