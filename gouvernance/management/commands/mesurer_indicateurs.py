@@ -15,11 +15,14 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import django
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from gouvernance.indicateurs import calcul, memoire, tableaux
@@ -44,7 +47,7 @@ from parcours.models import (
     TransitionOrientationService,
 )
 from partenaires import services as partenaires_services
-from partenaires.choix import TypeOrganisation
+from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import choix_departements, communes
 from partenaires.validators import somme_luhn
@@ -95,26 +98,44 @@ class Command(Commande):
                 durees.append(time.perf_counter() - debut)
             requetes = len(capture.captured_queries)
             accompagnes = par_section[next(iter(par_section))][0].lignes[0].texte
-        chaudes, requetes_chaudes = self._mesurer_cache_chaud(filtres, repetitions)
-        return filtres.periode, durees, requetes, accompagnes, chaudes, requetes_chaudes
+        chaudes, requetes_chaudes, pages = self._mesurer_cache_chaud(filtres, repetitions)
+        return filtres.periode, durees, requetes, accompagnes, chaudes, requetes_chaudes, pages
 
     def _mesurer_cache_chaud(self, filtres, repetitions):
-        """Les tableaux de la page (`tableaux.publier`) quand le cache a les chiffres : un calcul les y met, puis
-        chaque lecture est mesurée. La clé est effacée à la fin (la transaction annulée n'efface pas le cache)."""
+        """Quand le cache a les chiffres (un calcul les y met) : les tableaux (`tableaux.publier`), puis la page
+        entière sans filtre (la vue par défaut, par le `Client` de test : middlewares, vue, gabarit) pour un pilote du
+        territoire. La clé est effacée à la fin (la transaction annulée n'efface pas le cache)."""
         cle = memoire.cle(filtres)
         memoire.calculer(filtres)
-        durees = []
+        durees, pages = [], []
         try:
             for _ in range(repetitions):
                 with CaptureQueriesContext(connection) as capture:
                     debut = time.perf_counter()
                     tableaux.publier(filtres, arrondi=False)
                     durees.append(time.perf_counter() - debut)
+            client = Client()
+            client.force_login(self._pilote(filtres.departement))
+            url = reverse("gouvernance:indicateurs")
+            for _ in range(repetitions):
+                debut = time.perf_counter()
+                reponse = client.get(url)
+                pages.append(time.perf_counter() - debut)
+                if reponse.status_code != 200 or reponse.context["filtres"] != filtres:
+                    raise CommandError(f"Page des indicateurs : réponse {reponse.status_code}, ou autres filtres.")
         finally:
             cache.delete(cle)
-        return durees, len(capture.captured_queries)
+        return durees, len(capture.captured_queries), pages
 
-    def _rapporter(self, periode, durees, requetes, accompagnes, chaudes, requetes_chaudes):
+    def _pilote(self, departement) -> Utilisateur:
+        """Un pilote du territoire, avec son application d'authentification (TOTP)."""
+        utilisateur = Utilisateur.objects.create_user(f"pilote-{secrets.token_hex(6)}@mesure.invalid")
+        organisation = Organisation.objects.filter(departement=departement).first()
+        partenaires_services.ajouter_membre(utilisateur, organisation, role=Role.PILOTE, acteur=None)
+        TOTP.activate(utilisateur, generate_totp_secret())
+        return utilisateur
+
+    def _rapporter(self, periode, durees, requetes, accompagnes, chaudes, requetes_chaudes, pages):
         self.stdout.write(
             f"Indicateurs {periode.libelle} et période précédente, {len(p.PUBLICS)} publics (tous compris) : "
             f"{accompagnes} personnes accompagnées ; "
@@ -124,6 +145,10 @@ class Command(Commande):
         self.stdout.write(
             f"Cache chaud ({len(chaudes)} lectures, {requetes_chaudes} requête(s) chacune, "
             f"cache {_cache()}) : {_resume(chaudes, millisecondes=True)}."
+        )
+        self.stdout.write(
+            f"Page entière sans filtre, cache chaud ({len(pages)} fois, Client de test) : "
+            f"{_resume(pages, millisecondes=True)}."
         )
 
     # --- Fabrication ---------------------------------------------------------------------------------------------
