@@ -10,10 +10,9 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
-from gouvernance.indicateurs import calcul, memoire
+from gouvernance.indicateurs import calcul, memoire, taches
 from gouvernance.indicateurs import population as p
 from partenaires.choix import Role
 from tests.factories import OrganisationFactory, membre
@@ -123,7 +122,7 @@ def test_le_precalcul_prepare_la_vue_par_defaut_des_territoires_suivis(
     # Un territoire sans pilote ni comité n'est pas précalculé.
     OrganisationFactory(nom="Département des Pyrénées-Atlantiques", departement="64", code_postal="64000")
     with time_machine.travel(datetime(2026, 11, 25, 5, 0, tzinfo=UTC), tick=False):  # 6 h à Paris
-        call_command("precalculer_indicateurs", stdout=io.StringIO())
+        taches.precalculer_indicateurs.delay()  # la tâche beat (immédiate dans les tests), qui lance la commande
         assert cache.get(memoire.cle(memoire.filtres_par_defaut("40"))) is not None
         assert cache.get(memoire.cle(memoire.filtres_par_defaut("64"))) is None
     # 6 h 30 à Paris (le précalcul de 7 h n'est pas encore passé).
