@@ -154,6 +154,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gouvernance.comptes_rendus.taches.archiver_comptes_rendus_manquants",
         "schedule": 600.0,
     },
+    # La vue par défaut des indicateurs de chaque territoire, gardée 65 min : chaude pendant les heures ouvrées.
+    "precalculer-indicateurs": {
+        "task": "gouvernance.indicateurs.taches.precalculer_indicateurs",
+        "schedule": crontab(minute=0, hour="6-19"),
+    },
     "point-de-situation": {"task": "parcours.tasks.calculer_point_de_situation", "schedule": crontab(hour=2, minute=0)},
     "retirer-acces-transferts": {
         "task": "parcours.tasks.retirer_acces_transferts",

@@ -83,13 +83,14 @@ def charger(carnets, periodes: list[p.Periode]) -> Donnees:
         donnees.ouverture[carnet] = _jour(ouvert_le, fuseau)
         donnees.naissance[carnet] = naissance
     donnees.sorties = list(
-        SortieParcours.objects.filter(carnet__in=ids, date_sortie__lte=fin).values_list(
-            "carnet", "date_sortie", "rouvert_le", "motif"
-        )
+        SortieParcours.objects.filter(carnet__in=ids, date_sortie__lte=fin)
+        .order_by()
+        .values_list("carnet", "date_sortie", "rouvert_le", "motif")
     )
     donnees.statuts = list(
         Statut.objects.filter(personne__carnet__in=ids, type__in=p.TYPES_STATUT_LUS, date_debut__lte=fin)
         .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+        .order_by()
         .values_list("personne__carnet", "type", "valeur", "date_debut", "date_fin")
     )
     donnees.referents = list(
@@ -98,9 +99,9 @@ def charger(carnets, periodes: list[p.Periode]) -> Donnees:
         )
     )
     donnees.demandes = list(
-        DemandeOrientation.objects.filter(carnet__in=ids, date_reception__lte=fin).values_list(
-            "carnet", "motif", "date_reception", "decision__date_decision"
-        )
+        DemandeOrientation.objects.filter(carnet__in=ids, date_reception__lte=fin)
+        .order_by()
+        .values_list("carnet", "motif", "date_reception", "decision__date_decision")
     )
     # Les contrats en cours à l'une des fins de période, ou signés dans l'une des périodes (date de signature :
     # `population.DATE_DE_SIGNATURE`, la règle du flux des orientations aussi).
@@ -111,6 +112,7 @@ def charger(carnets, periodes: list[p.Periode]) -> Donnees:
             Q(signature__gte=debut, signature__lte=fin)
             | Q(date_debut__lte=fin) & (Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
         )
+        .order_by()
         .values_list("carnet", "date_debut", "date_fin", "signature")
     )
     donnees.premier_objectif = {
@@ -128,7 +130,9 @@ def charger(carnets, periodes: list[p.Periode]) -> Donnees:
             statut__in=(RendezVous.Statut.HONORE, RendezVous.Statut.ABSENT),
             date_heure__date__gte=debut,
             date_heure__date__lte=fin,
-        ).values_list("carnet", "date_heure", "statut")
+        )
+        .order_by()
+        .values_list("carnet", "date_heure", "statut")
     ]
     transitions = TransitionOrientationService.objects.filter(orientation=OuterRef("pk"))
     donnees.orientations = [
@@ -146,13 +150,16 @@ def charger(carnets, periodes: list[p.Periode]) -> Donnees:
             acceptee=Exists(transitions.filter(vers__in=ACCEPTEE)),
             refusee=Exists(transitions.filter(vers=OrientationService.Statut.REFUSEE)),
         )
+        .order_by()
         .values_list("carnet", "envoyee_le", "repondue_le", "acceptee", "refusee")
     ]
     donnees.points = [
         (carnet, date_sortie, prevue, situation == PointSuiviEmploi.Situation.EN_EMPLOI)
         for carnet, date_sortie, prevue, situation in PointSuiviEmploi.objects.filter(
             sortie__carnet__in=ids, fait_le__isnull=False, date_prevue__gte=debut, date_prevue__lte=fin
-        ).values_list("sortie__carnet", "sortie__date_sortie", "date_prevue", "situation")
+        )
+        .order_by()
+        .values_list("sortie__carnet", "sortie__date_sortie", "date_prevue", "situation")
     ]
     return donnees
 

@@ -1,10 +1,12 @@
 """L'export CSV des indicateurs, pour les tableurs français comme les autres exports du projet : UTF-8 avec BOM,
 séparateur « ; », virgule décimale. Les effectifs y sont arrondis à 5 et les chiffres de 1 à 4 personnes
 remplacés par « secret » ; une valeur sans population est laissée vide. Une ligne par indicateur et par public,
-avec sa définition."""
+avec l'instant du calcul des chiffres (ils peuvent venir du cache : `memoire`) et sa définition."""
 
 import csv
 import io
+
+from django.utils import timezone
 
 from gouvernance import secret_statistique
 
@@ -18,6 +20,7 @@ COLONNES = [
     "période précédente",
     "écart",
     "unité",
+    "chiffres calculés le",
     "définition",
 ]
 
@@ -28,7 +31,13 @@ def _cellule(valeur, secret: bool) -> str:
     return "" if valeur is None else str(valeur).replace(".", ",")
 
 
-def en_csv(par_section: dict, *, territoire: str, periode) -> bytes:
+def fraicheur(calcules_le) -> str:
+    """« 25/11/2026 à 06:00 », à l'heure locale : l'instant du calcul des chiffres (ils peuvent venir du cache)."""
+    return f"{timezone.localtime(calcules_le):%d/%m/%Y à %H:%M}"
+
+
+def en_csv(par_section: dict, *, territoire: str, periode, calcules_le) -> bytes:
+    instant = fraicheur(calcules_le)
     sortie = io.StringIO()
     ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
     ecrivain.writerow(COLONNES)
@@ -47,6 +56,7 @@ def en_csv(par_section: dict, *, territoire: str, periode) -> bytes:
                         _cellule(ligne.precedente, ligne.secret_precedente),
                         _cellule(ligne.ecart, False),
                         indicateur.unite,
+                        instant,
                         indicateur.definition,
                     ]
                 )

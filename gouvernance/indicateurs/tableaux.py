@@ -3,11 +3,12 @@ celle de la période précédente et l'écart, après le secret statistique (et 
 exports et les documents des comités). Un écart n'est donné que si les deux valeurs sont publiées."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils.formats import number_format
 
 from gouvernance import secret_statistique
-from gouvernance.indicateurs import calcul, graphiques
+from gouvernance.indicateurs import calcul, graphiques, memoire
 from gouvernance.indicateurs import definitions as d
 from gouvernance.indicateurs import population as p
 
@@ -100,3 +101,18 @@ def calculer_tableaux(filtres: calcul.Filtres, *, arrondi: bool) -> dict[str, li
     """Section → tableaux publiés pour ces filtres : le public filtré, ou chaque public sans filtre de public."""
     publics = list(p.PUBLICS) if filtres.public == p.TOUS else [filtres.public]
     return tableaux(calcul.indicateurs_du_territoire(filtres), publics, arrondi=arrondi)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Les tableaux publiés d'un jeu de filtres et l'instant du calcul de leurs chiffres (la fraîcheur affichée)."""
+
+    par_section: dict[str, list[Tableau]]
+    calcules_le: datetime
+
+
+def publier(filtres: calcul.Filtres, *, arrondi: bool) -> Publication:
+    """Comme `calculer_tableaux`, à partir des chiffres en cache s'il les a (`memoire`) : la page et l'export."""
+    chiffres = memoire.chiffres(filtres)
+    publics = list(p.PUBLICS) if filtres.public == p.TOUS else [filtres.public]
+    return Publication(tableaux(chiffres.mesures, publics, arrondi=arrondi), chiffres.calcules_le)

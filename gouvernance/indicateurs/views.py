@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gouvernance import permissions
-from gouvernance.indicateurs import calcul, export, tableaux
+from gouvernance.indicateurs import calcul, export, memoire, tableaux
 from gouvernance.indicateurs import definitions as d
 from gouvernance.indicateurs import population as p
 from gouvernance.indicateurs.forms import FiltresIndicateursForm
@@ -28,6 +28,8 @@ def indicateurs(request):
     contexte = {
         "form": form,
         "par_section": None,
+        "calcules_le": None,
+        "duree_cache_minutes": memoire.DUREE_SECONDES // 60,
         "filtres": None,
         "territoire": "",
         "epci": [],
@@ -45,7 +47,9 @@ def indicateurs(request):
         filtres = form.filtres()
         contexte["filtres"] = filtres
         contexte["territoire"] = f"{filtres.departement} – {referentiels.departements().get(filtres.departement, '')}"
-        contexte["par_section"] = tableaux.calculer_tableaux(filtres, arrondi=False)
+        publication = tableaux.publier(filtres, arrondi=False)
+        contexte["par_section"] = publication.par_section
+        contexte["calcules_le"] = publication.calcules_le
         # Les commentaires libres des avis : sur cette page seulement (ni CSV, ni compte rendu), territoire et période.
         contexte["commentaires"] = calcul.commentaires_avis(filtres.departement, filtres.periode)
     return render(request, "gouvernance/indicateurs/indicateurs.html", contexte)
@@ -58,8 +62,12 @@ def indicateurs_export(request):
         erreurs = " ".join(str(message) for messages in form.errors.values() for message in messages)
         return HttpResponseBadRequest(f"Filtres invalides : {erreurs}", content_type="text/plain; charset=utf-8")
     filtres = form.filtres()
+    publication = tableaux.publier(filtres, arrondi=True)
     corps = export.en_csv(
-        tableaux.calculer_tableaux(filtres, arrondi=True), territoire=filtres.departement, periode=filtres.periode
+        publication.par_section,
+        territoire=filtres.departement,
+        periode=filtres.periode,
+        calcules_le=publication.calcules_le,
     )
     reponse = HttpResponse(corps, content_type="text/csv; charset=utf-8")
     nom = f"indicateurs-{filtres.departement}-{filtres.periode.debut:%Y%m%d}-{filtres.periode.fin:%Y%m%d}.csv"

@@ -171,7 +171,8 @@ def test_le_csv_porte_les_avis_arrondis_et_masques_sans_commentaire():
     avis(7)
     avis(2, type_etape="sortie")
     filtres = calcul.Filtres("40", T3)
-    corps = export.en_csv(tableaux.calculer_tableaux(filtres, arrondi=True), territoire="40", periode=T3)
+    publication = tableaux.publier(filtres, arrondi=True)
+    corps = export.en_csv(publication.par_section, territoire="40", periode=T3, calcules_le=publication.calcules_le)
     texte = corps.decode("utf-8-sig")
     lignes = {(ligne["code"], ligne["public"]): ligne for ligne in csv.DictReader(io.StringIO(texte), delimiter=";")}
     assert lignes[("avis_reponses", "Tous les publics")]["valeur"] == "10"  # 9 arrondi à 5

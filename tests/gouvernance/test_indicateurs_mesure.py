@@ -16,6 +16,8 @@ def test_mesurer_indicateurs_en_petite_taille(db):
     texte = sortie.getvalue()
     assert "40 carnets" in texte
     assert "requêtes par calcul" in texte and "médiane" in texte and "p95" in texte
+    assert "Cache chaud (2 lectures, 0 requête(s) chacune" in texte
+    assert "Page entière sans filtre, cache chaud (2 fois" in texte
     assert Carnet.objects.count() == 0
 
 

@@ -2,9 +2,10 @@
 leurs statuts, référents, demandes et décisions d'orientation, contrats, objectifs, rendez-vous, notes, orientations
 vers l'offre et sorties (avec le suivi dans l'emploi), puis calcule plusieurs fois tous les indicateurs du dernier
 trimestre complet et de la période précédente, pour chaque public (`tableaux.calculer_tableaux`, comme la page).
-Rapporte la médiane et le 95e centile du temps de calcul et le nombre de requêtes. Le tout dans une transaction
-annulée à la fin : la base reste inchangée. Avec `--pilote`, rien n'est fabriqué : on mesure le territoire que pilote
-ce compte, tel qu'il est en base (le territoire 1 du jeu de données de mesure, `generer_donnees_bench`)."""
+Rapporte la médiane et le 95e centile du temps de calcul et le nombre de requêtes, puis ceux des tableaux quand le
+cache a les chiffres (`memoire`, cache chaud). Le tout dans une transaction annulée à la fin : la base reste inchangée
+(et la clé du cache est effacée). Avec `--pilote`, rien n'est fabriqué : on mesure le territoire que pilote ce compte,
+tel qu'il est en base (le territoire 1 du jeu de données de mesure, `generer_donnees_bench`)."""
 
 import os
 import platform
@@ -15,13 +16,17 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import django
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from gouvernance.indicateurs import calcul, tableaux
+from gouvernance.indicateurs import calcul, memoire, tableaux
 from gouvernance.indicateurs import population as p
 from offre import services as offre_services
 from offre.models import Service, Structure
@@ -44,7 +49,7 @@ from parcours.models import (
 )
 from partenaires import permissions
 from partenaires import services as partenaires_services
-from partenaires.choix import TypeOrganisation
+from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import choix_departements, communes
 from partenaires.validators import somme_luhn
@@ -107,19 +112,59 @@ class Command(Commande):
                 durees.append(time.perf_counter() - debut)
             requetes = len(capture.captured_queries)
             accompagnes = par_section[next(iter(par_section))][0].lignes[0].texte
-        return filtres.periode, durees, requetes, accompagnes
+        chaudes, requetes_chaudes, pages = self._mesurer_cache_chaud(filtres, repetitions)
+        return filtres.periode, durees, requetes, accompagnes, chaudes, requetes_chaudes, pages
 
-    def _rapporter(self, periode, durees, requetes, accompagnes):
-        ordonnees = sorted(durees)
-        p95 = ordonnees[min(len(ordonnees) - 1, round(0.95 * (len(ordonnees) - 1)))]
+    def _mesurer_cache_chaud(self, filtres, repetitions):
+        """Quand le cache a les chiffres (un calcul les y met) : les tableaux (`tableaux.publier`), puis la page
+        entière sans filtre (la vue par défaut, par le `Client` de test : middlewares, vue, gabarit) pour un pilote du
+        territoire. La clé est effacée à la fin (la transaction annulée n'efface pas le cache)."""
+        cle = memoire.cle(filtres)
+        calcules_le = timezone.localtime(memoire.calculer(filtres).calcules_le)
+        fraicheur = f"Chiffres calculés le {calcules_le:%d/%m/%Y} à {calcules_le:%H:%M}"
+        durees, pages = [], []
+        try:
+            for _ in range(repetitions):
+                with CaptureQueriesContext(connection) as capture:
+                    debut = time.perf_counter()
+                    tableaux.publier(filtres, arrondi=False)
+                    durees.append(time.perf_counter() - debut)
+            client = Client()
+            client.force_login(self._pilote(filtres.departement))
+            url = reverse("gouvernance:indicateurs")
+            for _ in range(repetitions):
+                debut = time.perf_counter()
+                reponse = client.get(url)
+                pages.append(time.perf_counter() - debut)
+                # Les chiffres mis en cache (leur instant de calcul), pas un nouveau calcul.
+                if reponse.status_code != 200 or fraicheur not in " ".join(reponse.content.decode().split()):
+                    raise CommandError(f"Page des indicateurs : réponse {reponse.status_code}, sans « {fraicheur} ».")
+        finally:
+            cache.delete(cle)
+        return durees, len(capture.captured_queries), pages
+
+    def _pilote(self, departement) -> Utilisateur:
+        """Un pilote du territoire, avec son application d'authentification (TOTP)."""
+        utilisateur = Utilisateur.objects.create_user(f"pilote-{secrets.token_hex(6)}@mesure.invalid")
+        organisation = Organisation.objects.filter(departement=departement).first()
+        partenaires_services.ajouter_membre(utilisateur, organisation, role=Role.PILOTE, acteur=None)
+        TOTP.activate(utilisateur, generate_totp_secret())
+        return utilisateur
+
+    def _rapporter(self, periode, durees, requetes, accompagnes, chaudes, requetes_chaudes, pages):
         self.stdout.write(
             f"Indicateurs {periode.libelle} et période précédente, {len(p.PUBLICS)} publics (tous compris) : "
             f"{accompagnes} personnes accompagnées ; "
             f"{requetes} requêtes par calcul."
         )
+        self.stdout.write(f"Calcul complet ({len(durees)} fois) : {_resume(durees)}.")
         self.stdout.write(
-            f"Calcul complet ({len(durees)} fois) : médiane {statistics.median(durees):.2f} s, p95 {p95:.2f} s, "
-            f"min {ordonnees[0]:.2f} s, max {ordonnees[-1]:.2f} s."
+            f"Cache chaud ({len(chaudes)} lectures, {requetes_chaudes} requête(s) chacune, "
+            f"cache {_cache()}) : {_resume(chaudes, millisecondes=True)}."
+        )
+        self.stdout.write(
+            f"Page entière sans filtre, cache chaud ({len(pages)} fois, Client de test) : "
+            f"{_resume(pages, millisecondes=True)}."
         )
 
     # --- Fabrication ---------------------------------------------------------------------------------------------
@@ -397,6 +442,19 @@ def _siret_libre() -> str:
         siret = next(base + str(cle) for cle in range(10) if somme_luhn(base + str(cle)) % 10 == 0)
         if not Organisation.objects.filter(siret=siret).exists():
             return siret
+
+
+def _resume(durees, *, millisecondes=False) -> str:
+    ordonnees = sorted(durees)
+    p95 = ordonnees[min(len(ordonnees) - 1, round(0.95 * (len(ordonnees) - 1)))]
+    echelle, unite, chiffres = (1000, "ms", 1) if millisecondes else (1, "s", 2)
+    valeurs = [statistics.median(durees), p95, ordonnees[0], ordonnees[-1]]
+    mediane, p95, minimum, maximum = (f"{valeur * echelle:.{chiffres}f} {unite}" for valeur in valeurs)
+    return f"médiane {mediane}, p95 {p95}, min {minimum}, max {maximum}"
+
+
+def _cache() -> str:
+    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
 
 
 def _coeurs() -> int:
