@@ -117,3 +117,17 @@ def test_pages_reelles(donnees, connecter):
     carnet = Carnet.objects.filter(intervenants__utilisateur=referent, diagnostics__statut="valide").first()
     assert client.get(reverse("parcours:carnet", args=[carnet.uuid])).status_code == 200
     assert client.get(reverse("parcours:mes_carnets")).status_code == 200
+
+
+def test_le_pilote_voit_les_indicateurs_du_territoire_1(donnees, connecter):
+    pilote = Utilisateur.objects.get(email="bench.pilote@spie.test")
+    reponse = connecter(pilote).get(reverse("gouvernance:indicateurs"))
+    assert reponse.status_code == 200
+    assert f"{DEPARTEMENTS[0]} – Nord" in reponse.content.decode()
+
+
+def test_bench_organisation_voit_les_carnets_partages(donnees, connecter):
+    organisation = Utilisateur.objects.get(email="bench.organisation@spie.test")
+    carnet = regles_carnet.visible_carnets(organisation).first()
+    client = connecter(organisation)
+    assert client.get(reverse("parcours:carnet", args=[carnet.uuid])).status_code == 200
