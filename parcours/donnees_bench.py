@@ -364,7 +364,6 @@ def creer_diagnostics(suivis, hasard) -> dict[str, int]:
         "appréciations de domaines": inserer(EvaluationDomaine, evaluations),
         "situations observées": inserer(lien, liens),
         "événements (diagnostics)": inserer(EvenementCarnet, evenements),
-        "_valides": sum(1 for d in diagnostics if d.statut == Diagnostic.Statut.VALIDE),
     }
 
 
@@ -623,7 +622,7 @@ def creer_sorties(choisis, hasard, aujourd_hui) -> int:
     return len(sorties)
 
 
-def creer_offre_et_sorties(suivis, services_par_departement, hasard) -> dict[str, int]:
+def creer_offre_et_sorties(suivis, hasard, services_par_departement) -> dict[str, int]:
     """Un carnet sur quatre a une orientation vers un service de son département ; les carnets clos ou en suivi
     dans l'emploi ont leur sortie."""
     aujourd_hui = timezone.localdate()

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
+from gouvernance.management.commands import generer_donnees_bench
 from gouvernance.models import Comite, Consortium
 from offre.models import Service
 from parcours import permissions as regles_carnet
@@ -20,7 +21,9 @@ PERSONNES = 400
 
 
 @pytest.fixture
-def donnees(db):
+def donnees(db, monkeypatch):
+    # Par tranches de 150 carnets (50 000 en vrai) : le découpage ne perd ni ne double aucune ligne.
+    monkeypatch.setattr(generer_donnees_bench, "TRANCHE", 150)
     sortie = StringIO()
     call_command("generer_donnees_bench", personnes=PERSONNES, graine=2026, stdout=sortie)
     return sortie.getvalue()
