@@ -50,6 +50,7 @@ from partenaires.donnees_bench import (
     identifiant,
     inserer,
     moment,
+    reserver_cles,
 )
 from partenaires.models import Utilisateur
 
@@ -58,6 +59,10 @@ CARNETS_DU_REFERENT = 300  # bench.referent@spie.test : référent d'exactement 
 PART_PARTAGEE_AVEC_L_ORGANISATION = 10  # bench.organisation : min(20 000, N/10) carnets partagés avec sa structure
 PLAFOND_PARTAGES_ORGANISATION = 20_000
 Type = EvenementCarnet.Type
+APPRECIATIONS = EvaluationDomaine.Appreciation.values[:3]  # point fort, besoin, non abordé
+IMPACTS = EvaluationDomaine.Impact.values
+PRIORITES = EvaluationDomaine.Priorite.values
+PARCOURS = Diagnostic.Parcours.values
 
 # Organisation du référent selon le public : (type, poids).
 REFERENTS = [
@@ -94,15 +99,17 @@ class Suivi:
 
 
 def _evenement(suivi, type_evenement, jour, acteur=None, organisation=None, heure=10, **details):
+    """La ligne de l'historique qu'écrit `parcours.services.historiser` (par défaut : le référent, pour son
+    organisation)."""
     acteur, organisation_acteur = (acteur, organisation) if acteur else suivi.referent
-    return EvenementCarnet(
-        carnet=suivi.carnet,
-        type=type_evenement,
-        acteur=acteur,
-        organisation=organisation or organisation_acteur,
-        details=details,
-        date=moment(jour, heure),
-    )
+    return {
+        "carnet_id": suivi.carnet.pk,
+        "type": type_evenement.value,
+        "acteur_id": acteur.pk,
+        "organisation_id": (organisation or organisation_acteur).pk,
+        "details": details,
+        "date": moment(jour, heure),
+    }
 
 
 def _par_organisation(territoire):
@@ -209,16 +216,21 @@ def creer_groupes_de_suivi(suivis, hasard) -> dict[str, int]:
     """Intervenants, partages par la façade (lecture et modification, organisation par organisation) et les
     événements de `ouvrir_carnet` / `ajouter_intervenant` : carnet ouvert, partage ajouté, intervenant ajouté."""
     intervenants, evenements, par_organisation = [], [], {}
+    aujourd_hui = timezone.localdate()
     for suivi in suivis:
         evenements.append(_evenement(suivi, Type.CARNET_OUVERT, suivi.ouverture, heure=9))
         for rang, (utilisateur, organisation) in enumerate(suivi.groupe):
             role = Intervenant.Role.REFERENT if rang == 0 else Intervenant.Role.ACCOMPAGNATEUR
             debut = suivi.ouverture + timedelta(days=0 if rang == 0 else hasard.randint(1, 60))
-            debut = min(debut, timezone.localdate())
+            debut = min(debut, aujourd_hui)
             intervenants.append(
-                Intervenant(
-                    carnet=suivi.carnet, utilisateur=utilisateur, organisation=organisation, role=role, date_debut=debut
-                )
+                {
+                    "carnet_id": suivi.carnet.pk,
+                    "utilisateur_id": utilisateur.pk,
+                    "organisation_id": organisation.pk,
+                    "role": role.value,
+                    "date_debut": debut,
+                }
             )
             par_organisation.setdefault(organisation.pk, (organisation, []))[1].append(suivi.carnet)
             evenements.append(_evenement(suivi, Type.PARTAGE_AJOUTE, debut, nom=organisation.nom))
@@ -229,8 +241,7 @@ def creer_groupes_de_suivi(suivis, hasard) -> dict[str, int]:
             )
     partages = 0
     for organisation, carnets in par_organisation.values():
-        permissions.partager_en_masse(carnets, organisation, *PERMISSIONS_DU_PARTAGE)
-        partages += len(carnets) * len(PERMISSIONS_DU_PARTAGE)
+        partages += inserer(*permissions.lignes_de_partage(carnets, organisation, *PERMISSIONS_DU_PARTAGE))
     return {
         "intervenants": inserer(Intervenant, intervenants),
         "partages de carnets": partages,
@@ -255,29 +266,26 @@ def creer_statuts(suivis, hasard) -> dict[str, int]:
                 continue
             if type_statut == Statut.Type.DROIT_RSA:
                 suivi.rsa = True
-            statuts.append(_statut(suivi, type_statut, valeur))
+            statuts.append(_statut(suivi, evenements, type_statut, valeur))
             if suivi.rsa and type_statut == Statut.Type.DROIT_RSA:
-                statuts.append(_statut(suivi, Statut.Type.DROITS_ET_DEVOIRS, "oui"))
-    for statut in statuts:
-        suivi = statut._suivi
-        details = {"statut": statut.get_type_display()}
-        if not statut.est_sensible:
-            details["valeur"] = statut.libelle_valeur
-        evenements.append(_evenement(suivi, Type.STATUT_CHANGE, statut.date_debut, **details))
+                statuts.append(_statut(suivi, evenements, Statut.Type.DROITS_ET_DEVOIRS, "oui"))
     return {"statuts": inserer(Statut, statuts), "événements (statuts)": inserer(EvenementCarnet, evenements)}
 
 
-def _statut(suivi, type_statut, valeur) -> Statut:
-    statut = Statut(
-        personne_id=suivi.carnet.personne_id,
-        type=type_statut,
-        valeur=valeur,
-        date_debut=suivi.ouverture,
-        saisi_par=suivi.referent[0],
-        date_saisie=moment(suivi.ouverture, 11),
-    )
-    statut._suivi = suivi
-    return statut
+def _statut(suivi, evenements, type_statut, valeur) -> dict:
+    """La ligne du statut et, dans `evenements`, celle de l'historique (sans la valeur d'un statut sensible)."""
+    details = {"statut": type_statut.label}
+    if type_statut not in Statut.SENSIBLES:
+        details["valeur"] = Statut.valeurs_permises(type_statut)[valeur]
+    evenements.append(_evenement(suivi, Type.STATUT_CHANGE, suivi.ouverture, **details))
+    return {
+        "personne_id": suivi.carnet.personne_id,
+        "type": type_statut.value,
+        "valeur": valeur,
+        "date_debut": suivi.ouverture,
+        "saisi_par_id": suivi.referent[0].pk,
+        "date_saisie": moment(suivi.ouverture, 11),
+    }
 
 
 def creer_diagnostics(suivis, hasard) -> dict[str, int]:
@@ -313,7 +321,7 @@ def creer_diagnostics(suivis, hasard) -> dict[str, int]:
         evenements.append(_evenement(suivi, Type.DIAGNOSTIC_COMMENCE, debut, heure=14, version=1))
         if tirage < 0.65:
             validation = min(debut + timedelta(days=hasard.randint(0, 30)), aujourd_hui)
-            parcours = hasard.choice(Diagnostic.Parcours.values)
+            parcours = hasard.choice(PARCOURS)
             diagnostic.statut = Diagnostic.Statut.VALIDE
             diagnostic.date_validation, diagnostic.valide_par = moment(validation, 16), professionnel
             diagnostic.parcours_suggere = diagnostic.parcours_retenu = parcours
@@ -329,34 +337,33 @@ def creer_diagnostics(suivis, hasard) -> dict[str, int]:
             )
         diagnostics.append(diagnostic)
     diagnostics = inserer(Diagnostic, diagnostics, retour=True)
-    avec_situations, sans_situation, liens = [], [], []
+    evaluations, liens = [], []
+    lien = EvaluationDomaine.situations.through
     for diagnostic in diagnostics:
         appreciés = domaines if diagnostic.statut == Diagnostic.Statut.VALIDE else domaines[: hasard.randint(0, 4)]
         for domaine in appreciés:
-            appreciation = hasard.choices(EvaluationDomaine.Appreciation.values[:3], weights=(40, 35, 25))[0]
-            evaluation = EvaluationDomaine(
-                diagnostic=diagnostic,
-                domaine=domaine,
-                appreciation=appreciation,
-                impact=hasard.choice(EvaluationDomaine.Impact.values) if appreciation == "besoin" else "",
-                priorite=hasard.choice(EvaluationDomaine.Priorite.values) if appreciation == "besoin" else "",
+            appreciation = hasard.choices(APPRECIATIONS, weights=(40, 35, 25))[0]
+            besoin = appreciation == EvaluationDomaine.Appreciation.BESOIN
+            evaluations.append(
+                {
+                    "diagnostic_id": diagnostic.pk,
+                    "domaine_id": domaine.pk,
+                    "appreciation": appreciation,
+                    "impact": hasard.choice(IMPACTS) if besoin else "",
+                    "priorite": hasard.choice(PRIORITES) if besoin else "",
+                }
             )
-            if appreciation == "besoin" and situations.get(domaine.pk):
-                avec_situations.append(evaluation)
-            else:
-                sans_situation.append(evaluation)
-    avec_situations = inserer(EvaluationDomaine, avec_situations, retour=True)
-    lien = EvaluationDomaine.situations.through
-    for evaluation in avec_situations:
-        possibles = situations[evaluation.domaine_id]
-        for code in hasard.sample(possibles, min(len(possibles), hasard.randint(1, 2))):
-            liens.append(lien(evaluationdomaine_id=evaluation.pk, situation_id=code))
+    for evaluation, cle in zip(evaluations, reserver_cles(EvaluationDomaine, len(evaluations)), strict=True):
+        evaluation["id"] = cle
+        possibles = situations.get(evaluation["domaine_id"])
+        if evaluation["appreciation"] == EvaluationDomaine.Appreciation.BESOIN and possibles:
+            for code in hasard.sample(possibles, min(len(possibles), hasard.randint(1, 2))):
+                liens.append({"evaluationdomaine_id": cle, "situation_id": code})
     return {
         "diagnostics": len(diagnostics),
-        "appréciations de domaines": len(avec_situations) + inserer(EvaluationDomaine, sans_situation),
+        "appréciations de domaines": inserer(EvaluationDomaine, evaluations),
         "situations observées": inserer(lien, liens),
         "événements (diagnostics)": inserer(EvenementCarnet, evenements),
-        "_valides": sum(1 for d in diagnostics if d.statut == Diagnostic.Statut.VALIDE),
     }
 
 
@@ -405,18 +412,19 @@ def creer_plans(suivis, hasard) -> dict[str, int]:
         for _ in range(hasard.randint(1, 2)):
             candidates = actions_ref.get(objectif.axe_id)
             referentiel = hasard.choice(candidates) if candidates else None
-            action = Action(
-                objectif=objectif,
-                referentiel=referentiel,
-                libelle_libre="" if referentiel else "Démarche convenue avec la personne",
-                date_debut=jour,
-                date_echeance=jour + timedelta(days=hasard.randint(15, 120)),
-                statut=hasard.choice(["en_projet", "en_cours", "en_cours", "realisee"]),
-                porteur=hasard.choice(suivi.organisations),
-                cree_par=objectif.cree_par,
+            libelle = referentiel.libelle if referentiel else "Démarche convenue avec la personne"
+            actions.append(
+                {
+                    "objectif_id": objectif.pk,
+                    "referentiel_id": referentiel.pk if referentiel else None,
+                    "libelle_libre": "" if referentiel else libelle,
+                    "date_debut": jour,
+                    "date_echeance": jour + timedelta(days=hasard.randint(15, 120)),
+                    "statut": hasard.choice(["en_projet", "en_cours", "en_cours", "realisee"]),
+                    "porteur_id": hasard.choice(suivi.organisations).pk,
+                    "cree_par_id": objectif.cree_par_id,
+                }
             )
-            actions.append(action)
-            libelle = referentiel.libelle if referentiel else action.libelle_libre
             evenements.append(_evenement(suivi, Type.ACTION_AJOUTEE, jour, heure=15, libelle=libelle))
     return {
         "contrats d'engagement": inserer(ContratEngagement, contrats),
@@ -443,17 +451,17 @@ def creer_rendez_vous_et_notes(suivis, hasard) -> dict[str, int]:
             distance = hasard.random() < 0.3
             objet = hasard.choice(OBJETS_RENDEZ_VOUS)
             rendez_vous.append(
-                RendezVous(
-                    carnet=suivi.carnet,
-                    date_heure=quand,
-                    intervenant=utilisateur,
-                    organisation=organisation,
-                    a_distance=distance,
-                    lieu="" if distance else f"{organisation.nom}, {organisation.commune}",
-                    objet=objet,
-                    statut=statut,
-                    cree_par=suivi.referent[0],
-                )
+                {
+                    "carnet_id": suivi.carnet.pk,
+                    "date_heure": quand,
+                    "intervenant_id": utilisateur.pk,
+                    "organisation_id": organisation.pk,
+                    "a_distance": distance,
+                    "lieu": "" if distance else f"{organisation.nom}, {organisation.commune}",
+                    "objet": objet,
+                    "statut": statut,
+                    "cree_par_id": suivi.referent[0].pk,
+                }
             )
             evenements.append(
                 _evenement(
@@ -470,14 +478,14 @@ def creer_rendez_vous_et_notes(suivis, hasard) -> dict[str, int]:
         jour = min(suivi.ouverture + timedelta(days=hasard.randint(1, 200)), aujourd_hui)
         visibilite = hasard.choice(["groupe", "groupe", "organisation", "moi"])
         notes.append(
-            Note(
-                carnet=suivi.carnet,
-                auteur=auteur,
-                organisation=organisation,
-                texte=hasard.choice(NOTES),
-                visibilite=visibilite,
-                date=moment(jour, 17),
-            )
+            {
+                "carnet_id": suivi.carnet.pk,
+                "auteur_id": auteur.pk,
+                "organisation_id": organisation.pk,
+                "texte": hasard.choice(NOTES),
+                "visibilite": visibilite,
+                "date": moment(jour, 17),
+            }
         )
         evenements.append(
             _evenement(
@@ -614,7 +622,7 @@ def creer_sorties(choisis, hasard, aujourd_hui) -> int:
     return len(sorties)
 
 
-def creer_offre_et_sorties(suivis, services_par_departement, hasard) -> dict[str, int]:
+def creer_offre_et_sorties(suivis, hasard, services_par_departement) -> dict[str, int]:
     """Un carnet sur quatre a une orientation vers un service de son département ; les carnets clos ou en suivi
     dans l'emploi ont leur sortie."""
     aujourd_hui = timezone.localdate()

@@ -14,6 +14,7 @@ from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.models import Max
 
 from partenaires import permissions
 from partenaires.choix import Role, TypeEvenement, TypeOrganisation
@@ -99,21 +100,106 @@ def moment(jour, heure: int = 10) -> datetime:
 
 
 def inserer(modele, objets, *, retour: bool = False) -> int | list:
-    """Écrit les objets en masse. Sur PostgreSQL, sans besoin des clés en retour : `COPY` (psycopg), dix fois plus
-    rapide qu'`INSERT` ; sinon `bulk_create` par lots. Les valeurs sont préparées par les champs du modèle comme
-    le ferait `save()` (valeurs par défaut, `auto_now`, JSON). Rend le nombre de lignes (ou les objets si
-    `retour`)."""
+    """Écrit les objets en masse et rend leur nombre (ou les objets, avec leur clé, si `retour`).
+
+    `objets` : des instances du modèle, ou, pour les millions de lignes des tables feuilles, des dictionnaires
+    {attribut: valeur} (`carnet_id`…) complétés par les valeurs par défaut des champs (sans le coût de
+    l'instanciation d'un modèle). Sur PostgreSQL : `COPY` (psycopg), bien plus rapide qu'`INSERT` ; les clés voulues
+    en retour sont réservées d'abord dans la séquence de la table, puis écrites avec les lignes. Ailleurs :
+    `bulk_create` par lots. Les valeurs sont préparées par les champs du modèle comme le ferait `save()`."""
     objets = list(objets)
-    if retour or connection.vendor != "postgresql" or not objets:
-        crees = modele.objects.bulk_create(objets, batch_size=LOT)
+    if not objets:
+        return [] if retour else 0
+    en_lignes = isinstance(objets[0], dict)
+    if connection.vendor != "postgresql":
+        crees = modele.objects.bulk_create(
+            [modele(**ligne) for ligne in objets] if en_lignes else objets, batch_size=LOT
+        )
         return crees if retour else len(crees)
-    champs = [champ for champ in modele._meta.concrete_fields if not champ.primary_key or champ.attname != "id"]
+    cle = modele._meta.pk
+    if retour:
+        _reserver_les_cles(modele, objets)
+    avec_cle = retour or (en_lignes and cle.attname in objets[0])
+    champs = [champ for champ in modele._meta.concrete_fields if avec_cle or champ is not cle]
     colonnes = ", ".join(connection.ops.quote_name(champ.column) for champ in champs)
     table = connection.ops.quote_name(modele._meta.db_table)
+    preparations = [(_depuis_ligne if en_lignes else _preparation)(champ) for champ in champs]
     with connection.cursor() as curseur, curseur.cursor.copy(f"COPY {table} ({colonnes}) FROM STDIN") as copie:
         for objet in objets:
-            copie.write_row([champ.get_db_prep_save(champ.pre_save(objet, True), connection) for champ in champs])
+            copie.write_row([preparer(objet) for preparer in preparations])
+    if retour:
+        for objet in objets:
+            objet._state.adding, objet._state.db = False, connection.alias
+        return objets
     return len(objets)
+
+
+# Les champs dont la valeur Python s'écrit telle quelle (psycopg l'adapte) : on évite alors la préparation de Django,
+# qui coûte cher sur des millions de lignes.
+TELS_QUELS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "FloatField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+    "UUIDField",
+}
+
+
+def _preparation(champ):
+    """La fonction qui rend la valeur à écrire d'un champ pour un objet : comme `save()` (`pre_save` puis
+    `get_db_prep_save`), ou la valeur brute quand elle s'écrit telle quelle."""
+    if (
+        champ.get_internal_type() in TELS_QUELS
+        and not getattr(champ, "auto_now", False)
+        and not getattr(champ, "auto_now_add", False)
+    ):
+        attribut = champ.attname
+        return lambda objet: getattr(objet, attribut)
+    return lambda objet: champ.get_db_prep_save(champ.pre_save(objet, True), connection)
+
+
+def _depuis_ligne(champ):
+    """La fonction qui rend la valeur à écrire d'un champ pour une ligne en dictionnaire : la valeur donnée, ou la
+    valeur par défaut du champ (rappelée à chaque ligne : `uuid4`, `timezone.now`…)."""
+    attribut, brut = champ.attname, champ.get_internal_type() in TELS_QUELS
+    if brut:
+        return lambda ligne: ligne[attribut] if attribut in ligne else champ.get_default()
+    return lambda ligne: champ.get_db_prep_save(
+        ligne[attribut] if attribut in ligne else champ.get_default(), connection
+    )
+
+
+def _reserver_les_cles(modele, objets) -> None:
+    for objet, valeur in zip(objets, reserver_cles(modele, len(objets)), strict=True):
+        setattr(objet, modele._meta.pk.attname, valeur)
+
+
+def reserver_cles(modele, nombre: int) -> list[int]:
+    """Des clés pour des lignes à écrire ensuite avec leur clé (lignes en dictionnaires qui en référencent
+    d'autres) : sur PostgreSQL, tirées de la séquence (identité) de la table, celles qu'`INSERT` aurait données ;
+    ailleurs (SQLite, un seul écrivain), à la suite de la plus grande."""
+    cle = modele._meta.pk
+    with connection.cursor() as curseur:
+        if connection.vendor == "postgresql":
+            curseur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [modele._meta.db_table, cle.column, nombre],
+            )
+            return [valeur for (valeur,) in curseur.fetchall()]
+    plus_grande = modele.objects.aggregate(m=Max(cle.attname))["m"] or 0
+    return list(range(plus_grande + 1, plus_grande + 1 + nombre))
 
 
 def adresse_email(local: str, domaine: str) -> str:
@@ -177,7 +263,7 @@ def creer_organisations(territoires, hasard) -> int:
     for organisation in organisations:
         territoire = next(t for t in territoires if t.departement == organisation.departement)
         territoire.organisations.append(organisation)
-        permissions.partager_en_masse([organisation], organisation, VOIR_ORGANISATION)
+        inserer(*permissions.lignes_de_partage([organisation], organisation, VOIR_ORGANISATION))
     inserer(
         EvenementOrganisation,
         (

@@ -204,16 +204,24 @@ def _permissions(modele, perms) -> list:
 def partager_en_masse(objets, organisation, *perms: str) -> None:
     """`partager` pour beaucoup d'objets d'un même modèle en quelques requêtes (imports) ; un partage déjà
     en place est laissé tel quel."""
+    modele, lignes = lignes_de_partage(objets, organisation, *perms)
+    if lignes:
+        modele.objects.bulk_create([modele(**ligne) for ligne in lignes], batch_size=2000, ignore_conflicts=True)
+
+
+def lignes_de_partage(objets, organisation, *perms: str) -> tuple:
+    """La table de permissions objet du modèle et ses lignes ({attribut: valeur}, non enregistrées) qui partagent
+    ces objets d'un même modèle avec l'organisation : pour qui les écrit lui-même en masse sur une base neuve (le
+    jeu de données de mesure, par `COPY`), sans contrôle des partages déjà en place."""
     objets = list(objets)
     if not objets:
-        return
+        return None, []
     modele = get_group_obj_perms_model(objets[0])
-    lignes = [
-        modele(group_id=organisation.groupe_id, permission=permission, content_object=objet)
+    return modele, [
+        {"group_id": organisation.groupe_id, "permission_id": permission.pk, "content_object_id": objet.pk}
         for permission in _permissions(type(objets[0]), perms)
         for objet in objets
     ]
-    modele.objects.bulk_create(lignes, batch_size=2000, ignore_conflicts=True)
 
 
 def partages_de_l_organisation(queryset, organisation, perm: str):

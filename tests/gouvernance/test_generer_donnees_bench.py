@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
+from gouvernance.management.commands import generer_donnees_bench
 from gouvernance.models import Comite, Consortium
 from offre.models import Service
 from parcours import permissions as regles_carnet
@@ -20,7 +21,9 @@ PERSONNES = 400
 
 
 @pytest.fixture
-def donnees(db):
+def donnees(db, monkeypatch):
+    # Par tranches de 150 carnets (50 000 en vrai) : le découpage ne perd ni ne double aucune ligne.
+    monkeypatch.setattr(generer_donnees_bench, "TRANCHE", 150)
     sortie = StringIO()
     call_command("generer_donnees_bench", personnes=PERSONNES, graine=2026, stdout=sortie)
     return sortie.getvalue()
@@ -117,3 +120,17 @@ def test_pages_reelles(donnees, connecter):
     carnet = Carnet.objects.filter(intervenants__utilisateur=referent, diagnostics__statut="valide").first()
     assert client.get(reverse("parcours:carnet", args=[carnet.uuid])).status_code == 200
     assert client.get(reverse("parcours:mes_carnets")).status_code == 200
+
+
+def test_le_pilote_voit_les_indicateurs_du_territoire_1(donnees, connecter):
+    pilote = Utilisateur.objects.get(email="bench.pilote@spie.test")
+    reponse = connecter(pilote).get(reverse("gouvernance:indicateurs"))
+    assert reponse.status_code == 200
+    assert f"{DEPARTEMENTS[0]} – Nord" in reponse.content.decode()
+
+
+def test_bench_organisation_voit_les_carnets_partages(donnees, connecter):
+    organisation = Utilisateur.objects.get(email="bench.organisation@spie.test")
+    carnet = regles_carnet.visible_carnets(organisation).first()
+    client = connecter(organisation)
+    assert client.get(reverse("parcours:carnet", args=[carnet.uuid])).status_code == 200

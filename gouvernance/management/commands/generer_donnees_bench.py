@@ -34,6 +34,8 @@ from spie.traces import Commande
 SERVICES = 20_000
 PART_SERVICES = 10  # min(20 000, N/10) services si N < 200 000
 MINIMUM = 100
+# Les étapes du parcours traitent les carnets par tranches : la mémoire reste bornée (un million de personnes).
+TRANCHE = 50_000
 
 
 class Command(Commande):
@@ -61,8 +63,7 @@ class Command(Commande):
         self.stdout.write(f"Terminé en {time.perf_counter() - debut:.1f} s ({personnes} personnes, graine {graine}).")
         self.stdout.write("Lignes écrites par l'étape :")
         for nom, nombre in lignes.items():
-            if not nom.startswith("_"):
-                self.stdout.write(f"  {nom:<38} {nombre:>10}")
+            self.stdout.write(f"  {nom:<38} {nombre:>10}")
         self.stdout.write("Lignes par table (les plus remplies) :")
         for table, nombre in self._tables():
             self.stdout.write(f"  {table:<50} {nombre:>10}")
@@ -102,11 +103,11 @@ class Command(Commande):
             ("rendez-vous et notes", parcours.creer_rendez_vous_et_notes),
             ("orientations", parcours.creer_orientations),
         ):
-            lignes.update(self._etape(nom, lambda fabrique=fabrique: fabrique(suivis, hasard)))
+            lignes.update(self._etape(nom, lambda fabrique=fabrique: _par_tranches(fabrique, suivis, hasard)))
         lignes.update(
             self._etape(
                 "orientations vers l'offre et sorties",
-                lambda: parcours.creer_offre_et_sorties(suivis, self._services(), hasard),
+                lambda: _par_tranches(parcours.creer_offre_et_sorties, suivis, hasard, self._services()),
             )
         )
         lignes.update(self._etape("gouvernance", lambda: gouvernance.creer_gouvernance(territoires, hasard)))
@@ -133,3 +134,12 @@ class Command(Commande):
                 if nombre:
                     comptes.append((table, nombre))
         return sorted(comptes, key=lambda ligne: -ligne[1])
+
+
+def _par_tranches(fabrique, suivis, hasard, *arguments) -> dict[str, int]:
+    """Appelle l'étape sur chaque tranche de carnets et additionne les lignes écrites."""
+    lignes = {}
+    for debut in range(0, len(suivis), TRANCHE):
+        for nom, nombre in fabrique(suivis[debut : debut + TRANCHE], hasard, *arguments).items():
+            lignes[nom] = lignes.get(nom, 0) + nombre
+    return lignes

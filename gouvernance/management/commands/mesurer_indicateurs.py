@@ -13,7 +13,7 @@ import random
 import secrets
 import statistics
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import django
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -30,7 +30,7 @@ from gouvernance.indicateurs import calcul, memoire, tableaux
 from gouvernance.indicateurs import population as p
 from offre import services as offre_services
 from offre.models import Service, Structure
-from parcours.delais import ajouter_mois
+from parcours.donnees_bench import creer_orientations_vers_l_offre, creer_sorties
 from parcours.models import (
     Carnet,
     ContratEngagement,
@@ -39,17 +39,14 @@ from parcours.models import (
     Intervenant,
     Note,
     Objectif,
-    OrientationService,
     Personne,
-    PointSuiviEmploi,
     RendezVous,
-    SortieParcours,
     Statut,
-    TransitionOrientationService,
 )
 from partenaires import permissions
 from partenaires import services as partenaires_services
 from partenaires.choix import Role, TypeOrganisation
+from partenaires.donnees_bench import moment
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import choix_departements, communes
 from partenaires.validators import somme_luhn
@@ -359,68 +356,24 @@ class Command(Commande):
 
     def _orientations(self, carnets, ouvertures, service, acteur, hasard) -> int:
         choisis = [(c, j) for c, j in zip(carnets, ouvertures, strict=True) if hasard.random() < 0.25]
-        envois = [_moment(jour + timedelta(days=hasard.randint(1, 300))) for _, jour in choisis]
-        reponses = [hasard.choice(["acceptee", "refusee", ""]) for _ in choisis]
-        orientations = OrientationService.objects.bulk_create(
-            (
-                OrientationService(
-                    carnet=carnet,
-                    service=service,
-                    consentement_le=envoi,
-                    prescripteur=acteur,
-                    envoyee_le=envoi,
-                    expire_le=envoi + timedelta(days=30),
-                    statut=reponse or "envoyee",
-                    repondue_le=envoi + timedelta(hours=hasard.randint(2, 240)) if reponse else None,
-                )
-                for (carnet, _), envoi, reponse in zip(choisis, envois, reponses, strict=True)
-            ),
-            batch_size=LOT,
+        return creer_orientations_vers_l_offre(
+            [
+                (carnet, _moment(jour + timedelta(days=hasard.randint(1, 300))), service, acteur)
+                for carnet, jour in choisis
+            ],
+            hasard,
         )
-        self._creer(
-            TransitionOrientationService,
-            (
-                TransitionOrientationService(orientation=orientation, de="envoyee", vers=reponse, date=envoi)
-                for orientation, envoi, reponse in zip(orientations, envois, reponses, strict=True)
-                if reponse
-            ),
-        )
-        return len(orientations)
 
     def _sorties(self, carnets, ouvertures, organisation, acteur, aujourd_hui, hasard) -> int:
         choisis = [(c, j) for c, j in zip(carnets, ouvertures, strict=True) if hasard.random() < 0.15]
-        dates = [min(jour + timedelta(days=hasard.randint(30, 400)), aujourd_hui) for _, jour in choisis]
-        motifs = [hasard.choice(["emploi_durable", "emploi_temporaire", "demenagement", "refus"]) for _ in choisis]
-        sorties = SortieParcours.objects.bulk_create(
-            (
-                SortieParcours(
-                    carnet=carnet,
-                    motif=motif,
-                    date_sortie=jour,
-                    suivi_emploi_mois=12 if motif.startswith("emploi") else 0,
-                    auteur=acteur,
-                    organisation=organisation,
-                )
-                for (carnet, _), jour, motif in zip(choisis, dates, motifs, strict=True)
-            ),
-            batch_size=LOT,
+        return creer_sorties(
+            [
+                (carnet, min(jour + timedelta(days=hasard.randint(30, 400)), aujourd_hui), acteur, organisation)
+                for carnet, jour in choisis
+            ],
+            hasard,
+            aujourd_hui,
         )
-        self._creer(
-            PointSuiviEmploi,
-            (
-                PointSuiviEmploi(
-                    sortie=sortie,
-                    date_prevue=ajouter_mois(sortie.date_sortie, mois),
-                    fait_le=ajouter_mois(sortie.date_sortie, mois),
-                    situation=hasard.choice(["en_emploi", "en_emploi", "fin_de_contrat"]),
-                )
-                for sortie in sorties
-                if sortie.suivi_emploi_mois
-                for mois in range(1, 13)
-                if ajouter_mois(sortie.date_sortie, mois) <= aujourd_hui
-            ),
-        )
-        return len(sorties)
 
 
 def _departement_pilote(email) -> str:
@@ -433,7 +386,7 @@ def _departement_pilote(email) -> str:
 
 
 def _moment(jour) -> datetime:
-    return datetime(jour.year, jour.month, jour.day, 10, tzinfo=UTC)
+    return moment(jour)
 
 
 def _siret_libre() -> str:
