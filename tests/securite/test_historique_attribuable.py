@@ -31,6 +31,7 @@ ECRIVENT_SUR_UN_DOSSIER = {
     "envoyer_rappels": "rappels et relances de convocation historisés",
     "charger_demo": "données de démonstration (base de démonstration seulement)",
     "generer_donnees_bench": "jeu de données de mesure (base de mesure vide seulement)",
+    "mesurer_charge": "notes du scénario « note », postées par le serveur comme un référent (base de mesure seulement)",
     "anonymiser_dossiers": "dossiers sans contact anonymisés (trace AnonymisationCarnet, qui dit la commande), "
     "simulation par défaut",
     "rechiffrer_nir": "NIR rechiffrés et empreintes recalculées (rotation des clés), simulation par défaut",
@@ -41,6 +42,8 @@ N_ECRIVENT_PAS = {
     "mesurer_import_personnes": "mesure (base jetable)",
     "mesurer_recherche_rome": "mesure, lecture seule",
     "mesurer_permissions": "mesure, transaction annulée",
+    "verifier_plans": "plans d'exécution des pages, transaction annulée",
+    "precalculer_indicateurs": "indicateurs des territoires mis en cache, sans écriture en base",
     "purger_consultations": "le journal des consultations (pas le dossier), simulation par défaut",
     "purger_imports": "les fichiers d'import, pas les dossiers",
     "archiver_comptes_rendus": "comptes rendus de séance",
