@@ -23,10 +23,18 @@ def can_view_carnet(user, carnet) -> bool:
     return permissions.est_partage_avec(user, carnet, VOIR_CARNET)
 
 
-def can_edit_carnet(user, carnet) -> bool:
+def est_intervenant_actif(user, carnet, intervenants_actifs=None) -> bool:
+    """`intervenants_actifs` : les intervenants actifs du carnet déjà lus dans la même requête (la page du carnet
+    les montre) ; sans eux, une requête."""
+    if intervenants_actifs is not None:
+        return any(intervenant.utilisateur_id == user.pk for intervenant in intervenants_actifs)
+    return carnet.intervenants.actifs().filter(utilisateur=user).exists()
+
+
+def can_edit_carnet(user, carnet, intervenants_actifs=None) -> bool:
     if not permissions.est_partage_avec(user, carnet, MODIFIER_CARNET):
         return False
-    if carnet.intervenants.actifs().filter(utilisateur=user).exists():
+    if est_intervenant_actif(user, carnet, intervenants_actifs):
         return True
     organisations = permissions.organisations_partageant(carnet, MODIFIER_CARNET)
     return permissions.membres_actifs(user).filter(organisation__in=organisations, role=Role.ADMINISTRATEUR).exists()
@@ -34,7 +42,13 @@ def can_edit_carnet(user, carnet) -> bool:
 
 def can_view_sensible(user, carnet) -> bool:
     """Santé, RQTH : réservés aux intervenants actifs du carnet, en plus du droit de le voir."""
-    return can_view_carnet(user, carnet) and carnet.intervenants.actifs().filter(utilisateur=user).exists()
+    return can_view_carnet(user, carnet) and est_intervenant_actif(user, carnet)
+
+
+def voit_sensible_carnet_visible(user, carnet, intervenants_actifs) -> bool:
+    """`can_view_sensible` pour un carnet que `get_carnet_for_user` vient de rendre dans la même requête (le droit
+    de le voir est donc déjà vérifié) et dont les intervenants actifs sont déjà lus : aucune requête."""
+    return est_intervenant_actif(user, carnet, intervenants_actifs)
 
 
 def can_edit_diagnostic(user, carnet) -> bool:

@@ -254,13 +254,18 @@ PAGE_DES_BESOINS = "offre_recherche"
 PAGES_AVEC_SECTIONS = PAGES_AVEC_STATUTS | PAGES_DU_DIAGNOSTIC | {PAGE_DE_DECISION, PAGE_DES_BESOINS}
 
 
-def sections_sensibles_montrees(carnet, *, utilisateur, onglet, diagnostic=None) -> list[str]:
+def sections_sensibles_montrees(carnet, *, utilisateur, onglet, diagnostic=None, voit_sensible=None) -> list[str]:
     """La règle, en un seul endroit : les sections sensibles (RQTH, santé et handicap) que cette page montre à ce
     lecteur. Aucune pour qui ne peut pas les voir (elles lui sont masquées). `diagnostic` : la version que la page
-    montre ; sans elle, l'onglet « Diagnostic » montre la dernière version validée."""
+    montre ; sans elle, l'onglet « Diagnostic » montre la dernière version validée. `voit_sensible` : le résultat de
+    `regles.can_view_sensible` déjà obtenu par la page dans la même requête ; sans lui, il est lu ici."""
     if onglet not in PAGES_AVEC_SECTIONS:  # aucune section sensible : pas de requête
         return []
-    if utilisateur is None or not regles.can_view_sensible(utilisateur, carnet):
+    if utilisateur is None:
+        return []
+    if voit_sensible is None:
+        voit_sensible = regles.can_view_sensible(utilisateur, carnet)
+    if not voit_sensible:
         return []
     sections = []
     if onglet in PAGES_AVEC_STATUTS:
@@ -292,9 +297,13 @@ def sections_sensibles_montrees(carnet, *, utilisateur, onglet, diagnostic=None)
     return sections
 
 
-def enregistrer_consultation(carnet, *, utilisateur, organisation, onglet, diagnostic=None) -> ConsultationCarnet:
+def enregistrer_consultation(
+    carnet, *, utilisateur, organisation, onglet, diagnostic=None, voit_sensible=None
+) -> ConsultationCarnet:
     """Une ligne par lecture, qui dit aussi les sections sensibles montrées (`sections_sensibles_montrees`)."""
-    sections = sections_sensibles_montrees(carnet, utilisateur=utilisateur, onglet=onglet, diagnostic=diagnostic)
+    sections = sections_sensibles_montrees(
+        carnet, utilisateur=utilisateur, onglet=onglet, diagnostic=diagnostic, voit_sensible=voit_sensible
+    )
     return ConsultationCarnet.objects.create(
         carnet=carnet,
         utilisateur=utilisateur,
@@ -371,13 +380,13 @@ def mettre_a_jour_rendez_vous(rendez_vous, *, acteur, statut, compte_rendu="") -
     return rendez_vous
 
 
-def visibilites_permises(carnet, acteur, organisation) -> list[str]:
+def visibilites_permises(carnet, acteur, organisation, intervenants_actifs=None) -> list[str]:
     """« Moi seul·e » toujours ; « mon organisation » si elle partage le carnet ; « tout le groupe » aux
-    intervenants actifs."""
+    intervenants actifs (`intervenants_actifs` : déjà lus dans la même requête ; sans eux, une requête)."""
     permises = [Note.Visibilite.MOI]
     if organisation is not None and regles.organisation_partage(carnet, organisation):
         permises.append(Note.Visibilite.ORGANISATION)
-    if carnet.intervenants.actifs().filter(utilisateur=acteur).exists():
+    if regles.est_intervenant_actif(acteur, carnet, intervenants_actifs):
         permises.append(Note.Visibilite.GROUPE)
     return permises
 

@@ -283,20 +283,35 @@ def carnet(request, uuid):
     if onglet not in ONGLETS:
         onglet = "situation"
     membre = request.membre_courant
+    intervenants = _intervenants(carnet)
+    actifs = [i for i in intervenants if i.est_actif]
     services.enregistrer_consultation(
-        carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet=onglet
+        carnet,
+        utilisateur=request.user,
+        organisation=membre.organisation if membre else None,
+        onglet=onglet,
+        voit_sensible=regles.voit_sensible_carnet_visible(request.user, carnet, actifs),
     )
-    return _page_carnet(request, carnet, onglet)
+    return _page_carnet(request, carnet, onglet, intervenants=intervenants)
 
 
-def _page_carnet(request, carnet, onglet, status=200, **formulaires):
-    """La page du carnet, onglet choisi ; les formulaires liés (avec erreurs) remplacent les formulaires vides."""
-    intervenants = list(
-        carnet.intervenants.select_related("utilisateur", "organisation").order_by("-role", "date_debut")
-    )
+def _intervenants(carnet) -> list[Intervenant]:
+    return list(carnet.intervenants.select_related("utilisateur", "organisation").order_by("-role", "date_debut"))
+
+
+def _page_carnet(request, carnet, onglet, status=200, intervenants=None, **formulaires):
+    """La page du carnet, onglet choisi ; les formulaires liés (avec erreurs) remplacent les formulaires vides.
+    `carnet` vient de `regles.get_carnet_for_user` (ou `get_carnet_for_edit`) dans cette requête : le droit de le
+    voir est déjà vérifié. `intervenants` : ceux du carnet, s'ils sont déjà lus dans cette requête."""
+    if intervenants is None:
+        intervenants = _intervenants(carnet)
     actifs = [i for i in intervenants if i.est_actif]
     referent = next((i for i in actifs if i.role == Intervenant.Role.REFERENT), None)
-    peut_modifier = regles.can_edit_carnet(request.user, carnet)
+    peut_modifier = regles.can_edit_carnet(request.user, carnet, actifs)
+    statuts = carnet.personne.statuts.all()
+    if onglet == "situation":  # l'onglet montre tous les statuts, avec qui les a saisis : une seule lecture
+        statuts = statuts.select_related("saisi_par")
+    statuts = list(statuts)
     prochain = carnet.rendez_vous.filter(statut=RendezVous.Statut.PREVU, date_heure__gte=timezone.now()).first()
     contexte = {
         "carnet": carnet,
@@ -311,13 +326,13 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         "intervenants_actifs": actifs,
         "anciens_intervenants": [i for i in intervenants if not i.est_actif],
         "form": None,
-        "voit_sensible": regles.can_view_sensible(request.user, carnet),
-        "statuts_en_cours": [s for s in carnet.personne.statuts.all() if s.date_fin is None],
+        "voit_sensible": regles.voit_sensible_carnet_visible(request.user, carnet, actifs),
+        "statuts_en_cours": [s for s in statuts if s.date_fin is None],
     }
     contexte.update(orientation_views.contexte_entete(request, carnet))
     contexte.update(suivi_views.contexte_entete(request, carnet))
     if onglet == "situation":
-        contexte["statuts"] = carnet.personne.statuts.select_related("saisi_par")
+        contexte["statuts"] = statuts
         if peut_modifier:
             contexte["form"] = formulaires.get("form") or StatutForm()
     elif onglet == "diagnostic":
@@ -346,7 +361,7 @@ def _page_carnet(request, carnet, onglet, status=200, **formulaires):
         contexte["notes"] = carnet.notes.visibles_par(request.user).select_related("auteur", "organisation")
         if peut_modifier:
             organisation = request.membre_courant.organisation if request.membre_courant else None
-            permises = services.visibilites_permises(carnet, request.user, organisation)
+            permises = services.visibilites_permises(carnet, request.user, organisation, actifs)
             contexte["form"] = formulaires.get("form") or NoteForm(permises=permises)
     elif onglet == "procedures":
         contexte["manquements"] = carnet.manquements.order_by("-date_faits", "-id")
@@ -371,15 +386,21 @@ def carnet_imprimer(request, uuid):
     """Synthèse imprimable du carnet (la base du PDF à venir) ; l'impression est une consultation journalisée."""
     carnet = regles.get_carnet_for_user(request.user, uuid)
     membre = request.membre_courant
+    actifs = list(carnet.intervenants.actifs().select_related("utilisateur", "organisation"))
+    voit_sensible = regles.voit_sensible_carnet_visible(request.user, carnet, actifs)
     services.enregistrer_consultation(
-        carnet, utilisateur=request.user, organisation=membre.organisation if membre else None, onglet="impression"
+        carnet,
+        utilisateur=request.user,
+        organisation=membre.organisation if membre else None,
+        onglet="impression",
+        voit_sensible=voit_sensible,
     )
     contexte = {
         "carnet": carnet,
         "personne": carnet.personne,
-        "voit_sensible": regles.can_view_sensible(request.user, carnet),
+        "voit_sensible": voit_sensible,
         "statuts_en_cours": carnet.personne.statuts.filter(date_fin__isnull=True),
-        "intervenants": carnet.intervenants.actifs().select_related("utilisateur", "organisation"),
+        "intervenants": actifs,
         "rendez_vous": carnet.rendez_vous.select_related("intervenant", "organisation").order_by("-date_heure")[:10],
         "imprime_le": timezone.now(),
         "imprime_par": request.user,

@@ -98,4 +98,4 @@ def test_l_onglet_a_un_nombre_de_requetes_fixe(equipe, client, connecter, taille
         client.get(url)
 
 
-NOMBRE_ONGLET_DIAGNOSTIC = 33  # dont l'orientation de l'en-tête et 4 pour les sections sensibles du journal
+NOMBRE_ONGLET_DIAGNOSTIC = 28  # dont l'orientation de l'en-tête et 2 pour les sections sensibles du journal

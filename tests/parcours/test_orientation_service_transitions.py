@@ -366,6 +366,6 @@ def test_l_onglet_a_un_nombre_de_requetes_fixe(o, client, connecter, taille, dja
 
 
 NOMBRE_ONGLET = (
-    22  # dont l'en-tête du carnet et 3 pour les sections sensibles du journal ; l'onglet : orientations, transitions,
+    17  # dont l'en-tête du carnet et 1 pour les sections sensibles du journal ; l'onglet : orientations, transitions,
 )
 # heures, contrat en cours

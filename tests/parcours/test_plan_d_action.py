@@ -154,7 +154,7 @@ def test_l_onglet_plan_a_un_nombre_de_requetes_fixe(client, connecter, contexte,
         client.get(url)
 
 
-NOMBRE_PLAN = 25  # dont l'orientation de l'en-tête (demandes et décisions) et 3 pour les sections sensibles du journal
+NOMBRE_PLAN = 20  # dont l'orientation de l'en-tête (demandes et décisions) et 1 pour les sections sensibles du journal
 
 
 def test_un_collegue_qui_voit_le_carnet_sans_le_modifier_lit_le_plan_sans_formulaire(client, connecter, contexte):
