@@ -76,13 +76,13 @@ def _remplir(carnet, referente, departement, taille):
 # La page du carnet : session, compte, second facteur, membre courant, carnet et partage, consultation notée,
 # en-tête (intervenants, droits, prochain rendez-vous, statuts en cours, orientation, suivi) ; puis l'onglet.
 ONGLETS = {
-    "situation": 21,
-    "orientation": 25,
-    "rendez_vous": 20,
-    "notes": 22,
-    "groupe": 35,  # état de l'espace, oppositions, raisons du partage, conservation
-    "procedures": 21,
-    "historique": 20,
+    "situation": 15,
+    "orientation": 20,
+    "rendez_vous": 15,
+    "notes": 16,
+    "groupe": 30,  # état de l'espace, oppositions, raisons du partage, conservation
+    "procedures": 16,
+    "historique": 15,
 }
 
 
