@@ -51,7 +51,7 @@ from parcours.suivi import views as suivi_views
 from partenaires import permissions
 from partenaires.models import Utilisateur
 from spie.forms import reporter_erreurs
-from spie.pagination import paginer
+from spie.pagination import paginer_par_cles
 
 ONGLETS = {
     "situation": "Situation",
@@ -124,6 +124,29 @@ def _filtrer_par_diagnostic(carnets, filtre):
     return carnets
 
 
+def _colonnes_de_la_liste():
+    """Référent actif (prénom, nom, organisation) et date du dernier diagnostic validé : sous-requêtes corrélées."""
+    referents = Intervenant.objects.referents().filter(carnet=OuterRef("pk"))
+    diagnostics = Diagnostic.objects.valides().filter(carnet=OuterRef("pk")).order_by("-version")
+    return {
+        "referent_prenom": Subquery(referents.values("utilisateur__prenom")[:1]),
+        "referent_nom": Subquery(referents.values("utilisateur__nom")[:1]),
+        "referent_organisation": Subquery(referents.values("organisation__nom")[:1]),
+        "diagnostic_valide_le": Subquery(diagnostics.values("date_validation")[:1]),
+    }
+
+
+def _carnets_de_la_page(tranche, tri):
+    """Les carnets d'une page de la liste, `tranche` étant les clés de la page (triées, OFFSET/LIMIT) : les
+    colonnes de la liste ne sont calculées que pour eux, en une requête (la tranche y est une sous-requête)."""
+    return (
+        Carnet.objects.filter(pk__in=tranche)
+        .select_related("personne")
+        .annotate(**_colonnes_de_la_liste())
+        .order_by(*tri)
+    )
+
+
 def _est_un_uuid(valeur: str) -> bool:
     try:
         uuid_module.UUID(valeur)
@@ -133,16 +156,10 @@ def _est_un_uuid(valeur: str) -> bool:
 
 
 def _referents_visibles(user):
-    """Les référents des carnets que l'utilisateur voit (pour le filtre), en une requête."""
-    return (
-        Utilisateur.objects.filter(
-            interventions__carnet__in=regles.visible_carnets(user),
-            interventions__role=Intervenant.Role.REFERENT,
-            interventions__date_fin__isnull=True,
-        )
-        .distinct()
-        .order_by("nom", "prenom")
-    )
+    """Les référents des carnets que l'utilisateur voit (pour le filtre), en une requête : une semi-jointure sur
+    leurs identifiants, plutôt qu'un DISTINCT sur toutes les colonnes d'une ligne par carnet visible."""
+    referents = Intervenant.objects.referents().filter(carnet__in=regles.visible_carnets(user))
+    return Utilisateur.objects.filter(pk__in=referents.values("utilisateur")).order_by("nom", "prenom", "pk")
 
 
 RECHERCHE_NIR = "parcours:recherche_nir"  # l'empreinte du NIR cherché, gardée en session, jamais dans l'URL
@@ -163,18 +180,7 @@ def mes_carnets(request):
         return redirect(reverse("parcours:mes_carnets") + (f"?{urlencode({'q': texte})}" if texte else ""))
     if nir_protege.ressemble_a_un_nir(request.GET.get("q", "")):  # sans JavaScript : on ne le garde pas dans l'URL
         return _chercher_un_nir(request, request.GET["q"])
-    referents = Intervenant.objects.referents().filter(carnet=OuterRef("pk"))
-    diagnostics = Diagnostic.objects.valides().filter(carnet=OuterRef("pk")).order_by("-version")
-    carnets = (
-        regles.visible_carnets(request.user)
-        .select_related("personne")
-        .annotate(
-            referent_prenom=Subquery(referents.values("utilisateur__prenom")[:1]),
-            referent_nom=Subquery(referents.values("utilisateur__nom")[:1]),
-            referent_organisation=Subquery(referents.values("organisation__nom")[:1]),
-            diagnostic_valide_le=Subquery(diagnostics.values("date_validation")[:1]),
-        )
-    )
+    carnets = regles.visible_carnets(request.user).alias(**_colonnes_de_la_liste())  # pour les seuls filtres
     cles = ("q", "filtre", "public", "rdv", "statut", "tri", "referent", "diagnostic")
     parametres = {cle: request.GET.get(cle, "").strip() for cle in cles}
     if parametres["referent"] and not _est_un_uuid(parametres["referent"]):
@@ -192,7 +198,9 @@ def mes_carnets(request):
             | Q(personne__identifiant_france_travail=recherche)
         )
     if parametres["filtre"] == "mes_accompagnements":
-        carnets = carnets.filter(intervenants__utilisateur=request.user, intervenants__date_fin__isnull=True).distinct()
+        carnets = carnets.filter(
+            Exists(Intervenant.objects.actifs().filter(carnet=OuterRef("pk"), utilisateur=request.user))
+        )
     elif parametres["filtre"] == "sans_referent":
         carnets = carnets.filter(referent_nom__isnull=True)
     carnets = _filtrer_par_public(carnets, parametres["public"])
@@ -216,7 +224,9 @@ def mes_carnets(request):
         )
     carnets = _filtrer_par_diagnostic(carnets, parametres["diagnostic"])
     tri = TRIS.get(parametres["tri"], TRIS["nom"])
-    page, requete = paginer(request, carnets.order_by(*tri))
+    page, requete = paginer_par_cles(
+        request, carnets.order_by(*tri).values("pk"), lambda tranche: _carnets_de_la_page(tranche, tri)
+    )
     contexte = {
         "page": page,
         "recherche": recherche,

@@ -1,4 +1,4 @@
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 
 PAR_PAGE = 25
 
@@ -8,3 +8,28 @@ def paginer(request, queryset, par_page: int = PAR_PAGE):
     parametres = request.GET.copy()
     parametres.pop("page", None)
     return Paginator(queryset, par_page).get_page(request.GET.get("page")), parametres.urlencode()
+
+
+class PaginateurParCles(Paginator):
+    """Pagine les clés, puis charge les seuls objets de la page.
+
+    `cles` : le queryset filtré et trié, sans annotation coûteuse ; le comptage et l'`OFFSET`/`LIMIT` portent sur
+    lui seul. `charger(tranche)` reçoit la tranche de la page (un queryset de clés découpé, à passer à `pk__in`)
+    et rend les objets de la page, annotés et triés : la base n'évalue leurs sous-requêtes que pour eux, et non
+    pour chaque ligne sautée par l'`OFFSET`. Une seule requête pour la page (la tranche est une sous-requête).
+    """
+
+    def __init__(self, cles, charger, par_page: int):
+        super().__init__(cles, par_page)
+        self.charger = charger
+
+    def _get_page(self, tranche, number, paginator):
+        return Page(self.charger(tranche), number, paginator)
+
+
+def paginer_par_cles(request, cles, charger, par_page: int = 25):
+    """Comme `paginer`, pour un `PaginateurParCles` (voir plus haut)."""
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    paginateur = PaginateurParCles(cles, charger, par_page)
+    return paginateur.get_page(request.GET.get("page")), parametres.urlencode()

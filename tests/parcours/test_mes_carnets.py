@@ -168,3 +168,28 @@ def test_le_filtre_jeunes_un_29_fevrier(client, connecter, time_machine):
     reponse = client.get(reverse("parcours:mes_carnets"), {"public": "jeunes"})
     assert reponse.status_code == 200
     assert [c.personne.nom for c in reponse.context["page"].object_list] == ["Vingtcinq"]
+
+
+def test_les_pages_suivent_le_tri_et_portent_les_colonnes_de_la_liste(client, connecter, departement):
+    """La liste pagine les clés puis charge les carnets de la page : chaque page garde l'ordre du tri, sans trou
+    ni doublon d'une page à l'autre, et ses carnets portent le référent et le diagnostic validé."""
+    from tests.parcours.conftest import diagnostic_valide
+
+    referente = membre(departement).utilisateur
+    carnets = [ouvrir(referente, departement, numero, prenom=f"P{numero % 3}") for numero in range(30, 0, -1)]
+    diagnostic_valide(carnets[0], referente)  # Nom030, le dernier dans l'ordre des noms
+    connecter(referente)
+
+    def page(numero, **parametres):
+        return client.get(reverse("parcours:mes_carnets"), {"page": numero, **parametres}).context["page"]
+
+    premiere, seconde = page(1), page(2)
+    noms = [c.personne.nom for c in [*premiere.object_list, *seconde.object_list]]
+    assert noms == [f"Nom{numero:03d}" for numero in range(1, 31)]
+    assert [len(premiere.object_list), len(seconde.object_list)] == [25, 5]
+    dernier = seconde.object_list[4]
+    assert (dernier.referent_nom, dernier.referent_prenom) == (referente.nom, referente.prenom)
+    assert dernier.referent_organisation == departement.nom and dernier.diagnostic_valide_le is not None
+    assert all(c.diagnostic_valide_le is None for c in premiere.object_list)
+    recents = [c.pk for numero in (1, 2) for c in page(numero, tri="recents").object_list]
+    assert recents == [c.pk for c in reversed(carnets)]  # -date_creation, puis pk
