@@ -161,7 +161,7 @@ def _fichier(lignes: int, referents, format: str) -> bytes:
         treize = f"{1 + i % 2}{naissance.year % 100:02d}{naissance.month:02d}{commune['code_insee']}{i % 1000:03d}"
         rangees.append(
             [
-                noms[i % len(noms)],
+                f"{noms[i % len(noms)]}-Mesure",  # jamais l'identité d'une personne du jeu de données de mesure
                 prenoms[(i // len(noms)) % len(prenoms)],
                 naissance.strftime("%d/%m/%Y"),
                 f"{treize}{cle_nir(treize):02d}",
