@@ -236,12 +236,11 @@ def mes_carnets(request):
         "statuts_carnet": Carnet.Statut.choices,
         "filtres_diagnostic": FILTRES_DIAGNOSTIC,
         "limite_diagnostic": timezone.now() - timedelta(days=settings.SPIE_DIAGNOSTIC_VALIDITE_JOURS),
-        "referents": _referents_visibles(request.user),
         "requete": requete,
     }
-    if request.htmx:
+    if request.htmx:  # la liste seule (pages, filtres) : le formulaire et sa liste de référents restent en place
         return render(request, "parcours/includes/liste_carnets.html", contexte)
-    return render(request, "parcours/mes_carnets.html", contexte)
+    return render(request, "parcours/mes_carnets.html", {**contexte, "referents": _referents_visibles(request.user)})
 
 
 @sensitive_post_parameters("nir")
