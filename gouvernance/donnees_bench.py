@@ -5,13 +5,15 @@ par les services de `gouvernance.composition` (mêmes partages, mêmes contrôle
 
 from datetime import timedelta
 
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from gouvernance.choix import Periodicite, Qualite, RoleConsortium, StatutSeance, TypeComite
 from gouvernance.composition import services as composition
 from gouvernance.models import Comite, Mandat, Seance, Siege
+from partenaires import permissions
 from partenaires.choix import Role, TypeOrganisation
-from partenaires.models import Membre
+from partenaires.models import Membre, Utilisateur
 
 COMITES = [
     ("Comité départemental pour l'emploi", TypeComite.STRATEGIQUE, Periodicite.SEMESTRIELLE),
@@ -107,3 +109,13 @@ def creer_gouvernance(territoires, hasard) -> dict[str, int]:
             )
             lignes["séances"] += 2
     return lignes
+
+
+def departement_pilote(email) -> str:
+    """Le département que pilote ce compte (le premier s'il en pilote plusieurs) : le territoire que mesurent
+    `mesurer_indicateurs --pilote` et `mesurer_compte_rendu --pilote`."""
+    utilisateur = Utilisateur.objects.filter(email=email).first()
+    departements = sorted(permissions.departements_pilotes(utilisateur)) if utilisateur else []
+    if not departements:
+        raise CommandError(f"{email} ne pilote aucun territoire.")
+    return departements[0]

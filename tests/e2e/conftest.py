@@ -13,13 +13,14 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from spie.charge.serveur import attendre
 
 # Playwright (API synchrone) fait tourner une boucle asyncio dans le fil principal : l'ORM des tests
 # (qui prépare les données, en vrai commit) doit l'accepter.
@@ -51,20 +52,6 @@ def _port_libre() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _attendre(url: str, processus, secondes: int = 60) -> None:
-    limite = time.monotonic() + secondes
-    while time.monotonic() < limite:
-        if processus.poll() is not None:
-            raise RuntimeError(f"le serveur s'est arrêté (code {processus.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as reponse:
-                if reponse.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} ne répond pas après {secondes} s")
 
 
 @pytest.fixture(scope="session")
@@ -141,7 +128,7 @@ def serveur(django_db_setup, django_db_blocker, boite_mail):
         web = subprocess.Popen(commandes["gunicorn"], cwd=RACINE, env=env, stdout=log_web, stderr=subprocess.STDOUT)
         worker = subprocess.Popen(commandes["celery"], cwd=RACINE, env=env, stdout=log_worker, stderr=subprocess.STDOUT)
         try:
-            _attendre(f"http://127.0.0.1:{port}/sante/", web)
+            attendre(f"http://127.0.0.1:{port}/sante/", web)
             yield f"http://127.0.0.1:{port}"
         finally:
             for processus in (web, worker):

@@ -44,6 +44,7 @@ from gouvernance.choix import (
     Voix,
 )
 from gouvernance.comptes_rendus import documents
+from gouvernance.donnees_bench import departement_pilote as _departement_pilote
 from gouvernance.models import (
     Comite,
     Consortium,
@@ -60,12 +61,13 @@ from gouvernance.models import (
     SuiviFiche,
     Vote,
 )
-from partenaires import permissions
 from partenaires import services as partenaires_services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import choix_departements
 from partenaires.validators import somme_luhn
+from spie.mesures import base_de_donnees as _base
+from spie.mesures import coeurs as _coeurs
 from spie.pdf import html_vers_pdf
 from spie.traces import Commande
 
@@ -394,34 +396,11 @@ PRENOMS = ["Inès", "Léa", "Hugo", "Jade", "Louis", "Chloé", "Paul", "Zoé", "
 NOMS = ["Lalanne", "Darrigade", "Dufau", "Lafitte", "Labat", "Ducasse", "Castaing", "Lagarde", "Larrieu", "Dupouy"]
 
 
-def _departement_pilote(email) -> str:
-    """Le département que pilote ce compte (le premier s'il en pilote plusieurs)."""
-    utilisateur = Utilisateur.objects.filter(email=email).first()
-    departements = sorted(permissions.departements_pilotes(utilisateur)) if utilisateur else []
-    if not departements:
-        raise CommandError(f"{email} ne pilote aucun territoire.")
-    return departements[0]
-
-
 def _mode(numero) -> str:
     """Un point sur trois pour information ; parmi les délibérations, une sur cinq par consensus, les autres votées."""
     if numero % 3 == 0:
         return ""
     return ModeDecision.CONSENSUS if numero % 5 == 0 else ModeDecision.VOTE
-
-
-def _coeurs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-
-def _base() -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as curseur:
-            curseur.execute("SHOW server_version")
-            return f"PostgreSQL {curseur.fetchone()[0]}"
-    if connection.vendor == "sqlite":
-        return f"SQLite {connection.Database.sqlite_version}"
-    return connection.display_name
 
 
 def _siret_libre() -> str:

@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from gouvernance.donnees_bench import departement_pilote as _departement_pilote
 from gouvernance.indicateurs import calcul, memoire, tableaux
 from gouvernance.indicateurs import population as p
 from offre import services as offre_services
@@ -43,13 +44,14 @@ from parcours.models import (
     RendezVous,
     Statut,
 )
-from partenaires import permissions
 from partenaires import services as partenaires_services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.donnees_bench import moment
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import choix_departements, communes
 from partenaires.validators import somme_luhn
+from spie.mesures import base_de_donnees as _base
+from spie.mesures import coeurs as _coeurs
 from spie.traces import Commande
 
 LOT = 2000
@@ -376,15 +378,6 @@ class Command(Commande):
         )
 
 
-def _departement_pilote(email) -> str:
-    """Le département que pilote ce compte (le premier s'il en pilote plusieurs)."""
-    utilisateur = Utilisateur.objects.filter(email=email).first()
-    departements = sorted(permissions.departements_pilotes(utilisateur)) if utilisateur else []
-    if not departements:
-        raise CommandError(f"{email} ne pilote aucun territoire.")
-    return departements[0]
-
-
 def _moment(jour) -> datetime:
     return moment(jour)
 
@@ -408,17 +401,3 @@ def _resume(durees, *, millisecondes=False) -> str:
 
 def _cache() -> str:
     return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
-
-
-def _coeurs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-
-def _base() -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as curseur:
-            curseur.execute("SHOW server_version")
-            return f"PostgreSQL {curseur.fetchone()[0]}"
-    if connection.vendor == "sqlite":
-        return f"SQLite {connection.Database.sqlite_version}"
-    return connection.display_name

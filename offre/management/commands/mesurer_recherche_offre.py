@@ -42,6 +42,7 @@ from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import communes
 from partenaires.validators import somme_luhn
+from spie.mesures import coeurs as _coeurs
 from spie.traces import Commande
 
 BUDGET_MS = 150  # p95 de la requête HTTP complète
@@ -292,10 +293,6 @@ def _centiles(valeurs: list[float]) -> dict[int, float]:
 
 def _etendue(valeurs: set[int]) -> str:
     return str(min(valeurs)) if len(valeurs) == 1 else f"{min(valeurs)} à {max(valeurs)}"
-
-
-def _coeurs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def _base() -> str:

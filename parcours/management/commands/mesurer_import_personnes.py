@@ -19,13 +19,14 @@ from django.test.utils import CaptureQueriesContext
 
 from parcours.imports import services
 from parcours.imports.lecture import LIGNES_MAX
-from parcours.management.commands.mesurer_recherche_rome import _coeurs, _siret_libre
+from parcours.management.commands.mesurer_recherche_rome import _siret_libre
 from parcours.models import ImportPersonnes, Statut
 from parcours.validators import cle_nir
 from partenaires import services as partenaires_services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Utilisateur
 from partenaires.referentiels import communes
+from spie.mesures import coeurs as _coeurs
 from spie.traces import Commande
 
 BUDGET_S = 60

@@ -29,6 +29,8 @@ from parcours.models import Carnet, CarnetPermissionGroupe
 from partenaires import services
 from partenaires.choix import Role
 from partenaires.models import Organisation, Utilisateur
+from spie.mesures import base_de_donnees as _base
+from spie.mesures import coeurs as _coeurs
 from spie.traces import Commande
 
 PAR_PAGE = 25  # celui de `spie.pagination.paginer`, que la liste utilise
@@ -212,17 +214,3 @@ def _centiles(valeurs: list[float]) -> dict[int, float]:
         return {50: valeurs[0], 95: valeurs[0]}
     coupures = statistics.quantiles(valeurs, n=100, method="inclusive")
     return {50: coupures[49], 95: coupures[94]}
-
-
-def _coeurs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-
-def _base() -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as curseur:
-            curseur.execute("SHOW server_version")
-            return f"PostgreSQL {curseur.fetchone()[0]}"
-    if connection.vendor == "sqlite":
-        return f"SQLite {connection.Database.sqlite_version}"
-    return connection.display_name

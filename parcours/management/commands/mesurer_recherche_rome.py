@@ -27,6 +27,7 @@ from partenaires import services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.validators import somme_luhn
+from spie.mesures import coeurs as _coeurs
 from spie.traces import Commande
 
 # Des saisies réalistes de conseillers : 1 à 3 mots, avec et sans accents, au féminin, des codes ROME.
@@ -238,10 +239,6 @@ def _toutes(durees: dict[str, list[float]]) -> list[float]:
 def _centiles(valeurs: list[float]) -> dict[int, float]:
     coupures = statistics.quantiles(valeurs, n=100, method="inclusive")
     return {50: coupures[49], 95: coupures[94], 99: coupures[98]}
-
-
-def _coeurs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def _siret_libre() -> str:
