@@ -19,6 +19,11 @@ def visible_carnets(user):
     return permissions.partages_avec(user, Carnet.objects.all(), VOIR_CARNET)
 
 
+def cles_carnets_visibles(user):
+    """Les clés des carnets de `visible_carnets`, pour un `carnet__in` : la même règle, sans relire les carnets."""
+    return permissions.cles_partagees_avec(user, Carnet, VOIR_CARNET)
+
+
 def can_view_carnet(user, carnet) -> bool:
     return permissions.est_partage_avec(user, carnet, VOIR_CARNET)
 

@@ -275,15 +275,23 @@ def organisations_partageant(objet, perm: str):
     )
 
 
-def partages_avec(user, queryset, perm: str):
-    """Restreint le queryset aux objets partagés avec une organisation active de l'utilisateur (une requête)."""
+def cles_partagees_avec(user, modele, perm: str):
+    """Les clés des objets du modèle partagés, pour cette permission, avec une organisation active de l'utilisateur :
+    la sous-requête de `partages_avec`, à passer telle quelle à un `__in` sur une clé étrangère vers le modèle
+    (par exemple les intervenants des carnets visibles), sans relire la table du modèle pour chaque clé."""
+    table = get_group_obj_perms_model(modele)
     if not _connecte(user):
-        return queryset.none()
-    modele = get_group_obj_perms_model(queryset.model)
-    partages = modele.objects.filter(
+        return table.objects.none().values("content_object")
+    return table.objects.filter(
         permission__codename=perm.split(".")[-1],
         group__organisation__membres__utilisateur=user,
         group__organisation__membres__is_active=True,
         group__organisation__is_active=True,
     ).values("content_object")
-    return queryset.filter(pk__in=partages)
+
+
+def partages_avec(user, queryset, perm: str):
+    """Restreint le queryset aux objets partagés avec une organisation active de l'utilisateur (une requête)."""
+    if not _connecte(user):
+        return queryset.none()
+    return queryset.filter(pk__in=cles_partagees_avec(user, queryset.model, perm))

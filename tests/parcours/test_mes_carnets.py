@@ -193,3 +193,29 @@ def test_les_pages_suivent_le_tri_et_portent_les_colonnes_de_la_liste(client, co
     assert all(c.diagnostic_valide_le is None for c in premiere.object_list)
     recents = [c.pk for numero in (1, 2) for c in page(numero, tri="recents").object_list]
     assert recents == [c.pk for c in reversed(carnets)]  # -date_creation, puis pk
+
+
+def test_le_nombre_de_carnets_sans_filtre_compte_chaque_carnet_visible_une_fois(client, connecter, departement):
+    """Sans filtre, le paginateur compte les clés de partage distinctes : un carnet partagé avec deux organisations
+    de l'utilisateur compte une fois ; un carnet d'une organisation quittée ne compte plus ; filtré, le nombre suit
+    le filtre."""
+    from parcours.choix import VOIR_CARNET
+    from partenaires import permissions
+    from partenaires import services as services_partenaires
+
+    referente = membre(departement).utilisateur
+    partenaire, quittee = OrganisationFactory(), OrganisationFactory()
+    membre(partenaire, utilisateur=referente)
+    depart = membre(quittee, utilisateur=referente)
+    commun = ouvrir(referente, departement, 1, nom="Commun")
+    permissions.partager(commun, partenaire, VOIR_CARNET)
+    ouvrir(referente, departement, 2, nom="Seul")
+    ouvrir(membre(quittee).utilisateur, quittee, 3, nom="Quitte")
+    connecter(referente)
+    assert client.get(reverse("parcours:mes_carnets")).context["page"].paginator.count == 3
+    administratrice = membre(quittee, role=Role.ADMINISTRATEUR).utilisateur
+    services_partenaires.desactiver_membre(depart, acteur=administratrice, motif="Départ")
+    reponse = client.get(reverse("parcours:mes_carnets"))
+    assert reponse.context["page"].paginator.count == 2
+    assert "COMMUN" in reponse.content.decode() and "QUITTE" not in reponse.content.decode()
+    assert client.get(reverse("parcours:mes_carnets"), {"q": "seul"}).context["page"].paginator.count == 1
