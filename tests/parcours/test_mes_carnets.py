@@ -35,7 +35,9 @@ def test_la_liste_a_le_meme_nombre_de_requetes_pour_1_et_50_carnets(
     assert reponse.context["page"].paginator.count == taille
 
 
-NOMBRE_DE_REQUETES = 8  # dont la liste des référents du filtre
+# dont la liste des référents du filtre, et la lecture des groupes de l'utilisateur (une requête de plus : les
+# sous-requêtes des carnets visibles les portent en littéraux, que PostgreSQL sait estimer à 200 000 carnets)
+NOMBRE_DE_REQUETES = 9
 
 
 def test_la_liste_ne_montre_que_les_carnets_partages_et_se_filtre(client, connecter, departement):
@@ -219,3 +221,32 @@ def test_le_nombre_de_carnets_sans_filtre_compte_chaque_carnet_visible_une_fois(
     assert reponse.context["page"].paginator.count == 2
     assert "COMMUN" in reponse.content.decode() and "QUITTE" not in reponse.content.decode()
     assert client.get(reverse("parcours:mes_carnets"), {"q": "seul"}).context["page"].paginator.count == 1
+
+
+def test_les_carnets_de_la_liste_sont_ceux_de_visible_carnets(departement):
+    """La liste lit les groupes de l'utilisateur avant la requête (littéraux) : les mêmes carnets que
+    `visible_carnets`, organisation désactivée comprise ; rien pour un utilisateur sans appartenance."""
+    from parcours import permissions as regles
+    from partenaires.models import Utilisateur
+
+    referente = membre(departement).utilisateur
+    eteinte = OrganisationFactory()
+    membre(eteinte, utilisateur=referente)
+    ouvrir(referente, departement, 1)
+    ouvrir(referente, eteinte, 2)
+    ailleurs = OrganisationFactory()
+    ouvrir(membre(ailleurs).utilisateur, ailleurs, 3)
+
+    def identiques(utilisateur):
+        visibles, cles = regles.visible_carnets_et_leurs_cles(utilisateur)
+        attendus = set(regles.visible_carnets(utilisateur))
+        assert set(visibles) == attendus and set(cles.values_list("content_object", flat=True)) == {
+            carnet.pk for carnet in attendus
+        }
+        return len(attendus)
+
+    assert identiques(referente) == 2
+    eteinte.is_active = False
+    eteinte.save(update_fields=["is_active"])
+    assert identiques(Utilisateur.objects.get(pk=referente.pk)) == 1
+    assert identiques(Utilisateur.objects.create_user("seul@exemple.test")) == 0
