@@ -31,6 +31,21 @@ class PaginateurParCles(Paginator):
     def count(self):
         return self.compter() if self.compter is not None else super().count
 
+    def page(self, number):
+        """Une page de la seconde moitié se lit à rebours (tri inversé, `OFFSET` compté depuis la fin) : la dernière
+        page coûte comme la première (PostgreSQL peut alors parcourir un index de tri à rebours et s'arrêter après
+        quelques lignes) ; `charger` retrie les objets de la page dans l'ordre de la liste."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom > self.count - top and self.object_list.ordered:
+            tranche = self.object_list.reverse()[self.count - top : self.count - bottom]
+        else:
+            tranche = self.object_list[bottom:top]
+        return self._get_page(tranche, number, self)
+
     def _get_page(self, tranche, number, paginator):
         return Page(self.charger(tranche), number, paginator)
 

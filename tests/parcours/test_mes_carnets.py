@@ -250,3 +250,22 @@ def test_les_carnets_de_la_liste_sont_ceux_de_visible_carnets(departement):
     eteinte.save(update_fields=["is_active"])
     assert identiques(Utilisateur.objects.get(pk=referente.pk)) == 1
     assert identiques(Utilisateur.objects.create_user("seul@exemple.test")) == 0
+
+
+@pytest.mark.parametrize("tri", ["nom", "recents"])
+def test_les_pages_de_la_seconde_moitie_lues_a_rebours_sont_dans_l_ordre(client, connecter, departement, tri):
+    """Les pages de la seconde moitié se lisent à rebours (tri inversé) : toutes les pages mises bout à bout donnent
+    chaque carnet une fois, dans l'ordre de la liste (dernière page incomplète comprise)."""
+    referente = membre(departement).utilisateur
+    for numero in range(60):
+        ouvrir(referente, departement, numero, nom=f"Nom{(numero * 37) % 60:03d}")
+    connecter(referente)
+    lus = []
+    for numero in (1, 2, 3):
+        page = client.get(reverse("parcours:mes_carnets"), {"page": numero, "tri": tri}).context["page"]
+        lus += list(page.object_list)
+    assert [len(lus), len({carnet.pk for carnet in lus})] == [60, 60]
+    if tri == "nom":
+        assert [carnet.personne.nom for carnet in lus] == sorted(carnet.personne.nom for carnet in lus)
+    else:
+        assert [carnet.pk for carnet in lus] == sorted((carnet.pk for carnet in lus), reverse=True)
