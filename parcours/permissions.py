@@ -19,6 +19,14 @@ def visible_carnets(user):
     return permissions.partages_avec(user, Carnet.objects.all(), VOIR_CARNET)
 
 
+def visible_carnets_et_leurs_cles(user):
+    """`visible_carnets` pour la liste « Mes carnets », et les clés de ces carnets (pour un `carnet__in`, sans relire
+    les carnets) : une requête de plus (les groupes de l'utilisateur, lus une fois pour toute la page) et des
+    sous-requêtes que PostgreSQL sait estimer (voir `permissions.cles_partagees_avec_estimables`)."""
+    cles = permissions.cles_partagees_avec_estimables(user, Carnet, VOIR_CARNET)
+    return Carnet.objects.filter(pk__in=cles), cles
+
+
 def can_view_carnet(user, carnet) -> bool:
     return permissions.est_partage_avec(user, carnet, VOIR_CARNET)
 

@@ -155,11 +155,18 @@ def _est_un_uuid(valeur: str) -> bool:
     return True
 
 
-def _referents_visibles(user):
+def _referents_visibles(cles_visibles):
     """Les référents des carnets que l'utilisateur voit (pour le filtre), en une requête : une semi-jointure sur
-    leurs identifiants, plutôt qu'un DISTINCT sur toutes les colonnes d'une ligne par carnet visible."""
-    referents = Intervenant.objects.referents().filter(carnet__in=regles.visible_carnets(user))
+    leurs identifiants, plutôt qu'un DISTINCT sur toutes les colonnes d'une ligne par carnet visible ; les carnets
+    visibles par leurs seules clés de partage (sans relire la table des carnets)."""
+    referents = Intervenant.objects.referents().filter(carnet__in=cles_visibles)
     return Utilisateur.objects.filter(pk__in=referents.values("utilisateur")).order_by("nom", "prenom", "pk")
+
+
+def _compter_les_visibles(cles_visibles):
+    """Le nombre de carnets visibles, sans filtre : celui des clés de partage distinctes (un partage référence un
+    carnet qui existe, clé étrangère), sans relire un carnet par clé comme le ferait `visible_carnets(user).count()`."""
+    return cles_visibles.distinct().count()
 
 
 RECHERCHE_NIR = "parcours:recherche_nir"  # l'empreinte du NIR cherché, gardée en session, jamais dans l'URL
@@ -180,7 +187,9 @@ def mes_carnets(request):
         return redirect(reverse("parcours:mes_carnets") + (f"?{urlencode({'q': texte})}" if texte else ""))
     if nir_protege.ressemble_a_un_nir(request.GET.get("q", "")):  # sans JavaScript : on ne le garde pas dans l'URL
         return _chercher_un_nir(request, request.GET["q"])
-    carnets = regles.visible_carnets(request.user).alias(**_colonnes_de_la_liste())  # pour les seuls filtres
+    visibles, cles_visibles = regles.visible_carnets_et_leurs_cles(request.user)
+    visibles = visibles.alias(**_colonnes_de_la_liste())  # pour les seuls filtres
+    carnets = visibles  # chaque filtre appliqué rend un nouveau queryset (voir le comptage plus bas)
     cles = ("q", "filtre", "public", "rdv", "statut", "tri", "referent", "diagnostic")
     parametres = {cle: request.GET.get(cle, "").strip() for cle in cles}
     if parametres["referent"] and not _est_un_uuid(parametres["referent"]):
@@ -225,7 +234,10 @@ def mes_carnets(request):
     carnets = _filtrer_par_diagnostic(carnets, parametres["diagnostic"])
     tri = TRIS.get(parametres["tri"], TRIS["nom"])
     page, requete = paginer_par_cles(
-        request, carnets.order_by(*tri).values("pk"), lambda tranche: _carnets_de_la_page(tranche, tri)
+        request,
+        carnets.order_by(*tri).values("pk"),
+        lambda tranche: _carnets_de_la_page(tranche, tri),
+        compter=None if carnets is not visibles else lambda: _compter_les_visibles(cles_visibles),
     )
     contexte = {
         "page": page,
@@ -240,7 +252,7 @@ def mes_carnets(request):
     }
     if request.htmx:  # la liste seule (pages, filtres) : le formulaire et sa liste de référents restent en place
         return render(request, "parcours/includes/liste_carnets.html", contexte)
-    return render(request, "parcours/mes_carnets.html", {**contexte, "referents": _referents_visibles(request.user)})
+    return render(request, "parcours/mes_carnets.html", {**contexte, "referents": _referents_visibles(cles_visibles)})
 
 
 @sensitive_post_parameters("nir")

@@ -275,15 +275,50 @@ def organisations_partageant(objet, perm: str):
     )
 
 
-def partages_avec(user, queryset, perm: str):
-    """Restreint le queryset aux objets partagés avec une organisation active de l'utilisateur (une requête)."""
+def cles_partagees_avec(user, modele, perm: str):
+    """Les clés des objets du modèle partagés, pour cette permission, avec une organisation active de l'utilisateur :
+    la sous-requête de `partages_avec`, à passer telle quelle à un `__in` sur une clé étrangère vers le modèle
+    (par exemple les intervenants des carnets visibles), sans relire la table du modèle pour chaque clé."""
+    table = get_group_obj_perms_model(modele)
     if not _connecte(user):
-        return queryset.none()
-    modele = get_group_obj_perms_model(queryset.model)
-    partages = modele.objects.filter(
+        return table.objects.none().values("content_object")
+    return table.objects.filter(
         permission__codename=perm.split(".")[-1],
         group__organisation__membres__utilisateur=user,
         group__organisation__membres__is_active=True,
         group__organisation__is_active=True,
     ).values("content_object")
-    return queryset.filter(pk__in=partages)
+
+
+def cles_partagees_avec_estimables(user, modele, perm: str):
+    """`cles_partagees_avec` pour les longues listes : lit d'abord (une requête) les groupes des organisations
+    actives de l'utilisateur et l'identifiant de la permission, que la sous-requête porte ensuite en littéraux.
+
+    Les mêmes lignes ; mais PostgreSQL estime alors le nombre de partages par ses statistiques de la table
+    (valeurs les plus fréquentes de `group_id`), au lieu d'une moyenne par groupe inconnu (22 lignes estimées pour
+    22 000) : il choisit un plan qui tient pour une organisation qui partage des dizaines de milliers d'objets
+    (voir docs/permissions.md). Les appartenances et les partages restent lus à chaque appel."""
+    table = get_group_obj_perms_model(modele)
+    if not _connecte(user):
+        return table.objects.none().values("content_object")
+    Permission = apps.get_model("auth", "Permission")
+    app_label, codename = perm.split(".")
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, content_type__model=modele._meta.model_name, codename=codename
+    ).values("pk")[:1]
+    lignes = list(
+        user.membres.actifs()
+        .annotate(permission_id=models.Subquery(permission))
+        .values_list("organisation__groupe_id", "permission_id")
+    )
+    groupes = sorted({groupe for groupe, permission_id in lignes if permission_id is not None})
+    if not groupes:
+        return table.objects.none().values("content_object")
+    return table.objects.filter(group_id__in=groupes, permission_id=lignes[0][1]).values("content_object")
+
+
+def partages_avec(user, queryset, perm: str):
+    """Restreint le queryset aux objets partagés avec une organisation active de l'utilisateur (une requête)."""
+    if not _connecte(user):
+        return queryset.none()
+    return queryset.filter(pk__in=cles_partagees_avec(user, queryset.model, perm))

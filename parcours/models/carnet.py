@@ -218,6 +218,15 @@ class Intervenant(models.Model):
         verbose_name = "intervenant"
         verbose_name_plural = "intervenants"
         ordering = ["-role", "date_debut"]
+        indexes = [
+            # Les référents des carnets visibles (filtre de « Mes carnets ») : parcours d'index seul (PostgreSQL).
+            models.Index(
+                fields=["carnet"],
+                include=["utilisateur"],
+                condition=Q(role="referent", date_fin__isnull=True),
+                name="referent_actif_utilisateur",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["carnet"],

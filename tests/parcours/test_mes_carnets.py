@@ -35,7 +35,9 @@ def test_la_liste_a_le_meme_nombre_de_requetes_pour_1_et_50_carnets(
     assert reponse.context["page"].paginator.count == taille
 
 
-NOMBRE_DE_REQUETES = 8  # dont la liste des référents du filtre
+# dont la liste des référents du filtre, et la lecture des groupes de l'utilisateur (une requête de plus : les
+# sous-requêtes des carnets visibles les portent en littéraux, que PostgreSQL sait estimer à 200 000 carnets)
+NOMBRE_DE_REQUETES = 9
 
 
 def test_la_liste_ne_montre_que_les_carnets_partages_et_se_filtre(client, connecter, departement):
@@ -193,3 +195,77 @@ def test_les_pages_suivent_le_tri_et_portent_les_colonnes_de_la_liste(client, co
     assert all(c.diagnostic_valide_le is None for c in premiere.object_list)
     recents = [c.pk for numero in (1, 2) for c in page(numero, tri="recents").object_list]
     assert recents == [c.pk for c in reversed(carnets)]  # -date_creation, puis pk
+
+
+def test_le_nombre_de_carnets_sans_filtre_compte_chaque_carnet_visible_une_fois(client, connecter, departement):
+    """Sans filtre, le paginateur compte les clés de partage distinctes : un carnet partagé avec deux organisations
+    de l'utilisateur compte une fois ; un carnet d'une organisation quittée ne compte plus ; filtré, le nombre suit
+    le filtre."""
+    from parcours.choix import VOIR_CARNET
+    from partenaires import permissions
+    from partenaires import services as services_partenaires
+
+    referente = membre(departement).utilisateur
+    partenaire, quittee = OrganisationFactory(), OrganisationFactory()
+    membre(partenaire, utilisateur=referente)
+    depart = membre(quittee, utilisateur=referente)
+    commun = ouvrir(referente, departement, 1, nom="Commun")
+    permissions.partager(commun, partenaire, VOIR_CARNET)
+    ouvrir(referente, departement, 2, nom="Seul")
+    ouvrir(membre(quittee).utilisateur, quittee, 3, nom="Quitte")
+    connecter(referente)
+    assert client.get(reverse("parcours:mes_carnets")).context["page"].paginator.count == 3
+    administratrice = membre(quittee, role=Role.ADMINISTRATEUR).utilisateur
+    services_partenaires.desactiver_membre(depart, acteur=administratrice, motif="Départ")
+    reponse = client.get(reverse("parcours:mes_carnets"))
+    assert reponse.context["page"].paginator.count == 2
+    assert "COMMUN" in reponse.content.decode() and "QUITTE" not in reponse.content.decode()
+    assert client.get(reverse("parcours:mes_carnets"), {"q": "seul"}).context["page"].paginator.count == 1
+
+
+def test_les_carnets_de_la_liste_sont_ceux_de_visible_carnets(departement):
+    """La liste lit les groupes de l'utilisateur avant la requête (littéraux) : les mêmes carnets que
+    `visible_carnets`, organisation désactivée comprise ; rien pour un utilisateur sans appartenance."""
+    from parcours import permissions as regles
+    from partenaires.models import Utilisateur
+
+    referente = membre(departement).utilisateur
+    eteinte = OrganisationFactory()
+    membre(eteinte, utilisateur=referente)
+    ouvrir(referente, departement, 1)
+    ouvrir(referente, eteinte, 2)
+    ailleurs = OrganisationFactory()
+    ouvrir(membre(ailleurs).utilisateur, ailleurs, 3)
+
+    def identiques(utilisateur):
+        visibles, cles = regles.visible_carnets_et_leurs_cles(utilisateur)
+        attendus = set(regles.visible_carnets(utilisateur))
+        assert set(visibles) == attendus and set(cles.values_list("content_object", flat=True)) == {
+            carnet.pk for carnet in attendus
+        }
+        return len(attendus)
+
+    assert identiques(referente) == 2
+    eteinte.is_active = False
+    eteinte.save(update_fields=["is_active"])
+    assert identiques(Utilisateur.objects.get(pk=referente.pk)) == 1
+    assert identiques(Utilisateur.objects.create_user("seul@exemple.test")) == 0
+
+
+@pytest.mark.parametrize("tri", ["nom", "recents"])
+def test_les_pages_de_la_seconde_moitie_lues_a_rebours_sont_dans_l_ordre(client, connecter, departement, tri):
+    """Les pages de la seconde moitié se lisent à rebours (tri inversé) : toutes les pages mises bout à bout donnent
+    chaque carnet une fois, dans l'ordre de la liste (dernière page incomplète comprise)."""
+    referente = membre(departement).utilisateur
+    for numero in range(60):
+        ouvrir(referente, departement, numero, nom=f"Nom{(numero * 37) % 60:03d}")
+    connecter(referente)
+    lus = []
+    for numero in (1, 2, 3):
+        page = client.get(reverse("parcours:mes_carnets"), {"page": numero, "tri": tri}).context["page"]
+        lus += list(page.object_list)
+    assert [len(lus), len({carnet.pk for carnet in lus})] == [60, 60]
+    if tri == "nom":
+        assert [carnet.personne.nom for carnet in lus] == sorted(carnet.personne.nom for carnet in lus)
+    else:
+        assert [carnet.pk for carnet in lus] == sorted((carnet.pk for carnet in lus), reverse=True)

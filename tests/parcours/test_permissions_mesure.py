@@ -51,6 +51,7 @@ def test_la_mesure_compte_ce_que_voient_1_2_et_3_organisations_puis_annule_tout(
     assert "« Organisation" in texte and "(30 partages)" in texte and "(1 partages)" not in texte
     assert "page 2 (HTTP complet)" in texte and "Liste, première page (HTTP complet), 3 mesures" in texte
     assert "SQL seul, comptage de la première page" in texte and "SQL seul, page de la page 2" in texte
+    assert "SQL seul, référents de la première page" in texte
     requetes = re.findall(r"Requêtes SQL par appel HTTP : (\d+) \(première page\), (\d+)", texte)
     assert len(requetes) == 3 and all(int(a) == int(b) > 0 for a, b in requetes)
     assert "Charge moyenne sur 1 min" in texte and "Budget de 200 ms (p95 HTTP des deux pages)" in texte

@@ -189,17 +189,20 @@ class Command(Commande):
 
 
 def _requetes_de_la_liste(requetes: list[str]) -> dict[str, str]:
-    """Parmi les requêtes d'une page de la liste, celles qui portent sur la table des carnets : le comptage du
-    paginateur et la page elle-même (LIMIT)."""
+    """Parmi les requêtes d'une page de la liste, celles qui parcourent les carnets visibles : le comptage du
+    paginateur (sur la table des carnets, ou sur celle de leurs partages quand la liste n'est pas filtrée), la page
+    elle-même (LIMIT) et la liste des référents du filtre (page entière)."""
     carnets = f'FROM "{Carnet._meta.db_table}"'
+    partages = f'FROM "{CarnetPermissionGroupe._meta.db_table}"'
+    referents = f'FROM "{Utilisateur._meta.db_table}"'
     trouvees = {}
     for sql in requetes:
-        if carnets not in sql:
-            continue
-        if sql.startswith("SELECT COUNT(*)"):
+        if sql.startswith("SELECT COUNT(*)") and (carnets in sql or partages in sql):
             trouvees.setdefault("comptage", sql)
-        elif " LIMIT " in sql:
+        elif carnets in sql and " LIMIT " in sql:
             trouvees.setdefault("page", sql)
+        elif sql.startswith("SELECT") and referents in sql and partages in sql:
+            trouvees.setdefault("référents", sql)
     return trouvees
 
 
