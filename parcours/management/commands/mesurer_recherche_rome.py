@@ -27,6 +27,7 @@ from partenaires import services
 from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.validators import somme_luhn
+from spie.mesures import base_de_donnees as _base
 from spie.mesures import coeurs as _coeurs
 from spie.traces import Commande
 
@@ -133,7 +134,7 @@ class Command(Commande):
         tenu = "tenu" if p99 < BUDGET_MS else "DÉPASSÉ"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Recherche ROME sur {self._base()} ({self._nombre_appellations()} appellations, "
+                f"Recherche ROME sur {_base()} ({self._nombre_appellations()} appellations, "
                 f"{_coeurs()} cœurs) : requête HTTP p50 {_centiles(_toutes(http))[50]:.1f} ms, p99 {p99:.1f} ms ; "
                 f"SQL seul p50 {_centiles(_toutes(sql))[50]:.1f} ms, p99 {_centiles(_toutes(sql))[99]:.1f} ms ; "
                 f"{max(requetes.values())} requêtes SQL par appel. Budget de {BUDGET_MS} ms (p99 HTTP) : {tenu}."
@@ -200,18 +201,9 @@ class Command(Commande):
             f"Django {django.get_version()}, DEBUG={settings.DEBUG}."
         )
         self.stdout.write(
-            f"Base : {self._base()} ; {self._nombre_appellations()} appellations ROME "
+            f"Base : {_base()} ; {self._nombre_appellations()} appellations ROME "
             f"({AppellationRome.objects.filter(actif=True).count()} actives) ; {len(SAISIES)} saisies."
         )
-
-    def _base(self) -> str:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as curseur:
-                curseur.execute("SHOW server_version")
-                return f"PostgreSQL {curseur.fetchone()[0]}"
-        if connection.vendor == "sqlite":
-            return f"SQLite {connection.Database.sqlite_version}"
-        return connection.display_name
 
     def _nombre_appellations(self) -> str:
         return f"{AppellationRome.objects.count():,}".replace(",", " ")
