@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from parcours import conservation, delais, services
+from parcours import conservation, delais, liste_carnets, services
 from parcours import nir as nir_protege
 from parcours import permissions as regles
 from parcours.choix import VOIR_CARNET
@@ -155,20 +155,6 @@ def _est_un_uuid(valeur: str) -> bool:
     return True
 
 
-def _referents_visibles(cles_visibles):
-    """Les référents des carnets que l'utilisateur voit (pour le filtre), en une requête : une semi-jointure sur
-    leurs identifiants, plutôt qu'un DISTINCT sur toutes les colonnes d'une ligne par carnet visible ; les carnets
-    visibles par leurs seules clés de partage (sans relire la table des carnets)."""
-    referents = Intervenant.objects.referents().filter(carnet__in=cles_visibles)
-    return Utilisateur.objects.filter(pk__in=referents.values("utilisateur")).order_by("nom", "prenom", "pk")
-
-
-def _compter_les_visibles(cles_visibles):
-    """Le nombre de carnets visibles, sans filtre : celui des clés de partage distinctes (un partage référence un
-    carnet qui existe, clé étrangère), sans relire un carnet par clé comme le ferait `visible_carnets(user).count()`."""
-    return cles_visibles.distinct().count()
-
-
 RECHERCHE_NIR = "parcours:recherche_nir"  # l'empreinte du NIR cherché, gardée en session, jamais dans l'URL
 
 
@@ -237,7 +223,7 @@ def mes_carnets(request):
         request,
         carnets.order_by(*tri).values("pk"),
         lambda tranche: _carnets_de_la_page(tranche, tri),
-        compter=None if carnets is not visibles else lambda: _compter_les_visibles(cles_visibles),
+        compter=None if carnets is not visibles else lambda: liste_carnets.compter_les_visibles(cles_visibles),
     )
     contexte = {
         "page": page,
@@ -252,7 +238,11 @@ def mes_carnets(request):
     }
     if request.htmx:  # la liste seule (pages, filtres) : le formulaire et sa liste de référents restent en place
         return render(request, "parcours/includes/liste_carnets.html", contexte)
-    return render(request, "parcours/mes_carnets.html", {**contexte, "referents": _referents_visibles(cles_visibles)})
+    return render(
+        request,
+        "parcours/mes_carnets.html",
+        {**contexte, "referents": liste_carnets.referents_du_filtre(request.user, cles_visibles)},
+    )
 
 
 @sensitive_post_parameters("nir")

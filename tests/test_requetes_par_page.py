@@ -126,7 +126,7 @@ def test_enregistrer_une_note_a_le_meme_nombre_de_requetes_a_1_et_30(
     assert carnet.notes.count() == taille + 1
 
 
-MES_CARNETS = 9  # comme la première page (parcours/test_mes_carnets.py : groupes lus une fois, puis littéraux)
+MES_CARNETS = 8  # comme la première page au retour sur la liste (parcours/test_mes_carnets.py : référents en cache)
 
 
 @pytest.mark.parametrize(("taille", "page"), [(30, 2), (80, 4)])

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours import services
+from parcours import liste_carnets, services
+from parcours import permissions as regles
 from partenaires.choix import Role
 from tests.factories import OrganisationFactory, membre
 
@@ -35,9 +36,46 @@ def test_la_liste_a_le_meme_nombre_de_requetes_pour_1_et_50_carnets(
     assert reponse.context["page"].paginator.count == taille
 
 
-# dont la liste des référents du filtre, et la lecture des groupes de l'utilisateur (une requête de plus : les
-# sous-requêtes des carnets visibles les portent en littéraux, que PostgreSQL sait estimer à 200 000 carnets)
-NOMBRE_DE_REQUETES = 9
+# au retour sur la liste : dont la lecture des groupes de l'utilisateur (une requête de plus : les sous-requêtes des
+# carnets visibles les portent en littéraux, que PostgreSQL sait estimer à 200 000 carnets) ; la liste des référents
+# du filtre est alors en cache (une requête de plus au premier passage, voir plus bas)
+NOMBRE_DE_REQUETES = 8
+
+
+@pytest.mark.parametrize("taille", [1, 50])
+def test_au_premier_passage_la_liste_lit_aussi_les_referents_du_filtre(
+    client, connecter, departement, taille, django_assert_num_queries
+):
+    referente = membre(departement).utilisateur
+    for numero in range(taille):
+        ouvrir(referente, departement, numero)
+    connecter(referente)
+    client.get(reverse("parcours:mes_carnets"))
+    liste_carnets.oublier_referents_du_filtre(referente, regles.visible_carnets_et_leurs_cles(referente)[1])
+    with django_assert_num_queries(NOMBRE_DE_REQUETES + 1):
+        reponse = client.get(reverse("parcours:mes_carnets"))
+    assert reponse.context["referents"] == [(str(referente.uuid), str(referente))]
+
+
+def test_les_referents_du_filtre_sont_gardes_cinq_minutes_mais_relus_quand_les_organisations_changent(
+    client, connecter, departement
+):
+    referente = membre(departement, prenom="Anne", nom="Durand").utilisateur
+    ouvrir(referente, departement, 1)
+    connecter(referente)
+
+    def referents():
+        return [nom for _, nom in client.get(reverse("parcours:mes_carnets")).context["referents"]]
+
+    assert referents() == ["Anne Durand"]
+    collegue = membre(departement, prenom="Paul", nom="Lafitte").utilisateur
+    ouvrir(collegue, departement, 2)
+    assert referents() == ["Anne Durand"]  # en cache : Paul Lafitte y paraîtra au plus 5 minutes plus tard
+    assert liste_carnets.DUREE_REFERENTS_DU_FILTRE == 5 * 60
+    ailleurs = OrganisationFactory()
+    ouvrir(membre(ailleurs, prenom="Zoé", nom="Ailleurs").utilisateur, ailleurs, 3)
+    membre(ailleurs, utilisateur=referente)  # une organisation de plus : la clé du cache change, la liste est relue
+    assert referents() == ["Zoé Ailleurs", "Anne Durand", "Paul Lafitte"]
 
 
 def test_la_liste_ne_montre_que_les_carnets_partages_et_se_filtre(client, connecter, departement):
