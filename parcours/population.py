@@ -15,7 +15,7 @@ celles qui filtrent les indicateurs. Documentées dans `docs/indicateurs.md`.
 
 from datetime import date
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from parcours.models import Carnet, Statut, TransfertTerritoire
@@ -72,6 +72,24 @@ def territoire_du_carnet():
     dernier_transfert = TransfertTerritoire.objects.filter(carnet=OuterRef("pk")).order_by("-date_transfert", "-pk")
     return Coalesce(
         Subquery(dernier_transfert.values("departement_accueil")[:1]), F("organisation_creatrice__departement")
+    )
+
+
+def au_territoire(departement: str) -> Q:
+    """Le filtre « le territoire du carnet est ce département » : la règle de `territoire_du_carnet`, écrite pour que
+    PostgreSQL la lise sans une sous-requête par carnet (deux sous-requêtes non corrélées, hachées une fois) : le
+    dernier transfert du carnet (par date, puis par clé, comme `territoire_du_carnet`) arrive dans ce département,
+    ou le carnet n'a aucun transfert et l'organisation qui l'a ouvert est de ce département. Les indicateurs filtrent
+    ainsi 50 000 carnets parmi 200 000 en ~50 ms au lieu de ~270 ms, à chacune de leurs douze requêtes
+    (docs/BENCHMARKS.md). Un test vérifie que les deux écritures désignent les mêmes carnets."""
+    plus_recent = TransfertTerritoire.objects.filter(carnet=OuterRef("carnet")).filter(
+        Q(date_transfert__gt=OuterRef("date_transfert"))
+        | Q(date_transfert=OuterRef("date_transfert"), pk__gt=OuterRef("pk"))
+    )
+    derniers_vers = TransfertTerritoire.objects.filter(departement_accueil=departement).exclude(Exists(plus_recent))
+    sans_transfert = ~Q(pk__in=TransfertTerritoire.objects.values("carnet"))
+    return Q(pk__in=derniers_vers.values("carnet")) | (
+        Q(organisation_creatrice__departement=departement) & sans_transfert
     )
 
 

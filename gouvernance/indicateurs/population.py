@@ -38,6 +38,7 @@ from parcours.population import (
     STATUT_DU_PUBLIC,
     TYPES_STATUT_LUS,
     age_le,
+    au_territoire,
     communes_de_l_epci,
     en_cours_le,
     publics_le,
@@ -50,6 +51,7 @@ __all__ = [
     "STATUT_DU_PUBLIC",
     "TYPES_STATUT_LUS",
     "age_le",
+    "au_territoire",
     "en_cours_le",
     "publics_le",
     "territoire_du_carnet",
@@ -110,7 +112,7 @@ def epci_du_departement(departement: str) -> list[tuple[str, str]]:
 
 
 def carnets_du_territoire(departement: str, *, epci: str = ""):
-    carnets = Carnet.objects.annotate(territoire=territoire_du_carnet()).filter(territoire=departement)
+    carnets = Carnet.objects.filter(au_territoire(departement))
     if epci:
         carnets = carnets.filter(personne__code_commune__in=communes_de_l_epci(epci))
     return carnets
