@@ -70,8 +70,14 @@ def demande(carnet_, organisation, acteur, *, recue_le: date, motif="entree_rsa"
     return nouvelle
 
 
-def transfert(carnet_, organisation_accueil, acteur, *, de: str, vers: str, le: date):
-    arrivee = demande(carnet_, organisation_accueil, acteur, recue_le=le, motif="transfert")
+def transfert(carnet_, organisation_accueil, acteur, *, de: str, vers: str, le: date, decide: bool = False):
+    """`decide` : la demande d'arrivée est décidée le jour même (un carnet n'a qu'une demande en attente à la fois :
+    pour enchaîner deux transferts)."""
+    arrivee = demande(
+        carnet_, organisation_accueil, acteur, recue_le=le, motif="transfert", decidee_le=le if decide else None
+    )
+    if decide:
+        DemandeOrientation.objects.filter(pk=arrivee.pk).update(statut=DemandeOrientation.Statut.DECIDEE)
     return TransfertTerritoire.objects.create(
         carnet=carnet_,
         departement_origine=de,

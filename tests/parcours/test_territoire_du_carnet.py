@@ -2,11 +2,11 @@
 carnet par carnet) et le filtre (`au_territoire`, que les indicateurs appliquent à tout un département). Elles
 doivent désigner les mêmes carnets, transferts compris."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from parcours.models import Carnet, DemandeOrientation, TransfertTerritoire
+from parcours.models import Carnet
 from parcours.population import au_territoire, territoire_de, territoire_du_carnet
 from tests.factories import OrganisationFactory, membre
 from tests.gouvernance import fabriques_indicateurs as f
@@ -14,23 +14,6 @@ from tests.gouvernance import fabriques_indicateurs as f
 pytestmark = pytest.mark.django_db
 
 DEPARTEMENTS = ("40", "64", "33")
-
-
-def transfert(carnet, organisation_accueil, acteur, *, de, vers, le):
-    """Un transfert dont la demande est décidée (un carnet n'a qu'une demande en attente à la fois)."""
-    arrivee = f.demande(carnet, organisation_accueil, acteur, recue_le=le, motif="transfert", decidee_le=le)
-    DemandeOrientation.objects.filter(pk=arrivee.pk).update(statut=DemandeOrientation.Statut.DECIDEE)
-    return TransfertTerritoire.objects.create(
-        carnet=carnet,
-        departement_origine=de,
-        departement_accueil=vers,
-        organisation_accueil=organisation_accueil,
-        demande=arrivee,
-        motif="Déménagement",
-        acteur=acteur,
-        date_transfert=f.moment(le),
-        fin_lecture_le=le + timedelta(days=30),
-    )
 
 
 @pytest.fixture
@@ -45,15 +28,15 @@ def carnets():
 
     sans_transfert = ouvert(landes)
     arrive = ouvert(pyrenees)
-    transfert(arrive, landes, acteur, de="64", vers="40", le=date(2026, 3, 1))
+    f.transfert(arrive, landes, acteur, de="64", vers="40", le=date(2026, 3, 1), decide=True)
     parti = ouvert(landes)
-    transfert(parti, pyrenees, acteur, de="40", vers="64", le=date(2026, 3, 1))
+    f.transfert(parti, pyrenees, acteur, de="40", vers="64", le=date(2026, 3, 1), decide=True)
     parti_puis_revenu = ouvert(landes)
-    transfert(parti_puis_revenu, pyrenees, acteur, de="40", vers="64", le=date(2026, 3, 1))
-    transfert(parti_puis_revenu, landes, acteur, de="64", vers="40", le=date(2026, 5, 1))
+    f.transfert(parti_puis_revenu, pyrenees, acteur, de="40", vers="64", le=date(2026, 3, 1), decide=True)
+    f.transfert(parti_puis_revenu, landes, acteur, de="64", vers="40", le=date(2026, 5, 1), decide=True)
     deux_le_meme_jour = ouvert(gironde)  # même date : le dernier créé l'emporte (clé), vers la Gironde
-    transfert(deux_le_meme_jour, landes, acteur, de="33", vers="40", le=date(2026, 4, 1))
-    transfert(deux_le_meme_jour, gironde, acteur, de="40", vers="33", le=date(2026, 4, 1))
+    f.transfert(deux_le_meme_jour, landes, acteur, de="33", vers="40", le=date(2026, 4, 1), decide=True)
+    f.transfert(deux_le_meme_jour, gironde, acteur, de="40", vers="33", le=date(2026, 4, 1), decide=True)
     return {
         "sans transfert": (sans_transfert, "40"),
         "arrivé": (arrive, "40"),
