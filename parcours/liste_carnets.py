@@ -8,6 +8,7 @@ groupes des organisations actives de l'utilisateur sont écrits en littéraux.
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 
 from parcours.models import Intervenant
 from partenaires.models import Utilisateur
@@ -42,7 +43,10 @@ def _cle_du_cache(user, cles_visibles) -> str:
 
 def referents_du_filtre(user, cles_visibles) -> list[tuple[str, str]]:
     """(uuid, nom affiché) des référents proposés par le filtre de la liste, gardés `DUREE_REFERENTS_DU_FILTRE`."""
-    cle = _cle_du_cache(user, cles_visibles)
+    try:
+        cle = _cle_du_cache(user, cles_visibles)
+    except EmptyResultSet:  # aucune organisation active : aucun carnet visible, aucun référent
+        return []
     referents = cache.get(cle)
     if referents is None:
         referents = [(str(referent.uuid), str(referent)) for referent in referents_visibles(cles_visibles)]
@@ -52,4 +56,7 @@ def referents_du_filtre(user, cles_visibles) -> list[tuple[str, str]]:
 
 def oublier_referents_du_filtre(user, cles_visibles) -> None:
     """Pour mesurer la liste telle qu'au premier passage (`mesurer_permissions`)."""
-    cache.delete(_cle_du_cache(user, cles_visibles))
+    try:
+        cache.delete(_cle_du_cache(user, cles_visibles))
+    except EmptyResultSet:
+        pass

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from parcours import liste_carnets, services
 from parcours import permissions as regles
+from partenaires import services as partenaires_services
 from partenaires.choix import Role
 from tests.factories import OrganisationFactory, membre
 
@@ -296,3 +297,15 @@ def test_les_pages_de_la_seconde_moitie_lues_a_rebours_sont_dans_l_ordre(client,
         assert [carnet.personne.nom for carnet in lus] == sorted(carnet.personne.nom for carnet in lus)
     else:
         assert [carnet.pk for carnet in lus] == sorted((carnet.pk for carnet in lus), reverse=True)
+
+
+def test_sans_organisation_active_la_liste_est_vide_et_sans_referent(client, connecter, departement):
+    """Les clés visibles sont alors une requête vide (aucun groupe) : pas de clé de cache à en tirer."""
+    adhesion = membre(departement)
+    ouvrir(adhesion.utilisateur, departement, 1)
+    administratrice = membre(departement, Role.ADMINISTRATEUR).utilisateur
+    partenaires_services.desactiver_membre(adhesion, acteur=administratrice, motif="Départ")
+    connecter(adhesion.utilisateur)
+    reponse = client.get(reverse("parcours:mes_carnets"))
+    assert reponse.status_code == 200
+    assert reponse.context["referents"] == [] and reponse.context["page"].paginator.count == 0
