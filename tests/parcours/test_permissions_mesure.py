@@ -1,6 +1,6 @@
 """La commande de mesure du queryset des carnets visibles, sur un petit jeu : elle choisit les organisations qui
 partagent le plus de carnets, compte ce que voit un professionnel membre de 1, 2 puis 3 d'entre elles, mesure la
-liste (première page et dernière page) et laisse la base inchangée."""
+liste (première page au premier passage et au retour, page du milieu, dernière page) et laisse la base inchangée."""
 
 import re
 from datetime import date
@@ -49,12 +49,27 @@ def test_la_mesure_compte_ce_que_voient_1_2_et_3_organisations_puis_annule_tout(
         ("3", "45"),
     ]
     assert "« Organisation" in texte and "(30 partages)" in texte and "(1 partages)" not in texte
-    assert "page 2 (HTTP complet)" in texte and "Liste, première page (HTTP complet), 3 mesures" in texte
-    assert "SQL seul, comptage de la première page" in texte and "SQL seul, page de la page 2" in texte
-    assert "SQL seul, référents de la première page" in texte
-    requetes = re.findall(r"Requêtes SQL par appel HTTP : (\d+) \(première page\), (\d+)", texte)
-    assert len(requetes) == 3 and all(int(a) == int(b) > 0 for a, b in requetes)
-    assert "Charge moyenne sur 1 min" in texte and "Budget de 200 ms (p95 HTTP des deux pages)" in texte
+    assert "Comptage de la liste seul (30 carnets), 3 mesures" in texte
+    assert "Liste, première page, premier passage (HTTP complet), 3 mesures" in texte
+    assert "Liste, première page, retour sur la liste (HTTP complet), 3 mesures" in texte
+    assert "Liste, page 1 (milieu) (HTTP complet)" in texte and "Liste, page 2 (dernière) (HTTP complet)" in texte
+    assert (
+        "SQL seul, comptage, première page, premier passage" in texte and "SQL seul, page, page 2 (dernière)" in texte
+    )
+    # les référents du filtre : lus au premier passage, en cache au retour sur la liste
+    assert "SQL seul, référents, première page, premier passage" in texte
+    assert "SQL seul, référents, première page, retour sur la liste" not in texte
+    requetes = re.findall(
+        r"Requêtes SQL par appel HTTP : (\d+) \(première page, premier passage\), (\d+) \(première page, retour sur la "
+        r"liste\), (\d+) \(page \d+ \(milieu\)\), (\d+) \(page \d+ \(dernière\)\)",
+        texte,
+    )
+    assert len(requetes) == 3
+    assert all(
+        int(premier) == int(retour) + 1 and int(retour) == int(milieu) == int(derniere) > 0
+        for premier, retour, milieu, derniere in requetes
+    )
+    assert "Charge moyenne sur 1 min" in texte and "Budget de 200 ms (p95 HTTP de chaque page)" in texte
     assert (Utilisateur.objects.count(), Membre.objects.count(), Carnet.objects.count()) == (utilisateurs, membres, 46)
 
 
