@@ -33,19 +33,22 @@ def referents_visibles(cles_visibles):
     return Utilisateur.objects.filter(pk__in=referents.values("utilisateur")).order_by("nom", "prenom", "pk")
 
 
-def _cle_du_cache(user, cles_visibles) -> str:
+def _cle_du_cache(user, cles_visibles) -> str | None:
     """Par utilisateur et par ensemble de groupes : la requête des clés porte les groupes de ses organisations
     actives en littéraux, si bien qu'une appartenance ajoutée, retirée ou désactivée change la clé (la liste est
-    relue aussitôt) ; seuls les partages et les référents des carnets peuvent avoir jusqu'à 5 minutes de retard."""
-    empreinte = hashlib.sha256(str(cles_visibles.query).encode()).hexdigest()[:16]
-    return f"parcours:referents-du-filtre:{user.pk}:{empreinte}"
+    relue aussitôt) ; seuls les partages et les référents des carnets peuvent avoir jusqu'à 5 minutes de retard.
+    None : aucune organisation active (la requête des clés est vide : aucun carnet visible, aucun référent)."""
+    try:
+        sql = str(cles_visibles.query)
+    except EmptyResultSet:
+        return None
+    return f"parcours:referents-du-filtre:{user.pk}:{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
 
 
 def referents_du_filtre(user, cles_visibles) -> list[tuple[str, str]]:
     """(uuid, nom affiché) des référents proposés par le filtre de la liste, gardés `DUREE_REFERENTS_DU_FILTRE`."""
-    try:
-        cle = _cle_du_cache(user, cles_visibles)
-    except EmptyResultSet:  # aucune organisation active : aucun carnet visible, aucun référent
+    cle = _cle_du_cache(user, cles_visibles)
+    if cle is None:
         return []
     referents = cache.get(cle)
     if referents is None:
@@ -56,7 +59,6 @@ def referents_du_filtre(user, cles_visibles) -> list[tuple[str, str]]:
 
 def oublier_referents_du_filtre(user, cles_visibles) -> None:
     """Pour mesurer la liste telle qu'au premier passage (`mesurer_permissions`)."""
-    try:
-        cache.delete(_cle_du_cache(user, cles_visibles))
-    except EmptyResultSet:
-        pass
+    cle = _cle_du_cache(user, cles_visibles)
+    if cle is not None:
+        cache.delete(cle)

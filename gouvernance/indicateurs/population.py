@@ -42,7 +42,6 @@ from parcours.population import (
     communes_de_l_epci,
     en_cours_le,
     publics_le,
-    territoire_du_carnet,
 )
 from partenaires import referentiels
 
@@ -54,7 +53,6 @@ __all__ = [
     "au_territoire",
     "en_cours_le",
     "publics_le",
-    "territoire_du_carnet",
 ]
 
 TOUS = "tous"

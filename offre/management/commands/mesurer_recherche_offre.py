@@ -42,6 +42,7 @@ from partenaires.choix import Role, TypeOrganisation
 from partenaires.models import Organisation, Utilisateur
 from partenaires.referentiels import communes
 from partenaires.validators import somme_luhn
+from spie.mesures import base_de_donnees as _base
 from spie.mesures import coeurs as _coeurs
 from spie.traces import Commande
 
@@ -293,11 +294,3 @@ def _centiles(valeurs: list[float]) -> dict[int, float]:
 
 def _etendue(valeurs: set[int]) -> str:
     return str(min(valeurs)) if len(valeurs) == 1 else f"{min(valeurs)} à {max(valeurs)}"
-
-
-def _base() -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as curseur:
-            curseur.execute("SHOW server_version")
-            return f"PostgreSQL {curseur.fetchone()[0]}"
-    return f"{connection.vendor} {getattr(connection.Database, 'sqlite_version', '')}".strip()
